@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from coproduce.api.api import api
+
+admin.site.site_header = f"{settings.COUNCIL_NAME}: coproduce administration"
+admin.site.site_title = "coproduce administration"
+
+urlpatterns = [
+    path("", include("coproduce.core.urls")),
+    path("", include("coproduce.accounts.urls")),
+    path("", include("coproduce.commissioning.urls")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]

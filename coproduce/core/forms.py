@@ -1,0 +1,92 @@
+"""Form pieces shared by every app: GOV.UK date input, money in pounds, service errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from .errors import ServiceError
+
+
+def apply_service_error(form: forms.Form, exc: ServiceError) -> None:
+    """Show a service's coded error next to the field it concerns (or at the top)."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, forms.ValidationError(exc.message, code=exc.code))
+
+
+class DateInputWidget(forms.MultiWidget):
+    """Three text boxes (day, month, year), the GOV.UK date input pattern."""
+
+    def __init__(self, attrs=None):
+        super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
+
+    def decompress(self, value):
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class DateField(forms.MultiValueField):
+    """A date typed as day, month and year, with GOV.UK error messages."""
+
+    widget = DateInputWidget
+
+    def __init__(self, **kwargs):
+        error_messages = {"required": "Enter a date", "incomplete": "Enter a full date"}
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(
+            fields=fields, error_messages=error_messages, require_all_fields=False, **kwargs
+        )
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, month, year = (str(v or "").strip() for v in data_list)
+        if not (day and month and year):
+            raise forms.ValidationError(
+                "Enter a full date, with day, month and year", code="incomplete"
+            )
+        try:
+            value = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a real date, for example 27 3 2027", code="invalid_date"
+            ) from None
+        if not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(
+                "Enter a year with 4 digits, for example 2027", code="invalid_date"
+            )
+        return value
+
+
+class PoundsField(forms.CharField):
+    """An amount of money typed in pounds (commas and £ allowed), returned in pence."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        cleaned = value.replace(",", "").replace("£", "").strip()
+        try:
+            amount = Decimal(cleaned)
+        except InvalidOperation:
+            raise forms.ValidationError(
+                "Enter an amount in pounds, like 250000 or 250,000.50", code="invalid_amount"
+            ) from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise forms.ValidationError(
+                "Enter an amount to the nearest penny", code="invalid_amount"
+            )
+        return int(amount * 100)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value / 100:.2f}".removesuffix(".00")
+        return value

@@ -1,0 +1,52 @@
+"""Reads of the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from .errors import NotFound
+from .models import AuditEvent
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    verb: str = ""
+    actor: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+def audit_event_list(*, user, filters: AuditFilters = AuditFilters()) -> QuerySet[AuditEvent]:
+    """Audit events, newest first, for admins and auditors; NotFound for anyone else."""
+    if not user.has_perm("core.view_auditevent"):
+        raise NotFound()
+    qs = AuditEvent.objects.all()
+    if filters.verb:
+        qs = qs.filter(verb__startswith=filters.verb)
+    if filters.actor:
+        qs = qs.filter(actor_label__icontains=filters.actor)
+    if filters.target_type:
+        qs = qs.filter(target_type=filters.target_type)
+    if filters.target_id:
+        qs = qs.filter(target_id=filters.target_id)
+    if filters.since:
+        qs = qs.filter(occurred_at__date__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(occurred_at__date__lte=filters.until)
+    return qs.order_by("-seq")
+
+
+def audit_verbs() -> list[str]:
+    """The distinct verbs recorded so far, for the filter drop-down."""
+    return list(AuditEvent.objects.order_by("verb").values_list("verb", flat=True).distinct())
+
+
+def audit_target_types() -> list[str]:
+    return list(
+        AuditEvent.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+    )
