@@ -68,6 +68,9 @@ class AuditChainHead(models.Model):
             models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
         ]
 
+    def __str__(self) -> str:
+        return f"audit head #{self.seq}"
+
 
 class Counter(models.Model):
     """A named, gap-free counter for human-readable references (e.g. CP-2026-0007)."""
