@@ -153,6 +153,9 @@ STORAGES = {
         )
     },
 }
+# In development WhiteNoise serves straight from the build folder (no collectstatic step).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
 

@@ -165,6 +165,9 @@ class OrganisationForm(forms.Form):
         required=False,
         min_value=0,
         max_value=100,
+        # A text box, not type="number": number inputs change value on scroll and are read
+        # out badly by some screen readers (GOV.UK Design System advice).
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter a whole number between 0 and 100",
             "min_value": "Enter a percentage between 0 and 100",
@@ -181,7 +184,6 @@ class OrganisationForm(forms.Form):
                 max_length=20,
                 help_text=f"{scheme.hint[0].upper()}{scheme.hint[1:]}. Shown as {scheme.code}-{scheme.example}.",
             )
-        self.fields["workforce_disadvantaged_percent"].widget.attrs.update({"inputmode": "numeric"})
 
     def identifier_fields(self):
         return [self[field_name(code)] for code in SCHEMES]

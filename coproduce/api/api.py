@@ -6,7 +6,7 @@ forbidden objects, so the API never reveals that something exists.
 """
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
@@ -126,7 +126,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):
             owner_id=owner.pk,
         ),
     )
-    return 201, project
+    return Status(201, project)
 
 
 @api.post(

@@ -61,19 +61,22 @@ class DateField(forms.MultiValueField):
         return value
 
 
-class PoundsField(forms.CharField):
+class PoundsField(forms.Field):
     """An amount of money typed in pounds (commas and £ allowed), returned in pence."""
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
         self.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
 
     def to_python(self, value):
-        value = super().to_python(value)
+        value = str(value or "").strip()
         if value in self.empty_values:
             return None
         cleaned = value.replace(",", "").replace("£", "").strip()
+        if len(cleaned) > 20:
+            raise forms.ValidationError("Enter a smaller amount", code="invalid_amount")
         try:
             amount = Decimal(cleaned)
         except InvalidOperation:

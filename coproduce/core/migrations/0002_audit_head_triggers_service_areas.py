@@ -47,7 +47,9 @@ def forwards(apps, schema_editor):
         ServiceArea.objects.get_or_create(slug=slug, defaults={"name": name, "light_touch": light_touch})
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        # params=None: the function body contains a literal "%" (RAISE's placeholder), which
+        # the PostgreSQL schema editor would otherwise treat as a query parameter.
+        schema_editor.execute(PG_FUNCTION, params=None)
         schema_editor.execute(PG_TRIGGER)
     elif vendor == "sqlite":
         schema_editor.execute(SQLITE_TRIGGER)

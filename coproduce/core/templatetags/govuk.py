@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django import forms, template
 from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
+
+DATE_PART_LABELS = (_("Day"), _("Month"), _("Year"))
 
 
 def _kind(field: forms.BoundField) -> str:
@@ -68,14 +71,26 @@ def govuk_field(
         attrs["class"] = classes
     if describedby and kind not in {"radios", "checkboxes", "date"}:
         attrs["aria-describedby"] = " ".join(describedby)
+    date_parts = []
     if kind == "date":
-        for i, sub in enumerate(widget.widgets):
-            sub.attrs["class"] = (
-                "govuk-input govuk-date-input__input "
-                + ("govuk-input--width-4" if i == 2 else "govuk-input--width-2")
-                + (" govuk-input--error" if field.errors else "")
+        # One labelled box per part. (Iterating ``field.subwidgets`` would give a single
+        # widget that renders all three inputs after the first label, leaving the month and
+        # year without labels and the day's label pointing at no input.)
+        parts = widget.get_context(field.html_name, field.value(), {"id": field.auto_id})
+        for i, (sub, label) in enumerate(
+            zip(parts["widget"]["subwidgets"], DATE_PART_LABELS, strict=True)
+        ):
+            date_parts.append(
+                {
+                    "id": sub["attrs"]["id"],
+                    "name": sub["name"],
+                    "value": sub["value"] or "",
+                    "label": label,
+                    "class": "govuk-input govuk-date-input__input "
+                    + ("govuk-input--width-4" if i == 2 else "govuk-input--width-2")
+                    + (" govuk-input--error" if field.errors else ""),
+                }
             )
-            sub.attrs["inputmode"] = "numeric"
     return {
         "field": field,
         "kind": kind,
@@ -83,6 +98,7 @@ def govuk_field(
         "label_class": label_class,
         "heading": heading,
         "describedby": " ".join(describedby),
+        "date_parts": date_parts,
         "widget_html": field.as_widget(attrs=attrs)
         if kind not in {"radios", "checkboxes", "date", "checkbox"}
         else "",

@@ -1,0 +1,198 @@
+"""coproduce benchmarks: ``make bench`` (or ``.venv/bin/python bench/run.py``).
+
+Sections:
+
+web  the public list of commissioning projects with 10,000 projects in the database,
+     served by gunicorn (2 sync workers) and loaded from a second process, beside the
+     minimal Django view /healthz on the same server in the same run (bench/webbench.py);
+pb   the participatory budgeting allocation benchmark, bench/bench_pb.py, run as it is
+     and its output passed through (skipped if the script does not exist).
+
+Examples:
+
+    .venv/bin/python bench/run.py                       # web on SQLite, then pb
+    .venv/bin/python bench/run.py --only web --db postgres
+    .venv/bin/python bench/run.py --db both --duration 20 --json results.json
+
+PostgreSQL uses BENCH_DATABASE_URL, else DATABASE_URL if it is a postgres:// URL, else
+postgres://postgres@127.0.0.1:5432/coproduce_bench (created if missing, emptied first).
+See docs/performance.md for the method and results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import webbench  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PB_SCRIPT = ROOT / "bench" / "bench_pb.py"
+
+
+def section_web(args) -> list[dict]:
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    results = []
+    for db in dbs:
+        print(f"\n== web: project list with 10,000 projects, {db} ==", flush=True)
+        t0 = time.perf_counter()
+        try:
+            res = webbench.run_web(
+                db=db,
+                duration=args.duration,
+                warmup=args.warmup,
+                concurrency=args.concurrency,
+                workers=args.workers,
+                max_requests=args.max_requests,
+                conn_max_age=args.conn_max_age,
+                keep=args.keep,
+            )
+        except (webbench.BenchError, subprocess.TimeoutExpired) as exc:
+            print(f"[web] FAILED: {exc}", flush=True)
+            results.append(
+                {"section": f"web ({db})", "status": "failed", "detail": str(exc).splitlines()[0],
+                 "seconds": time.perf_counter() - t0}
+            )  # fmt: skip
+            continue
+        errors = sum(e["errors"] for e in res["endpoints"])
+        results.append(
+            {
+                "section": f"web ({db})",
+                "status": "ok" if errors == 0 else "errors",
+                "detail": f"{errors} failed requests" if errors else "",
+                "seconds": time.perf_counter() - t0,
+                "result": res,
+            }
+        )
+    return results
+
+
+def section_pb(args) -> list[dict]:
+    print("\n== pb: participatory budgeting allocation ==", flush=True)
+    if not PB_SCRIPT.exists():
+        print(f"[pb] skipped: {PB_SCRIPT.relative_to(ROOT)} does not exist yet", flush=True)
+        return [{"section": "pb", "status": "skipped", "detail": "bench/bench_pb.py not found",
+                 "seconds": 0.0}]  # fmt: skip
+    t0 = time.perf_counter()
+    try:
+        # Output goes straight through to ours.
+        rc = subprocess.run(
+            [sys.executable, str(PB_SCRIPT)], cwd=ROOT, timeout=args.pb_timeout, check=False
+        ).returncode
+    except subprocess.TimeoutExpired:
+        return [{"section": "pb", "status": "failed",
+                 "detail": f"timed out after {args.pb_timeout:.0f} s",
+                 "seconds": time.perf_counter() - t0}]  # fmt: skip
+    return [
+        {
+            "section": "pb",
+            "status": "ok" if rc == 0 else "failed",
+            "detail": "" if rc == 0 else f"exit status {rc}",
+            "seconds": time.perf_counter() - t0,
+        }
+    ]
+
+
+def fmt(value, spec: str) -> str:
+    return "-" if value is None else format(value, spec)
+
+
+def web_table(res: dict) -> str:
+    head = (
+        f"{'URL':<50} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
+        f" {'req/s ÷ healthz':>15} {'p95 × healthz':>13} {'SQL':>4}"
+    )
+    lines = [head, "-" * len(head)]
+    for e in res["endpoints"]:
+        lines.append(
+            f"{e['label']:<50} {fmt(e['rps'], '8.1f')} {fmt(e['p50_ms'], '8.2f')}"
+            f" {fmt(e['p95_ms'], '8.2f')} {fmt(e['p99_ms'], '8.2f')} {e['errors']:>6}"
+            f" {fmt(e['rps_ratio'], '15.3f')} {fmt(e['p95_ratio'], '13.1f')}"
+            f" {fmt(e['queries'], '4d')}"
+        )
+    return "\n".join(lines)
+
+
+def summary(results: list[dict]) -> str:
+    out = ["", "=" * 30 + " Summary " + "=" * 30]
+    out.append(f"{'section':<16} {'status':<8} {'time':>7}  detail")
+    for r in results:
+        out.append(
+            f"{r['section']:<16} {r['status']:<8} {r['seconds']:>6.0f}s  {r.get('detail', '')}"
+        )
+    for r in results:
+        res = r.get("result")
+        if not res:
+            continue
+        out.append("")
+        out.append(
+            f"{r['section']}: {res['db_label']}; {res['seed']['published']:,} published projects; "
+            f"gunicorn {res['workers']} sync workers; {res['concurrency']} connections; "
+            f"{res['warmup_s']:g} s warm-up + {res['duration_s']:g} s per URL; "
+            f"{res['cpus']} CPUs; {res['date']}"
+        )
+        out.append(web_table(res))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Run the coproduce benchmarks and print a summary.",
+        epilog="See docs/performance.md.",
+    )
+    parser.add_argument("--only", choices=["web", "pb"], help="run one section only")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres", "both"],
+        default=os.environ.get("BENCH_DB", "sqlite"),
+        help="database for the web benchmark (default: $BENCH_DB or sqlite)",
+    )
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=float(os.environ.get("BENCH_DURATION", 10)),
+        help="seconds of measured load per URL (default: $BENCH_DURATION or 10)",
+    )
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds per URL, not recorded")
+    parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
+    parser.add_argument(
+        "--max-requests", type=int, default=200_000, help="cap on recorded requests per URL"
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="CONN_MAX_AGE for the server (default: the app's default, 0)",
+    )
+    parser.add_argument("--pb-timeout", type=float, default=600.0, help="seconds (600)")
+    parser.add_argument("--json", metavar="PATH", help="also write all figures as JSON")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory and bench database"
+    )
+    args = parser.parse_args(argv)
+    if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
+        parser.error("--duration, --concurrency and --workers must be positive")
+
+    results: list[dict] = []
+    if args.only in (None, "web"):
+        results += section_web(args)
+    if args.only in (None, "pb"):
+        results += section_pb(args)
+
+    print(summary(results), flush=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2, default=str))
+        print(f"\nFigures written to {args.json}")
+    return 0 if all(r["status"] in {"ok", "skipped"} for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
