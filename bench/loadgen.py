@@ -65,9 +65,8 @@ class Worker(threading.Thread):
                 resp = conn.getresponse()
                 resp.read()
                 end = time.perf_counter()
-                if resp.status != 200:
-                    if recording:
-                        self.errors[f"HTTP {resp.status}"] += 1
+                if resp.status != 200 and recording:
+                    self.errors[f"HTTP {resp.status}"] += 1
                 if resp.will_close:
                     conn.close()  # the next request() opens a fresh connection
             except (OSError, http.client.HTTPException) as exc:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import webbench  # noqa: E402
+import webbench
 
 ROOT = Path(__file__).resolve().parent.parent
 PB_SCRIPT = ROOT / "bench" / "bench_pb.py"
@@ -136,7 +136,8 @@ def summary(results: list[dict]) -> str:
             f"{r['section']}: {res['db_label']}; {res['seed']['published']:,} published projects; "
             f"gunicorn {res['workers']} sync workers; {res['concurrency']} connections; "
             f"{res['warmup_s']:g} s warm-up + {res['duration_s']:g} s per URL; "
-            f"{res['cpus']} CPUs; {res['date']}"
+            f"{res['cpus']} CPUs; load average {res['loadavg_start']} -> "
+            f"{res.get('loadavg_end', '?')}; {res['date']}"
         )
         out.append(web_table(res))
     return "\n".join(out)

@@ -30,87 +30,91 @@ PUBLISHED = 10_000
 DRAFTS = 250
 HISTORY_PROJECTS = 150  # projects whose full stage history is written (a few hundred rows)
 SEED = 20261121
-
-WARDS = [
-    "Eastgate", "Riverside North", "Millbrook", "Hollins Park", "Castle Ward", "Ferry Lane",
-    "St Anne's", "Ashworth", "Kingsmead", "Lower Marsh", "Brookfield", "Oakley Green",
-    "Westbridge", "Hatherley", "Canal Side", "Northfields", "Harbour", "Greenhill",
-    "Tanners Row", "Old Town", "Sefton Vale", "Willow Bank", "Larkrise", "Borough-wide",
+OFFICERS = [
+    "Priya Shah",
+    "Tom Okafor",
+    "Helen Marsh",
+    "Ade Bello",
+    "Ruth Kaplan",
+    "Marcus Lee",
+    "Sian Evans",
+    "Farah Qureshi",
 ]
+SUFFIXES = ["pilot", "phase 2", "recommissioning", "lot 1", "lot 2"]
 
-# Per service area slug: (service types, who it is for). Titles combine the two and a place.
-SERVICES = {
-    "adult-social-care": (
-        ["Home care", "Reablement", "Shared lives", "Direct payments support",
-         "Extra care housing support", "Carers' breaks", "Equipment and adaptations",
-         "Advocacy"],
-        ["adults with care needs", "unpaid carers", "people leaving hospital",
-         "disabled adults", "people with sensory impairments"],
-    ),
-    "learning-disability": (
-        ["Day opportunities", "Supported living", "Short breaks", "Supported employment",
-         "Travel training", "Easy-read information service", "Peer advocacy"],
-        ["adults with learning disabilities", "autistic adults", "young people in transition",
-         "families of disabled adults"],
-    ),
-    "mental-health": (
-        ["Peer support", "Crisis café", "Community wellbeing hubs", "Talking therapies outreach",
-         "Recovery college", "Suicide prevention training", "Social prescribing"],
-        ["adults with mental ill health", "young adults", "men at risk of isolation",
-         "people in crisis", "new parents"],
-    ),
-    "older-people": (
-        ["Befriending", "Lunch clubs", "Falls prevention", "Dementia support",
-         "Handyperson service", "Digital inclusion sessions", "Community transport"],
-        ["older people living alone", "people living with dementia", "older carers",
-         "people over 75"],
-    ),
-    "children-families": (
-        ["Family hubs", "Young carers' activities", "Parenting support", "Youth clubs",
-         "Holiday activities and food", "Early help", "Breastfeeding peer support"],
-        ["young carers", "families with young children", "teenagers", "care leavers",
-         "children with special educational needs"],
-    ),
-    "public-health": (
-        ["Stop smoking service", "Healthy weight programme", "Sexual health outreach",
-         "Drug and alcohol recovery", "NHS health checks", "Physical activity referral"],
-        ["adults", "young people", "pregnant women", "people experiencing homelessness",
-         "workplaces"],
-    ),
-    "housing-homelessness": (
-        ["Floating housing support", "Rough sleeper outreach", "Supported accommodation",
-         "Tenancy sustainment", "Domestic abuse refuge", "Housing first"],
-        ["people at risk of eviction", "single homeless adults", "survivors of domestic abuse",
-         "young people leaving care", "families in temporary accommodation"],
-    ),
-    "employment-skills": (
-        ["Job coaching", "Adult community learning", "Apprenticeship brokerage",
-         "English for speakers of other languages", "Digital skills", "Work experience"],
-        ["disabled people", "long-term unemployed adults", "young people not in work",
-         "refugees", "people returning to work"],
-    ),
-    "community-safety": (
-        ["Street pastors", "Anti-social behaviour mediation", "Hate crime reporting centre",
-         "Knife crime prevention", "Neighbourhood watch support"],
-        ["residents", "young people", "town centre businesses", "victims of hate crime"],
-    ),
-    "leisure-culture": (
-        ["Home library service", "Community arts programme", "Leisure centre management",
-         "Heritage open days", "Reading groups", "Music in the parks"],
-        ["residents", "children and families", "older people", "disabled people"],
-    ),
-    "environment-parks": (
-        ["Grounds maintenance", "Community gardens", "Tree planting", "Park rangers",
-         "Litter picking volunteers", "Allotment management"],
-        ["residents", "schools", "volunteers", "friends of parks groups"],
-    ),
-    "transport": (
-        ["Dial-a-ride", "School travel", "Community bus", "Cycle training",
-         "Concessionary travel support"],
-        ["older and disabled people", "children with additional needs", "rural residents",
-         "new cyclists"],
-    ),
-}
+WARDS_TEXT = """
+Eastgate, Riverside North, Millbrook, Hollins Park, Castle Ward, Ferry Lane, St Anne's,
+Ashworth, Kingsmead, Lower Marsh, Brookfield, Oakley Green, Westbridge, Hatherley, Canal Side,
+Northfields, Harbour, Greenhill, Tanners Row, Old Town, Sefton Vale, Willow Bank, Larkrise,
+Borough-wide
+"""
+WARDS = [w.strip() for w in WARDS_TEXT.split(",")]
+
+# service area slug: kinds of service; who it is for. Titles combine the two and a ward.
+SERVICES_TEXT = """
+adult-social-care: Home care, Reablement, Shared lives, Direct payments support, Extra care
+  housing support, Carers' breaks, Equipment and adaptations, Advocacy; adults with care needs,
+  unpaid carers, people leaving hospital, disabled adults, people with sensory impairments
+learning-disability: Day opportunities, Supported living, Short breaks, Supported employment,
+  Travel training, Easy-read information service, Peer advocacy; adults with learning
+  disabilities, autistic adults, young people in transition, families of disabled adults
+mental-health: Peer support, Crisis café, Community wellbeing hubs, Talking therapies outreach,
+  Recovery college, Suicide prevention training, Social prescribing; adults with mental ill
+  health, young adults, men at risk of isolation, people in crisis, new parents
+older-people: Befriending, Lunch clubs, Falls prevention, Dementia support, Handyperson
+  service, Digital inclusion sessions, Community transport; older people living alone, people
+  living with dementia, older carers, people over 75
+children-families: Family hubs, Young carers' activities, Parenting support, Youth clubs,
+  Holiday activities and food, Early help, Breastfeeding peer support; young carers, families
+  with young children, teenagers, care leavers, children with special educational needs
+public-health: Stop smoking service, Healthy weight programme, Sexual health outreach, Drug and
+  alcohol recovery, NHS health checks, Physical activity referral; adults, young people,
+  pregnant women, people experiencing homelessness, workplaces
+housing-homelessness: Floating housing support, Rough sleeper outreach, Supported
+  accommodation, Tenancy sustainment, Domestic abuse refuge, Housing first; people at risk of
+  eviction, single homeless adults, survivors of domestic abuse, young people leaving care,
+  families in temporary accommodation
+employment-skills: Job coaching, Adult community learning, Apprenticeship brokerage, English
+  for speakers of other languages, Digital skills, Work experience; disabled people, long-term
+  unemployed adults, young people not in work, refugees, people returning to work
+community-safety: Street pastors, Anti-social behaviour mediation, Hate crime reporting centre,
+  Knife crime prevention, Neighbourhood watch support; residents, young people, town centre
+  businesses, victims of hate crime
+leisure-culture: Home library service, Community arts programme, Leisure centre management,
+  Heritage open days, Reading groups, Music in the parks; residents, children and families,
+  older people, disabled people
+environment-parks: Grounds maintenance, Community gardens, Tree planting, Park rangers, Litter
+  picking volunteers, Allotment management; residents, schools, volunteers, friends of parks
+  groups
+transport: Dial-a-ride, School travel, Community bus, Cycle training, Concessionary travel
+  support; older and disabled people, children with additional needs, rural residents, new
+  cyclists
+"""
+
+
+def _services(text: str) -> dict[str, tuple[list[str], list[str]]]:
+    # An entry starts on an unindented line and continues on the indented ones.
+    entries, current = [], ""
+    for line in text.strip().splitlines():
+        if line and not line.startswith(" "):
+            if current:
+                entries.append(current)
+            current = line
+        else:
+            current += " " + line.strip()
+    entries.append(current)
+    out = {}
+    for entry in entries:
+        slug, rest = entry.split(":", 1)
+        kinds, whos = rest.split(";")
+        out[slug.strip()] = (
+            [k.strip() for k in kinds.split(",")],
+            [w.strip() for w in whos.split(",")],
+        )
+    return out
+
+
+SERVICES = _services(SERVICES_TEXT)
 
 SUMMARY_OPENINGS = [
     "This service helps {who} in {ward}",
@@ -128,10 +132,14 @@ SUMMARY_MIDDLES = [
 ]
 
 # Stage mix for a mature council: most projects are running or being planned.
-STAGE_WEIGHTS = [
-    ("understand", 20), ("plan", 20), ("procure", 12), ("deliver", 33), ("review", 10),
-    ("decommissioned", 5),
-]
+STAGE_WEIGHTS = {
+    "understand": 20,
+    "plan": 20,
+    "procure": 12,
+    "deliver": 33,
+    "review": 10,
+    "decommissioned": 5,
+}
 PATH = {
     "understand": [],
     "plan": ["plan"],
@@ -171,12 +179,13 @@ def build() -> dict:
     t0 = time.perf_counter()
     with transaction.atomic():
         owners = []
-        for i, name in enumerate(
-            ["Priya Shah", "Tom Okafor", "Helen Marsh", "Ade Bello", "Ruth Kaplan",
-             "Marcus Lee", "Sian Evans", "Farah Qureshi"]
-        ):
-            u = User(email=f"bench.officer{i}@riverside.example", full_name=name,
-                     role=Role.COMMISSIONER, job_title="Commissioning Officer")
+        for i, name in enumerate(OFFICERS):
+            u = User(
+                email=f"bench.officer{i}@riverside.example",
+                full_name=name,
+                role=Role.COMMISSIONER,
+                job_title="Commissioning Officer",
+            )
             u.set_unusable_password()
             owners.append(u)
         User.objects.bulk_create(owners)
@@ -185,7 +194,7 @@ def build() -> dict:
         area_slugs = [s for s in SERVICES if s in areas]
 
         now = timezone.now()
-        stages, weights = zip(*STAGE_WEIGHTS, strict=True)
+        stages, weights = list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values())
         per_year: dict[int, int] = {}
         projects = []
         for i in range(PUBLISHED + DRAFTS):
@@ -194,7 +203,7 @@ def build() -> dict:
             kind, who, ward = rng.choice(kinds), rng.choice(whos), rng.choice(WARDS)
             title = f"{kind} for {who}" + ("" if ward == "Borough-wide" else f" in {ward}")
             if rng.random() < 0.15:
-                title += f" ({rng.choice(['pilot', 'phase 2', 'recommissioning', 'lot 1', 'lot 2'])})"
+                title += f" ({rng.choice(SUFFIXES)})"
             summary = (
                 rng.choice(SUMMARY_OPENINGS).format(who=who, ward=ward)
                 + " "
@@ -213,13 +222,15 @@ def build() -> dict:
                     service_area=areas[slug],
                     summary=summary,
                     # log-uniform £20k to £5m, rounded to the pound
-                    budget_pence=int(round(10 ** rng.uniform(4.3, 6.7))) * 100,
+                    budget_pence=round(10 ** rng.uniform(4.3, 6.7)) * 100,
                     starts_on=starts,
                     ends_on=starts + dt.timedelta(days=365 * rng.randint(1, 5) - 1),
                     owner=rng.choice(owners),
                     stage=stage,
                     cycle=2 if published and rng.random() < 0.08 else 1,
-                    published_at=created + dt.timedelta(days=rng.uniform(0, 30)) if published else None,
+                    published_at=(
+                        created + dt.timedelta(days=rng.uniform(0, 30)) if published else None
+                    ),
                 )
             )
         CommissioningProject.objects.bulk_create(projects, batch_size=1000)
@@ -241,9 +252,13 @@ def build() -> dict:
                 when = when + dt.timedelta(days=rng.uniform(20, 200))
                 changes.append(
                     StageChange(
-                        project=p, from_stage=prev, to_stage=step,
+                        project=p,
+                        from_stage=prev,
+                        to_stage=step,
                         reason=REASONS[step].format(n=rng.randint(11, 400)),
-                        decided_by=p.owner, decided_at=when, cycle=p.cycle,
+                        decided_by=p.owner,
+                        decided_at=when,
+                        cycle=p.cycle,
                     )
                 )
                 prev = step
@@ -288,8 +303,13 @@ def probe(paths: list[str]) -> dict[str, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--probe", nargs="*", default=None, metavar="PATH",
-                        help="after building, count SQL queries for these paths")
+    parser.add_argument(
+        "--probe",
+        nargs="*",
+        default=None,
+        metavar="PATH",
+        help="after building, count SQL queries for these paths",
+    )
     args = parser.parse_args()
     result = build()
     if args.probe:

@@ -51,6 +51,7 @@ ENDPOINTS = [
     ("/healthz (again)", "/healthz", lambda body: body == b"ok"),
 ]
 BASELINE = "/healthz"
+PATHS = [path for _, path, _ in ENDPOINTS]
 
 
 class BenchError(RuntimeError):
@@ -176,7 +177,7 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
 
 def fetch(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:  # noqa: S310
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as r:
             return r.status, r.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -253,7 +254,9 @@ def run_web(
         pg_name, drop_after = prepare_postgres(pg_url)
         env["DATABASE_URL"] = pg_url
         parts = urlsplit(pg_url)
-        shown = parts._replace(netloc=parts.netloc.split("@")[-1] if parts.password else parts.netloc)
+        shown = parts._replace(
+            netloc=parts.netloc.split("@")[-1] if parts.password else parts.netloc
+        )
         db_label = f"PostgreSQL ({urlunsplit(shown)})"
     # The app's default is a new database connection per request; keep it unless asked.
     env["CONN_MAX_AGE"] = str(conn_max_age) if conn_max_age is not None else "0"
@@ -267,6 +270,8 @@ def run_web(
         "duration_s": duration,
         "cpus": os.cpu_count(),
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        # Other work on the machine skews everything; the 1-minute load average says how much.
+        "loadavg_start": round(os.getloadavg()[0], 2),
         "endpoints": [],
     }
     proc = None
@@ -274,8 +279,7 @@ def run_web(
         log(f"building the {db} database in {tmp if db == 'sqlite' else pg_name}")
         t0 = time.perf_counter()
         seed = run_child(
-            [sys.executable, str(BENCH / "seed.py"), "--probe"]
-            + list(dict.fromkeys(p for _, p, _ in ENDPOINTS)),
+            [sys.executable, str(BENCH / "seed.py"), "--probe", *dict.fromkeys(PATHS)],
             env,
             timeout=600,
         )
@@ -290,7 +294,7 @@ def run_web(
         proc = start_gunicorn(env, port, workers, logfile)
         log(f"gunicorn answered /healthz after {wait_ready(proc, port, logfile):.1f} s")
 
-        for label, path, check in ENDPOINTS:
+        for _label, path, check in ENDPOINTS:
             status, body = fetch(port, path)
             try:
                 ok = status == 200 and check(body)
@@ -324,9 +328,12 @@ def run_web(
         if proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{tail(logfile)}")
         server_errors = [
-            line for line in tail(logfile, 200).splitlines() if "Traceback" in line or "ERROR" in line
+            line
+            for line in tail(logfile, 200).splitlines()
+            if "Traceback" in line or "ERROR" in line
         ]
         result["server_log_errors"] = len(server_errors)
+        result["loadavg_end"] = round(os.getloadavg()[0], 2)
     finally:
         if proc is not None:
             stop_gunicorn(proc)
@@ -338,7 +345,7 @@ def run_web(
             if pg_name and drop_after:
                 try:
                     drop_postgres(pg_url, pg_name)
-                except Exception as exc:  # noqa: BLE001 - cleanup must not hide the result
+                except Exception as exc:  # cleanup must not hide the result
                     log(f"could not drop database {pg_name}: {exc}")
     add_ratios(result)
     return result

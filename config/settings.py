@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "coproduce.core",
     "coproduce.accounts",
     "coproduce.commissioning",
+    "coproduce.engagement",
     "coproduce.api",
     "coproduce.demo",
 ]

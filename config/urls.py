@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("coproduce.core.urls")),
     path("", include("coproduce.accounts.urls")),
     path("", include("coproduce.commissioning.urls")),
+    path("", include("coproduce.engagement.urls")),
+    path("", include("coproduce.engagement.urls_analysis")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -76,7 +76,12 @@ class CommissioningProject(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(stage__in=Stage.values), name="project_stage_known"),
         ]
-        indexes = [models.Index(fields=["published_at", "stage"], name="project_public_idx")]
+        indexes = [
+            models.Index(fields=["published_at", "stage"], name="project_public_idx"),
+            # The public list's order (newest first, pk as tie-break), so that a page of it
+            # is read from the index rather than sorting every published project.
+            models.Index(fields=["-published_at", "-id"], name="project_public_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
