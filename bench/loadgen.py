@@ -1,25 +1,30 @@
-"""A small closed-loop HTTP load generator for one URL on loopback.
+"""A small closed-loop HTTP load generator for a few URLs on loopback.
 
-Run as its own process by ``bench/run.py`` (so it never shares an interpreter with the
-server). ``--concurrency`` threads each hold an ``http.client`` connection and send GET
-requests back to back: first for ``--warmup`` seconds (not recorded), then for
-``--duration`` seconds or until ``--max-requests`` have been recorded, whichever comes
-first. Connections are HTTP/1.1 keep-alive; when the server closes them after a
-response (gunicorn's sync workers always do) ``http.client`` reconnects on the next
-request, and that connect is part of the measured latency.
+Run as its own process by ``bench/run.py``, so it never shares an interpreter with the
+server. ``--concurrency`` threads each hold an ``http.client`` connection and send GET
+requests back to back. Connections are HTTP/1.1 keep-alive; when the server closes them
+after a response (gunicorn's sync workers always do) ``http.client`` reconnects on the
+next request, and that connect is part of the measured latency.
 
-Prints one JSON object: requests, errors, elapsed seconds, requests/s and latency
-percentiles in milliseconds (nearest-rank).
+The URLs are measured in turn, round-robin, for ``--rounds`` rounds: each slice is a
+``--warmup`` (not recorded) and then ``--duration / --rounds`` seconds recorded, or until
+the slice's share of ``--max-requests``. Interleaving spreads any slowdown of the machine
+over every URL instead of landing on whichever URL happened to run at the time.
 
-    .venv/bin/python bench/loadgen.py --port 8123 --path /healthz --duration 10
+Prints one JSON object: per URL the requests, errors, requests/s and latency percentiles
+in milliseconds (nearest-rank), plus requests/s for each round.
+
+    .venv/bin/python bench/loadgen.py --port 8123 --path /healthz --path /projects/
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import math
+import sys
 import threading
 import time
 from collections import Counter
@@ -34,12 +39,13 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
 
 
 class Worker(threading.Thread):
-    def __init__(self, args, state):
+    """One client connection sending requests back to back for one slice."""
+
+    def __init__(self, args, path: str, plan: dict):
         super().__init__(daemon=True)
-        self.args = args
-        self.state = state
+        self.args, self.path, self.plan = args, path, plan
         self.latencies: list[float] = []
-        self.errors = Counter()
+        self.errors: Counter = Counter()
         self.last_end = 0.0
         self.connects = 0
 
@@ -48,20 +54,20 @@ class Worker(threading.Thread):
         return http.client.HTTPConnection(self.args.host, self.args.port, timeout=self.args.timeout)
 
     def run(self) -> None:
-        a, st = self.args, self.state
+        a, plan = self.args, self.plan
         headers = {"Host": f"{a.host}:{a.port}", "Accept": "*/*", "Connection": "keep-alive"}
         conn = self._connect()
-        st["ready"].wait()
-        measure_from, stop_at = st["measure_from"], st["stop_at"]
+        plan["ready"].wait()
+        measure_from, stop_at = plan["measure_from"], plan["stop_at"]
         while True:
             start = time.perf_counter()
             if start >= stop_at:
                 break
             recording = start >= measure_from
-            if recording and next(st["budget"]) >= a.max_requests:
+            if recording and next(plan["budget"]) >= plan["max_requests"]:
                 break
             try:
-                conn.request("GET", a.path, headers=headers)
+                conn.request("GET", self.path, headers=headers)
                 resp = conn.getresponse()
                 resp.read()
                 end = time.perf_counter()
@@ -81,57 +87,92 @@ class Worker(threading.Thread):
         conn.close()
 
 
-def run(args) -> dict:
-    import itertools
-
-    state = {"ready": threading.Event(), "budget": itertools.count()}
-    workers = [Worker(args, state) for _ in range(args.concurrency)]
+def run_slice(args, path: str, warmup: float, duration: float, max_requests: int) -> dict:
+    plan = {"ready": threading.Event(), "budget": itertools.count(), "max_requests": max_requests}
+    workers = [Worker(args, path, plan) for _ in range(args.concurrency)]
     for w in workers:
         w.start()
-    t0 = time.perf_counter()
-    state["measure_from"] = t0 + args.warmup
-    state["stop_at"] = state["measure_from"] + args.duration
-    state["ready"].set()
+    plan["measure_from"] = time.perf_counter() + warmup
+    plan["stop_at"] = plan["measure_from"] + duration
+    plan["ready"].set()
     for w in workers:
         w.join()
-    latencies = sorted(x for w in workers for x in w.latencies)
-    errors = sum((w.errors for w in workers), Counter())
-    last = max((w.last_end for w in workers), default=state["measure_from"])
-    elapsed = max(last - state["measure_from"], 1e-9)
-    ms = [x * 1000 for x in latencies]
+    last = max((w.last_end for w in workers), default=0.0)
     return {
-        "path": args.path,
-        "concurrency": args.concurrency,
-        "warmup_s": args.warmup,
-        "duration_s": args.duration,
+        "latencies": [x for w in workers for x in w.latencies],
+        "errors": sum((w.errors for w in workers), Counter()),
+        "elapsed": max(last - plan["measure_from"], 1e-9),
+        "connects": sum(w.connects for w in workers),
+    }
+
+
+def summarise(path: str, slices: list[dict]) -> dict:
+    ms = sorted(x * 1000 for s in slices for x in s["latencies"])
+    elapsed = sum(s["elapsed"] for s in slices)
+    errors = sum((s["errors"] for s in slices), Counter())
+
+    def r(v, n=3):
+        return None if v is None else round(v, n)
+
+    return {
+        "path": path,
         "requests": len(ms),
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "elapsed_s": round(elapsed, 3),
         "rps": round(len(ms) / elapsed, 1),
-        "mean_ms": round(sum(ms) / len(ms), 3) if ms else None,
-        "p50_ms": round(percentile(ms, 50), 3) if ms else None,
-        "p95_ms": round(percentile(ms, 95), 3) if ms else None,
-        "p99_ms": round(percentile(ms, 99), 3) if ms else None,
-        "max_ms": round(ms[-1], 3) if ms else None,
-        "connections": sum(w.connects for w in workers),
+        "rps_by_round": [round(len(s["latencies"]) / s["elapsed"], 1) for s in slices],
+        "mean_ms": r(sum(ms) / len(ms)) if ms else None,
+        "p50_ms": r(percentile(ms, 50)),
+        "p95_ms": r(percentile(ms, 95)),
+        "p99_ms": r(percentile(ms, 99)),
+        "max_ms": r(ms[-1]) if ms else None,
+        "connections": sum(s["connects"] for s in slices),
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Closed-loop HTTP load for one URL.")
+    parser = argparse.ArgumentParser(description="Closed-loop HTTP load for a few URLs.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--path", default="/healthz")
+    parser.add_argument("--path", action="append", required=True, help="repeat for more URLs")
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds, not recorded")
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds recorded")
-    parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds per slice, unrecorded")
+    parser.add_argument("--duration", type=float, default=10.0, help="recorded seconds per URL")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="per URL")
     parser.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args()
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the load generator only targets loopback")
-    print(json.dumps(run(args)))
+    slices: dict[str, list[dict]] = {p: [] for p in args.path}
+    for n in range(1, args.rounds + 1):
+        for path in args.path:
+            s = run_slice(
+                args,
+                path,
+                args.warmup,
+                args.duration / args.rounds,
+                max(1, args.max_requests // args.rounds),
+            )
+            slices[path].append(s)
+            print(
+                f"[load] round {n}/{args.rounds} {path:<52} "
+                f"{len(s['latencies']) / s['elapsed']:8.1f} req/s",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(
+        json.dumps(
+            {
+                "concurrency": args.concurrency,
+                "rounds": args.rounds,
+                "warmup_s": args.warmup,
+                "duration_s": args.duration,
+                "results": [summarise(p, s) for p, s in slices.items()],
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

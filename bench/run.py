@@ -50,6 +50,7 @@ def section_web(args) -> list[dict]:
                 warmup=args.warmup,
                 concurrency=args.concurrency,
                 workers=args.workers,
+                rounds=args.rounds,
                 max_requests=args.max_requests,
                 conn_max_age=args.conn_max_age,
                 keep=args.keep,
@@ -62,11 +63,14 @@ def section_web(args) -> list[dict]:
             )  # fmt: skip
             continue
         errors = sum(e["errors"] for e in res["endpoints"])
+        logged = res.get("server_log_errors", 0)
+        problems = [f"{errors} failed requests"] * bool(errors)
+        problems += [f"{logged} errors in the server log"] * bool(logged)
         results.append(
             {
                 "section": f"web ({db})",
-                "status": "ok" if errors == 0 else "errors",
-                "detail": f"{errors} failed requests" if errors else "",
+                "status": "errors" if problems else "ok",
+                "detail": "; ".join(problems),
                 "seconds": time.perf_counter() - t0,
                 "result": res,
             }
@@ -105,17 +109,19 @@ def fmt(value, spec: str) -> str:
 
 
 def web_table(res: dict) -> str:
+    """One row per URL; the last three columns compare it with /healthz in the same run."""
     head = (
-        f"{'URL':<50} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}"
-        f" {'req/s ÷ healthz':>15} {'p95 × healthz':>13} {'SQL':>4}"
+        f"{'URL':<52} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
+        f" {'SQL':>3} {'req/s ÷ healthz':>15} {'(rounds)':>13} {'p95 × healthz':>13}"
     )
     lines = [head, "-" * len(head)]
     for e in res["endpoints"]:
+        lo, hi = e["rps_ratio_range"]
         lines.append(
-            f"{e['label']:<50} {fmt(e['rps'], '8.1f')} {fmt(e['p50_ms'], '8.2f')}"
-            f" {fmt(e['p95_ms'], '8.2f')} {fmt(e['p99_ms'], '8.2f')} {e['errors']:>6}"
-            f" {fmt(e['rps_ratio'], '15.3f')} {fmt(e['p95_ratio'], '13.1f')}"
-            f" {fmt(e['queries'], '4d')}"
+            f"{e['label']:<52} {fmt(e['rps'], '7.1f')} {fmt(e['p50_ms'], '7.1f')}"
+            f" {fmt(e['p95_ms'], '7.1f')} {fmt(e['p99_ms'], '7.1f')} {e['errors']:>6}"
+            f" {fmt(e['queries'], '3d')} {fmt(e['rps_ratio'], '15.3f')}"
+            f" {f'{lo:.3f}-{hi:.3f}':>13} {fmt(e['p95_ratio'], '13.1f')}"
         )
     return "\n".join(lines)
 
@@ -135,7 +141,8 @@ def summary(results: list[dict]) -> str:
         out.append(
             f"{r['section']}: {res['db_label']}; {res['seed']['published']:,} published projects; "
             f"gunicorn {res['workers']} sync workers; {res['concurrency']} connections; "
-            f"{res['warmup_s']:g} s warm-up + {res['duration_s']:g} s per URL; "
+            f"{res['rounds']} rounds of {res['warmup_s']:g} s warm-up + "
+            f"{res['duration_s'] / res['rounds']:.3g} s per URL; CONN_MAX_AGE={res['conn_max_age']}; "
             f"{res['cpus']} CPUs; load average {res['loadavg_start']} -> "
             f"{res.get('loadavg_end', '?')}; {res['date']}"
         )
@@ -159,9 +166,14 @@ def main(argv: list[str] | None = None) -> int:
         "--duration",
         type=float,
         default=float(os.environ.get("BENCH_DURATION", 10)),
-        help="seconds of measured load per URL (default: $BENCH_DURATION or 10)",
+        help="recorded seconds of load per URL, over all rounds (default: $BENCH_DURATION or 10)",
     )
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds per URL, not recorded")
+    parser.add_argument(
+        "--warmup", type=float, default=1.0, help="unrecorded seconds before each slice (1)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="URLs are measured round-robin this many times (3)"
+    )
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")
     parser.add_argument(
@@ -179,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         "--keep", action="store_true", help="keep the temporary directory and bench database"
     )
     args = parser.parse_args(argv)
-    if args.duration <= 0 or args.concurrency < 1 or args.workers < 1:
-        parser.error("--duration, --concurrency and --workers must be positive")
+    if args.duration <= 0 or min(args.concurrency, args.workers, args.rounds) < 1:
+        parser.error("--duration, --concurrency, --workers and --rounds must be positive")
 
     results: list[dict] = []
     if args.only in (None, "web"):

@@ -9,8 +9,9 @@ Steps, for one database (SQLite file in a temporary directory, or PostgreSQL):
    ``DEBUG=False`` (``DJANGO_ENV`` stays ``development``: no HTTPS redirect, no manifest
    static storage, so no collectstatic is needed);
 3. check each URL once (status 200 and the expected content);
-4. load each URL in turn from a separate process (``bench/loadgen.py``), /healthz first
-   and again last (a drift check), and compare every URL with /healthz;
+4. load the URLs from a separate process (``bench/loadgen.py``), round-robin in a few
+   rounds so that a busy moment on the machine hits every URL alike, and compare every
+   URL with /healthz;
 5. always stop gunicorn and remove the temporary directory (and the bench database).
 """
 
@@ -37,21 +38,19 @@ VENV_BIN = Path(sys.executable).parent
 DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/coproduce_bench"
 
 FILTER_AREA = "adult-social-care"
-# (label, path, a check on the response body) — the order is the order of the runs.
+# (path, a check on the response body), in the order they are measured in each round.
 ENDPOINTS = [
-    ("/healthz", "/healthz", lambda body: body == b"ok"),
-    ("/projects/", "/projects/", lambda body: re.search(rb"\b10,?000 projects", body) is not None),
+    ("/healthz", lambda body: body == b"ok"),
+    ("/projects/", lambda body: re.search(rb"\b10,?000 projects", body) is not None),
     (
-        f"/projects/?stage=plan&service_area={FILTER_AREA}",
         f"/projects/?stage=plan&service_area={FILTER_AREA}",
         lambda body: b"govuk-table__row" in body and b"No projects match" not in body,
     ),
-    ("/projects/?page=200", "/projects/?page=200", lambda body: b"Page 200 of 500" in body),
-    ("/api/projects", "/api/projects", lambda body: json.loads(body)["count"] == 10_000),
-    ("/healthz (again)", "/healthz", lambda body: body == b"ok"),
+    ("/projects/?page=200", lambda body: b"Page 200 of 500" in body),
+    ("/api/projects", lambda body: json.loads(body)["count"] == 10_000),
 ]
 BASELINE = "/healthz"
-PATHS = [path for _, path, _ in ENDPOINTS]
+PATHS = [path for path, _ in ENDPOINTS]
 
 
 class BenchError(RuntimeError):
@@ -155,11 +154,13 @@ def start_gunicorn(env: dict, port: int, workers: int, logfile: Path) -> subproc
         "--timeout", "60",
     ]  # fmt: skip
     log(" ".join([Path(cmd[0]).name, *cmd[1:8]]))
-    # A new session, so that stopping it can reach the workers too.
-    return subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    # Django logs errors to the workers' stderr: send it to the same log file. A new
+    # session, so that stopping it can reach the workers too.
+    with open(logfile, "ab") as out:
+        return subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+            start_new_session=True,
+        )  # fmt: skip
 
 
 def stop_gunicorn(proc: subprocess.Popen) -> None:
@@ -208,15 +209,22 @@ def tail(path: Path, lines: int = 30) -> str:
 # --- the run --------------------------------------------------------------------------
 
 
-def run_child(cmd: list[str], env: dict, timeout: float) -> dict:
+def run_child(cmd: list[str], env: dict, timeout: float, show_stderr: bool = False) -> dict:
     """Run a helper script and return the JSON object on the last line of its stdout."""
     proc = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=None if show_stderr else subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if proc.returncode != 0:
         raise BenchError(
             f"{' '.join(Path(c).name for c in cmd[:2])} failed ({proc.returncode}):\n"
-            + (proc.stderr or proc.stdout)[-3000:]
+            + (proc.stderr or proc.stdout or "")[-3000:]
         )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -228,6 +236,7 @@ def run_web(
     warmup: float,
     concurrency: int,
     workers: int,
+    rounds: int,
     max_requests: int,
     conn_max_age: int | None = None,
     keep: bool = False,
@@ -245,18 +254,13 @@ def run_web(
         PYTHONWARNINGS="ignore:No directory at:UserWarning",
         PYTHONDONTWRITEBYTECODE="1",
     )
-    pg_name, drop_after, pg_url = None, False, None
     if db == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
         db_label = "SQLite (file in a temporary directory, WAL)"
     else:
-        pg_url = postgres_url()
-        pg_name, drop_after = prepare_postgres(pg_url)
-        env["DATABASE_URL"] = pg_url
+        env["DATABASE_URL"] = pg_url = postgres_url()
         parts = urlsplit(pg_url)
-        shown = parts._replace(
-            netloc=parts.netloc.split("@")[-1] if parts.password else parts.netloc
-        )
+        shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1])
         db_label = f"PostgreSQL ({urlunsplit(shown)})"
     # The app's default is a new database connection per request; keep it unless asked.
     env["CONN_MAX_AGE"] = str(conn_max_age) if conn_max_age is not None else "0"
@@ -266,6 +270,7 @@ def run_web(
         "conn_max_age": env["CONN_MAX_AGE"],
         "workers": workers,
         "concurrency": concurrency,
+        "rounds": rounds,
         "warmup_s": warmup,
         "duration_s": duration,
         "cpus": os.cpu_count(),
@@ -274,12 +279,14 @@ def run_web(
         "loadavg_start": round(os.getloadavg()[0], 2),
         "endpoints": [],
     }
-    proc = None
+    proc, pg_name, drop_after = None, None, False
     try:
+        if db == "postgres":
+            pg_name, drop_after = prepare_postgres(pg_url)
         log(f"building the {db} database in {tmp if db == 'sqlite' else pg_name}")
         t0 = time.perf_counter()
         seed = run_child(
-            [sys.executable, str(BENCH / "seed.py"), "--probe", *dict.fromkeys(PATHS)],
+            [sys.executable, str(BENCH / "seed.py"), "--probe", *PATHS],
             env,
             timeout=600,
         )
@@ -294,7 +301,7 @@ def run_web(
         proc = start_gunicorn(env, port, workers, logfile)
         log(f"gunicorn answered /healthz after {wait_ready(proc, port, logfile):.1f} s")
 
-        for _label, path, check in ENDPOINTS:
+        for path, check in ENDPOINTS:
             status, body = fetch(port, path)
             try:
                 ok = status == 200 and check(body)
@@ -306,33 +313,35 @@ def run_web(
                     f"{body[:500]!r}\n{tail(logfile)}"
                 )
 
-        for label, path, _ in ENDPOINTS:
-            figures = run_child(
-                [
-                    sys.executable, str(BENCH / "loadgen.py"),
-                    "--port", str(port), "--path", path,
-                    "--concurrency", str(concurrency),
-                    "--warmup", str(warmup), "--duration", str(duration),
-                    "--max-requests", str(max_requests),
-                ],
-                env,
-                timeout=warmup + duration + 120,
-            )  # fmt: skip
-            figures["label"] = label
-            figures["queries"] = seed.get("queries", {}).get(path)
+        log(
+            f"loading {len(PATHS)} URLs from a separate process: {concurrency} connections, "
+            f"{rounds} rounds of {warmup:g} s warm-up + {duration / rounds:.3g} s each"
+        )
+        load_cmd = [
+            sys.executable, str(BENCH / "loadgen.py"), "--port", str(port),
+            "--concurrency", str(concurrency), "--rounds", str(rounds),
+            "--warmup", str(warmup), "--duration", str(duration),
+            "--max-requests", str(max_requests),
+        ]  # fmt: skip
+        for path in PATHS:
+            load_cmd += ["--path", path]
+        load = run_child(
+            load_cmd,
+            env,
+            timeout=len(PATHS) * (rounds * warmup + duration) + 120,
+            show_stderr=True,
+        )
+        for figures in load["results"]:
+            figures["label"] = figures["path"]
+            figures["queries"] = seed.get("queries", {}).get(figures["path"])
             result["endpoints"].append(figures)
-            log(
-                f"{label:<55} {figures['rps']:>8.1f} req/s  p95 {figures['p95_ms']:.1f} ms"
-                f"  errors {figures['errors']}"
-            )
         if proc.poll() is not None:
             raise BenchError(f"gunicorn died during the run:\n{tail(logfile)}")
-        server_errors = [
-            line
-            for line in tail(logfile, 200).splitlines()
-            if "Traceback" in line or "ERROR" in line
-        ]
-        result["server_log_errors"] = len(server_errors)
+        result["server_log_errors"] = sum(
+            1
+            for line in tail(logfile, 10_000).splitlines()
+            if line.startswith("Traceback") or "[ERROR]" in line
+        )
         result["loadavg_end"] = round(os.getloadavg()[0], 2)
     finally:
         if proc is not None:
@@ -352,9 +361,18 @@ def run_web(
 
 
 def add_ratios(result: dict) -> None:
-    base = next(e for e in result["endpoints"] if e["label"] == BASELINE)
+    """Each URL against /healthz: throughput as a fraction, p95 latency as a multiple.
+
+    ``rps_ratio_range`` is the lowest and highest ratio seen in a single round: a wide
+    range means the machine was busy with something else during the run.
+    """
+    base = next(e for e in result["endpoints"] if e["path"] == BASELINE)
     for e in result["endpoints"]:
         e["rps_ratio"] = round(e["rps"] / base["rps"], 4) if base["rps"] else None
         e["p95_ratio"] = (
             round(e["p95_ms"] / base["p95_ms"], 2) if base["p95_ms"] and e["p95_ms"] else None
         )
+        per_round = [
+            x / b for x, b in zip(e["rps_by_round"], base["rps_by_round"], strict=True) if b
+        ]
+        e["rps_ratio_range"] = [round(min(per_round), 4), round(max(per_round), 4)]

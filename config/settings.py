@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.commissioning",
     "coproduce.engagement",
+    "coproduce.ideas",
+    "coproduce.equality",
+    "coproduce.budgeting",
     "coproduce.api",
     "coproduce.demo",
 ]

@@ -13,6 +13,9 @@ urlpatterns = [
     path("", include("coproduce.commissioning.urls")),
     path("", include("coproduce.engagement.urls")),
     path("", include("coproduce.engagement.urls_analysis")),
+    path("", include("coproduce.ideas.urls")),
+    path("", include("coproduce.equality.urls")),
+    path("", include("coproduce.budgeting.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
