@@ -6,13 +6,15 @@ requests back to back. Connections are HTTP/1.1 keep-alive; when the server clos
 after a response (gunicorn's sync workers always do) ``http.client`` reconnects on the
 next request, and that connect is part of the measured latency.
 
-The URLs are measured in turn, round-robin, for ``--rounds`` rounds: each slice is a
-``--warmup`` (not recorded) and then ``--duration / --rounds`` seconds recorded, or until
-the slice's share of ``--max-requests``. Interleaving spreads any slowdown of the machine
-over every URL instead of landing on whichever URL happened to run at the time.
+First each URL gets ``--warmup`` seconds of unrecorded load. Then the URLs are measured
+in turn, round-robin, for ``--rounds`` rounds: each slice is ``--settle`` seconds not
+recorded, then ``--duration / --rounds`` seconds recorded (or until the slice's share of
+``--max-requests``). Interleaving spreads any slowdown of the machine over every URL
+instead of landing on whichever URL happened to run at the time.
 
 Prints one JSON object: per URL the requests, errors, requests/s and latency percentiles
-in milliseconds (nearest-rank), plus requests/s for each round.
+in milliseconds (nearest-rank), requests/s for each round, and the CPU this process used
+(as a share of one core), since on a small machine the client competes with the server.
 
     .venv/bin/python bench/loadgen.py --port 8123 --path /healthz --path /projects/
 """
@@ -38,6 +40,16 @@ def percentile(sorted_values: list[float], p: float) -> float | None:
     return sorted_values[rank - 1]
 
 
+class CountingConnection(http.client.HTTPConnection):
+    """An HTTP connection that counts how many TCP connections it opened."""
+
+    opened = 0
+
+    def connect(self) -> None:
+        self.opened += 1
+        super().connect()
+
+
 class Worker(threading.Thread):
     """One client connection sending requests back to back for one slice."""
 
@@ -49,9 +61,8 @@ class Worker(threading.Thread):
         self.last_end = 0.0
         self.connects = 0
 
-    def _connect(self) -> http.client.HTTPConnection:
-        self.connects += 1
-        return http.client.HTTPConnection(self.args.host, self.args.port, timeout=self.args.timeout)
+    def _connect(self) -> CountingConnection:
+        return CountingConnection(self.args.host, self.args.port, timeout=self.args.timeout)
 
     def run(self) -> None:
         a, plan = self.args, self.plan
@@ -79,11 +90,13 @@ class Worker(threading.Thread):
                 end = time.perf_counter()
                 if recording:
                     self.errors[type(exc).__name__] += 1
+                self.connects += conn.opened
                 conn.close()
                 conn = self._connect()
             if recording:
                 self.latencies.append(end - start)
                 self.last_end = end
+        self.connects += conn.opened
         conn.close()
 
 
@@ -94,11 +107,13 @@ def run_slice(args, path: str, warmup: float, duration: float, max_requests: int
         w.start()
     plan["measure_from"] = time.perf_counter() + warmup
     plan["stop_at"] = plan["measure_from"] + duration
+    cpu0, wall0 = time.process_time(), time.perf_counter()
     plan["ready"].set()
     for w in workers:
         w.join()
     last = max((w.last_end for w in workers), default=0.0)
     return {
+        "cpu": (time.process_time() - cpu0) / max(time.perf_counter() - wall0, 1e-9),
         "latencies": [x for w in workers for x in w.latencies],
         "errors": sum((w.errors for w in workers), Counter()),
         "elapsed": max(last - plan["measure_from"], 1e-9),
@@ -128,6 +143,7 @@ def summarise(path: str, slices: list[dict]) -> dict:
         "p99_ms": r(percentile(ms, 99)),
         "max_ms": r(ms[-1]) if ms else None,
         "connections": sum(s["connects"] for s in slices),
+        "client_cpu": round(sum(s["cpu"] for s in slices) / len(slices), 2),
     }
 
 
@@ -138,7 +154,10 @@ def main() -> None:
     parser.add_argument("--path", action="append", required=True, help="repeat for more URLs")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--warmup", type=float, default=1.0, help="seconds per slice, unrecorded")
+    parser.add_argument(
+        "--warmup", type=float, default=2.0, help="seconds per URL first, unrecorded"
+    )
+    parser.add_argument("--settle", type=float, default=0.5, help="seconds per slice, unrecorded")
     parser.add_argument("--duration", type=float, default=10.0, help="recorded seconds per URL")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per URL")
     parser.add_argument("--timeout", type=float, default=30.0)
@@ -146,12 +165,15 @@ def main() -> None:
     if args.host not in {"127.0.0.1", "localhost", "::1"}:
         parser.error("the load generator only targets loopback")
     slices: dict[str, list[dict]] = {p: [] for p in args.path}
+    for path in args.path:
+        run_slice(args, path, args.warmup, 0.0, 0)
+        print(f"[load] warmed up {path}", file=sys.stderr, flush=True)
     for n in range(1, args.rounds + 1):
         for path in args.path:
             s = run_slice(
                 args,
                 path,
-                args.warmup,
+                args.settle,
                 args.duration / args.rounds,
                 max(1, args.max_requests // args.rounds),
             )
@@ -168,6 +190,7 @@ def main() -> None:
                 "concurrency": args.concurrency,
                 "rounds": args.rounds,
                 "warmup_s": args.warmup,
+                "settle_s": args.settle,
                 "duration_s": args.duration,
                 "results": [summarise(p, s) for p, s in slices.items()],
             }

@@ -10,11 +10,12 @@ pb   the participatory budgeting allocation benchmark, bench/bench_pb.py, run as
 
 Examples:
 
-    .venv/bin/python bench/run.py                       # web on SQLite, then pb
-    .venv/bin/python bench/run.py --only web --db postgres
-    .venv/bin/python bench/run.py --db both --duration 20 --json results.json
+    .venv/bin/python bench/run.py                       # everything (make bench)
+    .venv/bin/python bench/run.py --only web --db sqlite --duration 5
+    .venv/bin/python bench/run.py --only web --db postgres --json results.json
 
-PostgreSQL uses BENCH_DATABASE_URL, else DATABASE_URL if it is a postgres:// URL, else
+--db auto (the default) runs the web benchmark on SQLite, and on PostgreSQL as well when a
+server answers; --db postgres fails if none does. PostgreSQL uses BENCH_DATABASE_URL, else DATABASE_URL if it is a postgres:// URL, else
 postgres://postgres@127.0.0.1:5432/coproduce_bench (created if missing, emptied first).
 See docs/performance.md for the method and results.
 """
@@ -38,9 +39,19 @@ PB_SCRIPT = ROOT / "bench" / "bench_pb.py"
 
 
 def section_web(args) -> list[dict]:
-    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    dbs = ["sqlite", "postgres"] if args.db in {"both", "auto"} else [args.db]
     results = []
     for db in dbs:
+        if db == "postgres" and args.db == "auto":
+            url = webbench.postgres_url()
+            reason = webbench.postgres_unreachable(url)
+            if reason:
+                print(f"\n== web: postgres skipped: no server for {url} ({reason}) ==")
+                results.append(
+                    {"section": "web (postgres)", "status": "skipped",
+                     "detail": "PostgreSQL not reachable", "seconds": 0.0}
+                )  # fmt: skip
+                continue
         print(f"\n== web: project list with 10,000 projects, {db} ==", flush=True)
         t0 = time.perf_counter()
         try:
@@ -51,6 +62,7 @@ def section_web(args) -> list[dict]:
                 concurrency=args.concurrency,
                 workers=args.workers,
                 rounds=args.rounds,
+                settle=args.settle,
                 max_requests=args.max_requests,
                 conn_max_age=args.conn_max_age,
                 keep=args.keep,
@@ -113,6 +125,7 @@ def web_table(res: dict) -> str:
     head = (
         f"{'URL':<52} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}"
         f" {'SQL':>3} {'req/s ÷ healthz':>15} {'(rounds)':>13} {'p95 × healthz':>13}"
+        f" {'client CPU':>10}"
     )
     lines = [head, "-" * len(head)]
     for e in res["endpoints"]:
@@ -122,6 +135,7 @@ def web_table(res: dict) -> str:
             f" {fmt(e['p95_ms'], '7.1f')} {fmt(e['p99_ms'], '7.1f')} {e['errors']:>6}"
             f" {fmt(e['queries'], '3d')} {fmt(e['rps_ratio'], '15.3f')}"
             f" {f'{lo:.3f}-{hi:.3f}':>13} {fmt(e['p95_ratio'], '13.1f')}"
+            f" {fmt(e.get('client_cpu'), '10.0%')}"
         )
     return "\n".join(lines)
 
@@ -141,8 +155,8 @@ def summary(results: list[dict]) -> str:
         out.append(
             f"{r['section']}: {res['db_label']}; {res['seed']['published']:,} published projects; "
             f"gunicorn {res['workers']} sync workers; {res['concurrency']} connections; "
-            f"{res['rounds']} rounds of {res['warmup_s']:g} s warm-up + "
-            f"{res['duration_s'] / res['rounds']:.3g} s per URL; CONN_MAX_AGE={res['conn_max_age']}; "
+            f"{res['duration_s']:g} s measured per URL in {res['rounds']} rounds; "
+            f"CONN_MAX_AGE={res['conn_max_age']}; "
             f"{res['cpus']} CPUs; load average {res['loadavg_start']} -> "
             f"{res.get('loadavg_end', '?')}; {res['date']}"
         )
@@ -158,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["web", "pb"], help="run one section only")
     parser.add_argument(
         "--db",
-        choices=["sqlite", "postgres", "both"],
-        default=os.environ.get("BENCH_DB", "sqlite"),
-        help="database for the web benchmark (default: $BENCH_DB or sqlite)",
+        choices=["sqlite", "postgres", "both", "auto"],
+        default=os.environ.get("BENCH_DB", "auto"),
+        help="database(s) for the web benchmark; auto = SQLite, and PostgreSQL too if a "
+        "server answers (default: $BENCH_DB or auto)",
     )
     parser.add_argument(
         "--duration",
@@ -169,10 +184,13 @@ def main(argv: list[str] | None = None) -> int:
         help="recorded seconds of load per URL, over all rounds (default: $BENCH_DURATION or 10)",
     )
     parser.add_argument(
-        "--warmup", type=float, default=1.0, help="unrecorded seconds before each slice (1)"
+        "--warmup", type=float, default=2.0, help="unrecorded seconds per URL at the start (2)"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="URLs are measured round-robin this many times (3)"
+        "--rounds", type=int, default=5, help="URLs are measured round-robin this many times (5)"
+    )
+    parser.add_argument(
+        "--settle", type=float, default=0.5, help="unrecorded seconds before each slice (0.5)"
     )
     parser.add_argument("--concurrency", type=int, default=8, help="client connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (2)")

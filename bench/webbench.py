@@ -133,6 +133,16 @@ def prepare_postgres(url: str) -> tuple[str, bool]:
     return name, False
 
 
+def postgres_unreachable(url: str) -> str | None:
+    """None if a PostgreSQL server answers for ``url``, else the reason it does not."""
+    try:
+        with _pg_connect(url, "postgres") as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return None
+
+
 def drop_postgres(url: str, name: str) -> None:
     with _pg_connect(url, "postgres") as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {_ident(name)} WITH (FORCE)")
@@ -211,12 +221,14 @@ def tail(path: Path, lines: int = 30) -> str:
 
 def run_child(cmd: list[str], env: dict, timeout: float, show_stderr: bool = False) -> dict:
     """Run a helper script and return the JSON object on the last line of its stdout."""
+    sys.stdout.flush()
     proc = subprocess.run(
         cmd,
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
-        stderr=None if show_stderr else subprocess.PIPE,
+        # Progress lines go to our stdout, in order with the rest of the output.
+        stderr=sys.stdout if show_stderr else subprocess.PIPE,
         text=True,
         timeout=timeout,
         check=False,
@@ -237,6 +249,7 @@ def run_web(
     concurrency: int,
     workers: int,
     rounds: int,
+    settle: float,
     max_requests: int,
     conn_max_age: int | None = None,
     keep: bool = False,
@@ -271,6 +284,7 @@ def run_web(
         "workers": workers,
         "concurrency": concurrency,
         "rounds": rounds,
+        "settle_s": settle,
         "warmup_s": warmup,
         "duration_s": duration,
         "cpus": os.cpu_count(),
@@ -279,6 +293,11 @@ def run_web(
         "loadavg_start": round(os.getloadavg()[0], 2),
         "endpoints": [],
     }
+    if result["loadavg_start"] > (result["cpus"] or 1) / 2:
+        log(
+            f"warning: load average {result['loadavg_start']} on {result['cpus']} CPUs; other "
+            "work is running and will skew the figures (the ratios suffer least)"
+        )
     proc, pg_name, drop_after = None, None, False
     try:
         if db == "postgres":
@@ -315,12 +334,13 @@ def run_web(
 
         log(
             f"loading {len(PATHS)} URLs from a separate process: {concurrency} connections, "
-            f"{rounds} rounds of {warmup:g} s warm-up + {duration / rounds:.3g} s each"
+            f"{warmup:g} s warm-up each, then {rounds} rounds of {settle:g} s settling + "
+            f"{duration / rounds:.3g} s measured per URL"
         )
         load_cmd = [
             sys.executable, str(BENCH / "loadgen.py"), "--port", str(port),
             "--concurrency", str(concurrency), "--rounds", str(rounds),
-            "--warmup", str(warmup), "--duration", str(duration),
+            "--warmup", str(warmup), "--settle", str(settle), "--duration", str(duration),
             "--max-requests", str(max_requests),
         ]  # fmt: skip
         for path in PATHS:
@@ -328,7 +348,7 @@ def run_web(
         load = run_child(
             load_cmd,
             env,
-            timeout=len(PATHS) * (rounds * warmup + duration) + 120,
+            timeout=len(PATHS) * (warmup + rounds * settle + duration) + 120,
             show_stderr=True,
         )
         for figures in load["results"]:

@@ -177,6 +177,17 @@ TASKS = {
     }
 }
 
+# Cache: per-process memory by default. Production with several workers should point this
+# at a shared cache (Redis or the database cache) so rate limits count across processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Consultations (engagement): limits on anonymous answering, per address per consultation.
+ENGAGEMENT_ANON_RATE = env.int("ENGAGEMENT_ANON_RATE", default=20)  # submissions an hour
+ENGAGEMENT_ANON_SAVE_RATE = env.int("ENGAGEMENT_ANON_SAVE_RATE", default=60)  # saves an hour
+ENGAGEMENT_IMAGE_MAX_BYTES = env.int("ENGAGEMENT_IMAGE_MAX_BYTES", default=2 * 1024 * 1024)
+# Ideas board: anonymous ideas and comment reports allowed per address, "<count>/<s|m|h|d>".
+IDEAS_ANON_RATE = env.str("IDEAS_ANON_RATE", default="10/h")
+
 # Branding: a neutral council look, configurable without code changes.
 COUNCIL_NAME = env.str("COUNCIL_NAME", default="Riverside Borough Council")
 COUNCIL_LOGO_TEXT = env.str("COUNCIL_LOGO_TEXT", default="Riverside")

@@ -21,6 +21,10 @@ from coproduce.commissioning.services import (
     project_publish,
 )
 from coproduce.core.models import ServiceArea
+from coproduce.demo import budgeting as budgeting_demo
+from coproduce.demo import engagement_consultation
+from coproduce.demo import equality as equality_demo
+from coproduce.demo import ideas as ideas_demo
 
 DEMO_PASSWORD = "Riverside-demo-2026"
 
@@ -315,4 +319,12 @@ def load(stdout=None) -> dict[str, int]:
                     reason=reason,
                 )
             created["projects"] += 1
+        created.update(engagement_consultation.load(users))
+        created.update(equality_demo.load(users))
+        created.update(budgeting_demo.load(users))
+        created.update(ideas_demo.load(users))
+        # Keep last: the findings are built on the demo consultation's responses.
+        from coproduce.demo import engagement_findings
+
+        created.update(engagement_findings.load(users))
     return created

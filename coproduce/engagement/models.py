@@ -45,7 +45,9 @@ class Consultation(TimeStampedModel):
     )
     reference = models.CharField(max_length=20, unique=True)
     title = models.CharField(max_length=200)
-    intro = models.TextField(help_text="What the consultation is about and how answers will be used.")
+    intro = models.TextField(
+        help_text="What the consultation is about and how answers will be used."
+    )
     easy_read_intro = models.TextField(blank=True)
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
@@ -57,7 +59,9 @@ class Consultation(TimeStampedModel):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-opens_at", "-pk"]
@@ -70,11 +74,40 @@ class Consultation(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
 
+    def phase(self, now=None) -> str:
+        """Where the consultation is by the server clock: draft, upcoming, open or closed.
+
+        A published consultation counts as closed from ``closes_at`` on, even if nobody
+        pressed "Close", so answers stop exactly on time.
+        """
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        if self.status == ConsultationStatus.DRAFT:
+            return "draft"
+        if self.status == ConsultationStatus.CLOSED or now >= self.closes_at:
+            return "closed"
+        if now < self.opens_at:
+            return "upcoming"
+        return "open"
+
+    def is_open(self, now=None) -> bool:
+        return self.phase(now) == "open"
+
+    @property
+    def closed_on(self):
+        """When answers stopped (or will stop): the earlier of closing by hand and closes_at."""
+        if self.closed_at and self.closed_at < self.closes_at:
+            return self.closed_at
+        return self.closes_at
+
 
 class Section(models.Model):
     """A titled group of questions, shown as one page of the questionnaire."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="sections")
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sections"
+    )
     title = models.CharField(max_length=200)
     easy_read_title = models.CharField(max_length=200, blank=True)
     position = models.PositiveIntegerField(default=0)
@@ -97,7 +130,9 @@ class QuestionKind(models.TextChoices):
 class Question(models.Model):
     """One question. Choice and ranking questions have options; text has a length limit."""
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="questions"
+    )
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="questions"
     )
@@ -152,11 +187,15 @@ class Response(TimeStampedModel):
     through a resume link; only a hash of its token is kept.
     """
 
-    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="responses")
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="responses"
+    )
     reference = models.CharField(max_length=20, unique=True)
     submission_key = models.CharField(max_length=64)
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    status = models.CharField(max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT
+    )
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -195,7 +234,9 @@ class Answer(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["response", "question"], name="answer_once_per_question"),
+            models.UniqueConstraint(
+                fields=["response", "question"], name="answer_once_per_question"
+            ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="answer_rating_1_to_5",
@@ -273,7 +314,9 @@ class Finding(TimeStampedModel):
     finding's themes, fixed when it is published so the statement and its count agree.
     """
 
-    project = models.ForeignKey(CommissioningProject, on_delete=models.PROTECT, related_name="findings")
+    project = models.ForeignKey(
+        CommissioningProject, on_delete=models.PROTECT, related_name="findings"
+    )
     consultation = models.ForeignKey(
         Consultation, on_delete=models.PROTECT, null=True, blank=True, related_name="findings"
     )
@@ -283,7 +326,9 @@ class Finding(TimeStampedModel):
     themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     people_count = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["reference"]
@@ -296,7 +341,9 @@ class FindingQuote(models.Model):
     """A quote chosen to illustrate a finding: a copy of the answer text, trimmed by the officer."""
 
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="quotes")
-    answer = models.ForeignKey(Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    answer = models.ForeignKey(
+        Answer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = models.TextField()
     position = models.PositiveIntegerField(default=0)
 

@@ -126,7 +126,9 @@ def reseed_migration_rows() -> None:
     """Put back what migration core 0002 seeds, which a transactional flush deletes."""
     from coproduce.core.models import AuditChainHead, ServiceArea
 
-    seeded = importlib.import_module("coproduce.core.migrations.0002_audit_head_triggers_service_areas")
+    seeded = importlib.import_module(
+        "coproduce.core.migrations.0002_audit_head_triggers_service_areas"
+    )
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "last_hash": seeded.GENESIS})
     for name, slug, light_touch in seeded.SERVICE_AREAS:
         ServiceArea.objects.get_or_create(
@@ -200,9 +202,7 @@ def page_as(demo, new_context, live_server):
 
     def make(role: str, **options):
         client = Client()
-        client.force_login(
-            demo.users[role], backend="django.contrib.auth.backends.ModelBackend"
-        )
+        client.force_login(demo.users[role], backend="django.contrib.auth.backends.ModelBackend")
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context = new_context(**options)
         context.add_cookies(
@@ -278,7 +278,8 @@ class AxeChecker:
 
 def describe(violation: dict) -> str:
     nodes = "\n".join(
-        f"    {n['target']}: {n['summary'].splitlines()[-1].strip()}" for n in violation["nodes"][:5]
+        f"    {n['target']}: {n['summary'].splitlines()[-1].strip()}"
+        for n in violation["nodes"][:5]
     )
     return f"  [{violation['impact']}] {violation['id']}: {violation['help']}\n{nodes}"
 
@@ -311,4 +312,6 @@ def tab_to(page, matches, *, limit: int = 80, backwards: bool = False) -> dict:
         if matches(now):
             return now
         seen.append(f"{now['tag']}#{now['id']} {now['text'][:30]!r}")
-    raise AssertionError(f"Never reached the element by pressing {key}; went through:\n" + "\n".join(seen))
+    raise AssertionError(
+        f"Never reached the element by pressing {key}; went through:\n" + "\n".join(seen)
+    )

@@ -25,7 +25,9 @@ def greedy_order(profile: NumericProfile) -> list[int]:
     then most votes, then id), so the order is total and independent of the
     file's order.
     """
-    candidates = [j for j in range(len(profile.ids)) if profile.eligible[j] and profile.score[j] > 0]
+    candidates = [
+        j for j in range(len(profile.ids)) if profile.eligible[j] and profile.score[j] > 0
+    ]
     return sorted(candidates, key=lambda j: (-profile.score[j], profile.tie_key(j)))
 
 

@@ -99,7 +99,9 @@ def parse_pabulib_text(text: str) -> Election:
             title = cells[0].lower()
             if len(cells) == 1 and title in SECTIONS:
                 if title in seen:
-                    raise PabulibError(line, f"section {title.upper()} appears twice", "duplicate-section")
+                    raise PabulibError(
+                        line, f"section {title.upper()} appears twice", "duplicate-section"
+                    )
                 seen[title] = line
                 section = title
                 header = None
@@ -124,7 +126,9 @@ def parse_pabulib_text(text: str) -> Election:
                     project_columns = tuple(header)
                 else:
                     if "vote" not in header:
-                        raise PabulibError(line, "VOTES header has no 'vote' column", "missing-column")
+                        raise PabulibError(
+                            line, "VOTES header has no 'vote' column", "missing-column"
+                        )
                     vote_columns = tuple(header)
                 continue
             if len(cells) != len(header):
@@ -145,12 +149,18 @@ def parse_pabulib_text(text: str) -> Election:
                 if pid == "":
                     raise PabulibError(line, "project id is empty", "bad-project-id")
                 if "," in pid:
-                    raise PabulibError(line, f"project id {pid!r} contains a comma", "bad-project-id")
+                    raise PabulibError(
+                        line, f"project id {pid!r} contains a comma", "bad-project-id"
+                    )
                 if pid in projects:
-                    raise PabulibError(line, f"project {pid!r} is listed twice", "duplicate-project")
+                    raise PabulibError(
+                        line, f"project {pid!r} is listed twice", "duplicate-project"
+                    )
                 cost = parse_number(fields["cost"], line, f"cost of project {pid!r}")
                 if cost < 0:
-                    raise PabulibError(line, f"project {pid!r} has a negative cost", "negative-cost")
+                    raise PabulibError(
+                        line, f"project {pid!r} has a negative cost", "negative-cost"
+                    )
                 projects[pid] = Project(pid, cost, fields)
             else:
                 raw_votes.append((line, dict(zip(header, cells, strict=True))))
@@ -159,14 +169,18 @@ def parse_pabulib_text(text: str) -> Election:
 
     for name in SECTIONS:
         if name not in seen:
-            raise PabulibError(last_line, f"the {name.upper()} section is missing", "missing-section")
+            raise PabulibError(
+                last_line, f"the {name.upper()} section is missing", "missing-section"
+            )
     if not (seen["meta"] < seen["projects"] < seen["votes"]):
         raise PabulibError(
             seen["votes"], "sections must come in the order META, PROJECTS, VOTES", "section-order"
         )
     for name, columns in (("projects", project_columns), ("votes", vote_columns)):
         if not columns:
-            raise PabulibError(seen[name], f"the {name.upper()} section has no header", "bad-header")
+            raise PabulibError(
+                seen[name], f"the {name.upper()} section has no header", "bad-header"
+            )
     if "budget" not in meta:
         raise PabulibError(seen["meta"], "META has no 'budget'", "missing-budget")
     budget = parse_number(meta["budget"], meta_lines["budget"], "budget")
@@ -177,7 +191,9 @@ def parse_pabulib_text(text: str) -> Election:
         where = meta_lines.get("vote_type", seen["meta"])
         raise PabulibError(where, f"unknown or missing vote_type {vote_type!r}", "bad-vote-type")
     if vote_type in ("cumulative", "scoring") and "points" not in vote_columns:
-        raise PabulibError(seen["votes"], f"{vote_type} ballots need a 'points' column", "missing-column")
+        raise PabulibError(
+            seen["votes"], f"{vote_type} ballots need a 'points' column", "missing-column"
+        )
     for key in ("min_project_score_threshold", "min_votes"):
         if key in meta:
             parse_number(meta[key], meta_lines[key], key)
@@ -220,7 +236,7 @@ def _parse_ballot(
     if vote_type == "choose-1" and len(chosen) > 1:
         raise PabulibError(line, "a choose-1 vote names more than one project", "too-many-projects")
     points = None
-    if "points" in fields and fields["points"] != "" or vote_type in ("cumulative", "scoring"):
+    if ("points" in fields and fields["points"] != "") or vote_type in ("cumulative", "scoring"):
         raw_points = _split_list(fields.get("points", ""))
         if len(raw_points) != len(chosen):
             raise PabulibError(

@@ -61,6 +61,7 @@ class NumericProfile:
     eligible: tuple[bool, ...]
     threshold: Fraction | None
     min_votes: int | None
+    utility_scale: int = 1
 
     def tie_key(self, j: int) -> tuple[int, int, str]:
         """Tie-breaking key: lowest cost first, then most votes, then id (as text)."""
@@ -78,23 +79,25 @@ def _lcm_of_denominators(values: list[Fraction]) -> int:
     return result
 
 
-def _ballot_utilities(election: Election, ballot_index: int) -> tuple[tuple[str, Fraction], ...]:
+def _ballot_utilities(
+    election: Election, ballot_index: int, index: dict[str, int]
+) -> tuple[tuple[int, int | Fraction], ...]:
     ballot = election.ballots[ballot_index]
     vote_type = election.vote_type
     if vote_type in APPROVAL_TYPES:
-        return tuple((pid, Fraction(1)) for pid in ballot.projects)
+        return tuple((index[pid], 1) for pid in ballot.projects)
     if vote_type == "ordinal":
         length = len(ballot.projects)
-        return tuple((pid, Fraction(length - i)) for i, pid in enumerate(ballot.projects))
+        return tuple((index[pid], length - i) for i, pid in enumerate(ballot.projects))
     points = ballot.points or ()
-    pairs = []
+    pairs: list[tuple[int, int | Fraction]] = []
     for pid, value in zip(ballot.projects, points, strict=True):
         if value < 0:
             raise AllocationError(
                 f"voter {ballot.voter_id!r} gave negative points; the rules need points of 0 or more"
             )
         if value > 0:
-            pairs.append((pid, value))
+            pairs.append((index[pid], value.numerator if value.denominator == 1 else value))
     return tuple(pairs)
 
 
@@ -111,25 +114,30 @@ def build_profile(election: Election) -> NumericProfile:
     costs = tuple(int(election.projects[pid].cost * scale) for pid in ids)
     budget = int(election.budget * scale)
 
-    raw_groups: Counter[tuple[tuple[int, Fraction], ...]] = Counter()
+    raw_groups: Counter[tuple[tuple[int, int | Fraction], ...]] = Counter()
     for b in range(len(election.ballots)):
-        pairs = tuple(sorted((index[pid], u) for pid, u in _ballot_utilities(election, b)))
-        raw_groups[pairs] += 1
-    utility_scale = _lcm_of_denominators([u for pairs in raw_groups for _, u in pairs])
-    groups = tuple(
-        sorted(
-            (weight, tuple((j, int(u * utility_scale)) for j, u in pairs))
-            for pairs, weight in raw_groups.items()
+        raw_groups[tuple(sorted(_ballot_utilities(election, b, index)))] += 1
+    utility_scale = 1
+    for pairs in raw_groups:
+        for _, u in pairs:
+            if isinstance(u, Fraction):
+                utility_scale = math.lcm(utility_scale, u.denominator)
+    if utility_scale == 1:
+        groups = tuple(sorted((weight, pairs) for pairs, weight in raw_groups.items()))
+    else:
+        groups = tuple(
+            sorted(
+                (weight, tuple((j, int(u * utility_scale)) for j, u in pairs))
+                for pairs, weight in raw_groups.items()
+            )
         )
-    )
     votes = [0] * len(ids)
-    score = [Fraction(0)] * len(ids)
+    points = [0] * len(ids)
     for weight, pairs in groups:
         for j, a in pairs:
             votes[j] += weight
-            score[j] += Fraction(weight * a, utility_scale)
-    if election.vote_type in APPROVAL_TYPES:
-        score = [Fraction(v) for v in votes]
+            points[j] += weight * a
+    score = [Fraction(v, utility_scale) for v in points]
 
     threshold = None
     for key in THRESHOLD_KEYS:
@@ -140,7 +148,8 @@ def build_profile(election: Election) -> NumericProfile:
         if key in election.meta:
             min_votes = math.ceil(parse_number(election.meta[key], 0, key))
     eligible = tuple(
-        (threshold is None or score[j] >= threshold) and (min_votes is None or votes[j] >= min_votes)
+        (threshold is None or score[j] >= threshold)
+        and (min_votes is None or votes[j] >= min_votes)
         for j in range(len(ids))
     )
     return NumericProfile(
@@ -156,4 +165,5 @@ def build_profile(election: Election) -> NumericProfile:
         eligible=eligible,
         threshold=threshold,
         min_votes=min_votes,
+        utility_scale=utility_scale,
     )

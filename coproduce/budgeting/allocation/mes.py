@@ -1,0 +1,686 @@
+"""The Method of Equal Shares (MES), exact, and its "add1" completion.
+
+Definitions (see docs/allocation.md for the full account):
+
+* Every voter starts with the same budget ``t``.  A project ``j`` costing
+  ``c`` is *affordable* if its supporters hold at least ``c`` between them.
+  Its price ``q`` is the smallest number such that, if every supporter pays
+  ``min(own money, q * utility)``, the payments add up to ``c``.
+* Each round buys the affordable project with the lowest ``q / kappa`` (for
+  approval ballots with cost utilities ``kappa`` is the cost and ``q`` is the
+  equal share each supporter pays; for points ballots ``kappa`` is 1 and ``q``
+  is the price per point).  Ties: lowest cost, then most votes, then id.
+* add1: start with ``t = floor(budget / voters)`` (in whole currency units),
+  run MES, and raise ``t`` by one currency unit at a time; the result is the
+  MES outcome at the last ``t`` before the first ``t`` whose outcome costs
+  more than the real budget.  There is no stop at the first exhaustive
+  outcome.
+
+Exactness.  Every decision -- is a project affordable, which project wins a
+round, which supporters pay all they have -- is *certain*.  The fast path
+works in floating point but carries a rigorous error bound on every amount
+(interval arithmetic with outward slack far larger than rounding error); a
+decision is taken only when the intervals settle it.  If anything is too close
+to call, that whole run is redone in exact rational arithmetic
+(:class:`fractions.Fraction`), which is also used for explanations.  The
+outcome is therefore always the exact-arithmetic outcome.
+
+Speed comes from four things, none of which changes the outcome:
+
+1. Identical ballots are grouped (``weight = count``).
+2. Voters are tracked by *pattern*: the part of their ballot that lies in the
+   set of projects bought so far.  Voters with the same pattern have the same
+   money left, so a project's supporters collapse to a few pattern classes.
+   Pattern tables depend only on the *set* bought, not on ``t`` or on the
+   order, so they are computed once and shared by every run.
+3. Lazy evaluation: a project's ``q / kappa`` only rises during a run, so the
+   last value is a lower bound and most projects need not be re-priced.
+4. add1 skips budgets it can *prove* give the same outcome.  For a fixed
+   purchase sequence every voter's money is non-decreasing in ``t`` and every
+   price is non-increasing in ``t``.  So if at ``t2 > t1`` each round's
+   winner at ``t1`` still beats, at its ``t1`` price, every rival's ``t2``
+   price (and nothing else is affordable at the end at ``t2``), then every
+   ``t`` in ``[t1, t2]`` makes exactly the same choices.  The search gallops
+   (doubling the step) and bisects to a large provable ``t2``, and backs off
+   when proofs keep failing.  The tests check the result against a
+   deliberately simple one-unit-at-a-time implementation.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import accumulate
+from operator import mul, sub, truediv
+
+from .profile import NumericProfile
+
+Number = int | Fraction
+EPS = 2.0**-50  # relative slack: 8x double-precision unit round-off
+
+
+class _Ambiguous(Exception):
+    """The float intervals cannot settle a decision; redo the run exactly."""
+
+
+@dataclass(frozen=True)
+class MesStep:
+    """One MES purchase: project index, bounds on its ``q / kappa`` value
+    (``low == high == exact`` when known exactly), and its exact price ``q``
+    when known (scaled money per voter for cost utilities, per point
+    otherwise)."""
+
+    project: int
+    low: float
+    high: float
+    exact: Fraction | None = None
+    price: Fraction | None = None
+    full_payers: int = 0
+    partial_payers: int = 0
+
+
+@dataclass
+class MesRun:
+    """Result of one MES run at a per-voter budget ``t`` (scaled money)."""
+
+    t: Number
+    free: list[int]
+    steps: list[MesStep]
+    exact: bool = False
+    dropped_at: dict[int, int] = field(default_factory=dict)
+    money_left: dict[int, Fraction] = field(default_factory=dict)
+    spent_on: dict[int, dict[int, Fraction]] = field(default_factory=dict)
+
+    @property
+    def selected(self) -> list[int]:
+        """Projects bought, in order (free ones first)."""
+        return self.free + [s.project for s in self.steps]
+
+
+class _Node:
+    """Pattern tables after buying a given *set* of projects."""
+
+    __slots__ = ("lists", "moves", "tables")
+
+    def __init__(self, tables: list[dict[int, int] | None]) -> None:
+        self.tables = tables
+        self.moves: dict[int, list[tuple[int, int, int]]] = {}
+        self.lists: dict[int, tuple[list[int], list[int], list[int], int]] = {}
+
+
+@dataclass
+class _Priced:
+    """A project's value ``q / kappa`` (bounds, maybe exact) and price."""
+
+    project: int
+    tie: tuple
+    low: float
+    high: float
+    exact: Fraction | None
+    q_low: float
+    q_high: float
+    q_exact: Fraction | None
+    full: int = 0
+    partial: int = 0
+    poor: frozenset[int] = frozenset()
+
+
+def _beats(a: _Priced | MesStep, tie_a: tuple, b: _Priced, tie_b: tuple) -> bool:
+    """Certainly ``(value_a, tie_a) < (value_b, tie_b)``."""
+    if a.exact is not None and b.exact is not None:
+        return (a.exact, tie_a) < (b.exact, tie_b)
+    if a.high < b.low:
+        return True
+    return a.high == b.low and tie_a < tie_b
+
+
+def _down(x: float) -> float:
+    return x - abs(x) * EPS - 1e-300
+
+
+def _up(x: float) -> float:
+    return x + abs(x) * EPS + 1e-300
+
+
+class MesEngine:
+    """Exact MES on one profile; reusable across budgets ``t``."""
+
+    def __init__(self, profile: NumericProfile) -> None:
+        self.profile = profile
+        m = len(profile.ids)
+        self.weights = [w for w, _ in profile.groups]
+        self.ballots = [pairs for _, pairs in profile.groups]
+        self.support: list[list[tuple[int, int]]] = [[] for _ in range(m)]
+        amax = 1
+        for g, pairs in enumerate(self.ballots):
+            for j, a in pairs:
+                self.support[j].append((g, a))
+                amax = max(amax, a)
+        self.am = amax + 1
+        cost_mode = profile.mode == "cost"
+        self.kappa = [c if cost_mode else 1 for c in profile.costs]
+        self.tie = [profile.tie_key(j) for j in range(m)]
+        supported = [j for j in range(m) if profile.eligible[j] and profile.votes[j] > 0]
+        self.free = sorted(
+            (j for j in supported if profile.costs[j] == 0), key=self.tie.__getitem__
+        )
+        self.candidates = [j for j in supported if profile.costs[j] > 0]
+        tables: list[dict[int, int] | None] = [None] * m
+        self.initial_bound: dict[int, float] = {}
+        for j in self.candidates:
+            table: dict[int, int] = {}
+            total = 0
+            for g, a in self.support[j]:
+                table[a] = table.get(a, 0) + self.weights[g]
+                total += self.weights[g] * a
+            tables[j] = table
+            self.initial_bound[j] = _down(float(Fraction(profile.costs[j], self.kappa[j] * total)))
+        self.pattern_ids: dict[tuple[tuple[int, int], ...], int] = {(): 0}
+        self.pattern_pairs: list[tuple[tuple[int, int], ...]] = [()]
+        self.nodes: dict[frozenset[int], _Node] = {frozenset(): _Node(tables)}
+        self.runs = 0
+        self.exact_runs = 0
+
+    # -- pattern bookkeeping -------------------------------------------------
+
+    def _pattern(self, pairs: tuple[tuple[int, int], ...]) -> int:
+        pid = self.pattern_ids.get(pairs)
+        if pid is None:
+            pid = len(self.pattern_pairs)
+            self.pattern_ids[pairs] = pid
+            self.pattern_pairs.append(pairs)
+        return pid
+
+    def _move(self, bought: frozenset[int], node: _Node, p: int) -> tuple[_Node, list]:
+        """The node for ``bought | {p}`` and the pattern moves ``(new, old, a)``."""
+        moves = node.moves.get(p)
+        new_set = bought | {p}
+        child = self.nodes.get(new_set)
+        if moves is not None and child is not None:
+            return child, moves
+        transitions: dict[tuple[int, int], int] = {}
+        build = child is None
+        tables = list(node.tables) if build else []
+        copied: set[int] = set()
+        am = self.am
+        for g, a in self.support[p]:
+            ballot = self.ballots[g]
+            old_pairs = tuple(pair for pair in ballot if pair[0] in bought)
+            old = self.pattern_ids[old_pairs]
+            new = transitions.get((old, a))
+            if new is None:
+                new = self._pattern(tuple(pair for pair in ballot if pair[0] in new_set))
+                transitions[(old, a)] = new
+            if not build:
+                continue
+            weight = self.weights[g]
+            for j, aj in ballot:
+                table = tables[j]
+                if table is None or j == p:
+                    continue
+                if j not in copied:
+                    table = dict(table)
+                    tables[j] = table
+                    copied.add(j)
+                old_key = old * am + aj
+                left = table[old_key] - weight
+                if left:
+                    table[old_key] = left
+                else:
+                    del table[old_key]
+                new_key = new * am + aj
+                table[new_key] = table.get(new_key, 0) + weight
+        if build:
+            tables[p] = None
+            child = _Node(tables)
+            self.nodes[new_set] = child
+        moves = [(new, old, a) for (old, a), new in transitions.items()]
+        node.moves[p] = moves
+        assert child is not None
+        return child, moves
+
+    # -- fast path: float intervals ------------------------------------------
+
+    def _lists(self, node: _Node, j: int) -> tuple[list[int], list[int], list[int], int]:
+        """Candidate j's pattern classes at a node: patterns, utilities, weights
+        and the total weight * utility (cached on the node)."""
+        cached = node.lists.get(j)
+        if cached is None:
+            table = node.tables[j]
+            assert table is not None
+            am = self.am
+            patterns = [key // am for key in table]
+            utilities = [key % am for key in table]
+            weights = list(table.values())
+            cached = (patterns, utilities, weights, sum(map(mul, weights, utilities)))
+            node.lists[j] = cached
+        return cached
+
+    def _fast_price(self, node: _Node, mid: dict, rad: dict, j: int) -> _Priced | None:
+        """Price of project j with certain bounds, ``None`` if certainly
+        unaffordable; raises :class:`_Ambiguous` when too close to call.
+
+        With money ``m +- e`` per class, ``F(q) = sum(w * min(m, q * a))`` is
+        the amount raised at price ``q``; the true ``F`` is within ``sum(w * e)``
+        of the float one (min is 1-Lipschitz), so checking ``F`` at ``q`` just
+        below and just above the float root (with that margin plus rounding
+        slack) proves the exact price lies between them.
+        """
+        patterns, utilities, weights, total_wa = self._lists(node, j)
+        money = [mid[p] for p in patterns]
+        errors = [rad[p] for p in patterns]
+        cost = self.profile.costs[j]
+        weighted = list(map(mul, weights, money))
+        total = sum(weighted)
+        error = sum(map(mul, weights, errors))
+        size = len(patterns)
+        if error == 0.0 and total < 2.0**52 and all(map(float.is_integer, money)):
+            if total < cost:
+                return None
+            margin = 0.0
+        else:
+            margin = error + (size + 4) * EPS * (total + cost)
+            if total + margin < cost:
+                return None
+            if total - margin < cost:
+                raise _Ambiguous
+        if self.am == 2:
+            order = sorted(zip(money, weights, weighted))
+        else:
+            ratios = list(map(truediv, money, utilities))
+            order = sorted(zip(ratios, map(mul, weights, utilities), weighted))
+        ratio_sorted = [item[0] for item in order]
+        prefix_money = [0.0, *accumulate(item[2] for item in order)]
+        prefix_wa = [0, *accumulate(item[1] for item in order)]
+        # smallest i with F(ratio_i) >= cost, where F(r_i) = P_i + r_i * (D - S_i)
+        lo, hi = 0, size - 1
+        while lo < hi:
+            middle = (lo + hi) // 2
+            r = ratio_sorted[middle]
+            if prefix_money[middle] + r * (total_wa - prefix_wa[middle]) >= cost:
+                hi = middle
+            else:
+                lo = middle + 1
+        rich = total_wa - prefix_wa[lo]
+        if rich <= 0:
+            raise _Ambiguous
+        q = (cost - prefix_money[lo]) / rich
+        kappa = self.kappa[j]
+        tie = self.tie[j]
+        if lo == 0:
+            # Nobody pays less than the full share: the price is exactly c / D.
+            q_exact = Fraction(cost, total_wa)
+            q_up = _up(float(q_exact))
+            if min(map(truediv, map(sub, money, errors), utilities)) * (1 - EPS) >= q_up:
+                value = q_exact / kappa
+                value_float = float(value)
+                return _Priced(
+                    j,
+                    tie,
+                    _down(value_float),
+                    _up(value_float),
+                    value,
+                    _down(float(q_exact)),
+                    q_up,
+                    q_exact,
+                )
+        delta = 1e-12
+        while True:
+            q_low = q * (1 - delta) - 1e-300
+            q_high = q * (1 + delta) + 1e-300
+            slack = margin + error + (size + 8) * EPS * (total + q_high * total_wa + cost)
+            i_low = bisect_left(ratio_sorted, q_low)
+            f_low = prefix_money[i_low] + q_low * (total_wa - prefix_wa[i_low])
+            i_high = bisect_left(ratio_sorted, q_high)
+            f_high = prefix_money[i_high] + q_high * (total_wa - prefix_wa[i_high])
+            if f_low + slack < cost and f_high - slack >= cost:
+                break
+            delta *= 1000
+            if delta > 1e-5:
+                raise _Ambiguous
+        return _Priced(j, tie, _down(q_low / kappa), _up(q_high / kappa), None, q_low, q_high, None)
+
+    def _fast_pay(self, moves: list, mid: dict, rad: dict, winner: _Priced) -> None:
+        q_low, q_high = winner.q_low, winner.q_high
+        for new, old, a in moves:
+            m = mid[old]
+            e = rad[old]
+            hi = m + e - q_low * a
+            lo = m - e - q_high * a
+            slack = EPS * (abs(m) + e + q_high * a) * 4
+            hi += slack
+            lo -= slack
+            if hi <= 0.0:
+                mid[new] = 0.0
+                rad[new] = 0.0
+                continue
+            lo = max(lo, 0.0)
+            mid[new] = (hi + lo) / 2
+            rad[new] = _up((hi - lo) / 2)
+
+    def _fast_start(self, t: Number) -> tuple[dict, dict]:
+        t_float = float(t)
+        radius = 0.0 if Fraction(t_float) == t else abs(t_float) * EPS
+        return {0: t_float}, {0: radius}
+
+    def _fast_run(self, t: Number) -> MesRun:
+        mid, rad = self._fast_start(t)
+        bought: frozenset[int] = frozenset()
+        node = self.nodes[bought]
+        heap = [(self.initial_bound[j], self.tie[j], j) for j in self.candidates]
+        heapq.heapify(heap)
+        alive = set(self.candidates)
+        result = MesRun(t, list(self.free), [])
+        while True:
+            best: _Priced | None = None
+            evaluated: list[_Priced] = []
+            while heap:
+                bound, tie, j = heap[0]
+                if best is not None and (
+                    bound > best.high or (bound == best.high and tie > best.tie)
+                ):
+                    break
+                heapq.heappop(heap)
+                if j not in alive:
+                    continue
+                priced = self._fast_price(node, mid, rad, j)
+                if priced is None:
+                    alive.discard(j)
+                    result.dropped_at[j] = len(result.steps)
+                    continue
+                evaluated.append(priced)
+                if best is None or (priced.high, priced.tie) < (best.high, best.tie):
+                    best = priced
+            if best is None:
+                break
+            for other in evaluated:
+                if other is best:
+                    continue
+                if not _beats(best, best.tie, other, other.tie):
+                    raise _Ambiguous
+                heapq.heappush(heap, (other.low, other.tie, other.project))
+            alive.discard(best.project)
+            result.steps.append(
+                MesStep(
+                    best.project,
+                    best.low,
+                    best.high,
+                    best.exact,
+                    best.q_exact,
+                    best.full,
+                    best.partial,
+                )
+            )
+            node, moves = self._move(bought, node, best.project)
+            bought = bought | {best.project}
+            self._fast_pay(moves, mid, rad, best)
+        return result
+
+    # -- exact path -------------------------------------------------------------
+
+    def _exact_price(
+        self, node: _Node, money: dict[int, Number], j: int
+    ) -> tuple[Fraction, int, int, frozenset[int]] | None:
+        am = self.am
+        table = node.tables[j]
+        assert table is not None
+        entries = []
+        for key, weight in table.items():
+            pattern, a = divmod(key, am)
+            b = money[pattern]
+            if b:
+                entries.append((Fraction(b) / a, b, weight, a, key))
+        cost = self.profile.costs[j]
+        if sum(b * w for _, b, w, _, _ in entries) < cost:
+            return None
+        entries.sort(key=lambda e: e[0])
+        remaining: Number = cost
+        denominator = sum(w * a for _, _, w, a, _ in entries)
+        partial = 0
+        poor = []
+        for ratio, b, w, a, key in entries:
+            if ratio * denominator >= remaining:
+                break
+            remaining -= b * w
+            denominator -= w * a
+            partial += w
+            poor.append(key)
+        full = sum(w for _, _, w, _, _ in entries) - partial
+        return Fraction(remaining) / denominator, full, partial, frozenset(poor)
+
+    def _exact_run(self, t: Number, record: bool = False) -> MesRun:
+        self.exact_runs += 1
+        money: dict[int, Number] = {0: t}
+        bought: frozenset[int] = frozenset()
+        node = self.nodes[bought]
+        heap = [(self.initial_bound[j], self.tie[j], j) for j in self.candidates]
+        heapq.heapify(heap)
+        alive = set(self.candidates)
+        result = MesRun(t, list(self.free), [], exact=True)
+        paid: dict[int, tuple[int, Number]] = {}
+        while True:
+            best = None
+            evaluated = []
+            while heap:
+                bound, tie, j = heap[0]
+                if best is not None and (bound, tie) > (best[0], best[1]):
+                    break
+                heapq.heappop(heap)
+                if j not in alive:
+                    continue
+                priced = self._exact_price(node, money, j)
+                if priced is None:
+                    alive.discard(j)
+                    result.dropped_at[j] = len(result.steps)
+                    continue
+                value = priced[0] / self.kappa[j]
+                evaluated.append((value, tie, j))
+                if best is None or (value, tie) < (best[0], best[1]):
+                    best = (value, tie, j, priced)
+            if best is None:
+                break
+            value, _, j, (q, full, partial, _) = best
+            for item in evaluated:
+                if item[2] != j:
+                    heapq.heappush(heap, (_down(float(item[0])), item[1], item[2]))
+            alive.discard(j)
+            value_float = float(value)
+            result.steps.append(
+                MesStep(j, _down(value_float), _up(value_float), value, q, full, partial)
+            )
+            node, moves = self._move(bought, node, j)
+            bought = bought | {j}
+            for new, old, a in moves:
+                b = money[old]
+                share = q * a
+                money[new] = b - share if b > share else 0
+                paid[new] = (j, b - money[new])
+        if record:
+            self._record(node, money, paid, result)
+        return result
+
+    def _record(
+        self,
+        node: _Node,
+        money: dict[int, Number],
+        paid: dict[int, tuple[int, Number]],
+        result: MesRun,
+    ) -> None:
+        """Money left and where it went, for every candidate not bought."""
+        bought = {s.project for s in result.steps}
+        am = self.am
+        for j in self.candidates:
+            if j in bought:
+                continue
+            table = node.tables[j]
+            assert table is not None
+            left = Fraction(0)
+            spent: dict[int, Fraction] = {}
+            for key, weight in table.items():
+                pattern = key // am
+                left += weight * money[pattern]
+                for p, amount in self._payments(pattern, paid):
+                    spent[p] = spent.get(p, Fraction(0)) + weight * amount
+            result.money_left[j] = left
+            result.spent_on[j] = spent
+
+    def _payments(self, pattern: int, paid: dict[int, tuple[int, Number]]) -> list:
+        """Payments made by voters of a pattern, one per project in it."""
+        out = []
+        pairs = self.pattern_pairs[pattern]
+        while pattern:
+            p, amount = paid[pattern]
+            if amount:
+                out.append((p, Fraction(amount)))
+            pairs = tuple(pair for pair in pairs if pair[0] != p)
+            pattern = self.pattern_ids[pairs]
+        return out
+
+    # -- public ---------------------------------------------------------------------
+
+    def run(self, t: Number, record: bool = False) -> MesRun:
+        """Run MES with every voter starting at ``t`` (scaled money).
+
+        Invariant: the projects bought cost at most ``t * voters`` in total,
+        every project bought has a supporter, and the result equals the
+        exact-arithmetic MES outcome.
+        """
+        self.runs += 1
+        if record:
+            return self._exact_run(t, record=True)
+        try:
+            return self._fast_run(t)
+        except _Ambiguous:
+            return self._exact_run(t)
+
+    def certify(self, t2: Number, run: MesRun) -> bool:
+        """True if provably every budget in ``[run.t, t2]`` gives ``run``'s choices.
+
+        Invariant (soundness): ``True`` implies that MES at every ``t`` with
+        ``run.t <= t <= t2`` buys exactly ``run.selected``, in the same order.
+        """
+        self.runs += 1
+        try:
+            return self._certify(t2, run)
+        except _Ambiguous:
+            return False
+
+    def _certify(self, t2: Number, run: MesRun) -> bool:
+        mid, rad = self._fast_start(t2)
+        bought: frozenset[int] = frozenset()
+        node = self.nodes[bought]
+        heap = [(self.initial_bound[j], self.tie[j], j) for j in self.candidates]
+        heapq.heapify(heap)
+        alive = set(self.candidates)
+        for step in run.steps:
+            w = step.project
+            tie_w = self.tie[w]
+            evaluated = []
+            while heap:
+                bound, tie, j = heap[0]
+                if bound > step.high or (bound == step.high and tie > tie_w):
+                    break
+                heapq.heappop(heap)
+                if j not in alive or j == w:
+                    continue
+                priced = self._fast_price(node, mid, rad, j)
+                if priced is None:
+                    alive.discard(j)
+                    continue
+                if not _beats(step, tie_w, priced, priced.tie):
+                    return False
+                evaluated.append(priced)
+            for other in evaluated:
+                heapq.heappush(heap, (other.low, other.tie, other.project))
+            priced = self._fast_price(node, mid, rad, w)
+            if priced is None:  # impossible by monotonicity; be safe
+                return False
+            alive.discard(w)
+            node, moves = self._move(bought, node, w)
+            bought = bought | {w}
+            self._fast_pay(moves, mid, rad, priced)
+        return all(self._fast_price(node, mid, rad, j) is None for j in alive)
+
+    def cost_of(self, run: MesRun) -> int:
+        """Total (scaled) cost of the projects a run bought."""
+        return sum(self.profile.costs[j] for j in run.selected)
+
+
+@dataclass(frozen=True)
+class Add1Result:
+    """Outcome of add1: the MES run at the final per-voter budget."""
+
+    run: MesRun
+    start: int
+    increments: int
+    runs: int
+    exact_runs: int
+
+
+def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Result:
+    """MES with the add1 completion (see module docstring).
+
+    Invariant: equals the naive loop ``t = floor(B/n), floor(B/n)+1, ...``
+    stopping at the first overspending outcome and returning the one before;
+    the result never costs more than the budget.
+    """
+    engine = MesEngine(profile)
+    unit = profile.scale
+    n = profile.n_voters
+    if n == 0:
+        return Add1Result(engine.run(0, record), 0, 0, engine.runs, engine.exact_runs)
+    k = profile.budget // (unit * n)
+    start = k
+    cap = max(k, -(-sum(profile.costs) // unit))
+    gap = 1
+    failures = 0
+    last: MesRun | None = None
+    last_k = k
+    everything = len(engine.candidates)
+    while True:
+        run = engine.run(k * unit)
+        if engine.cost_of(run) > profile.budget:
+            break
+        last, last_k = run, k
+        if len(run.steps) == everything or k >= cap:
+            break
+        lo = k
+        if failures < 3 or (k % 4 == 0):
+            hi = None
+            step = gap
+            while lo < cap:
+                k2 = min(lo + step, cap)
+                if engine.certify(k2 * unit, run):
+                    lo, step = k2, step * 2
+                else:
+                    hi = k2
+                    break
+            if hi is not None:
+                while hi - lo > 1 and hi - lo > (lo - k) // 4:
+                    mid = (lo + hi) // 2
+                    if engine.certify(mid * unit, run):
+                        lo = mid
+                    else:
+                        hi = mid
+            failures = failures + 1 if lo == k else 0
+            gap = max(1, (lo - k) // 2)
+        last_k = lo
+        k = lo + 1
+    if last is None:  # cannot happen: t = floor(B/n) never overspends
+        raise AssertionError("add1 found no feasible outcome")
+    if record or last.t != last_k * unit:
+        last = engine.run(last_k * unit, record)
+    return Add1Result(last, start, last_k - start, engine.runs, engine.exact_runs)
+
+
+def equal_shares(profile: NumericProfile, record: bool = False) -> MesRun:
+    """Plain MES, each voter starting with exactly ``budget / voters``.
+
+    Invariant: the outcome costs at most the budget.
+    """
+    engine = MesEngine(profile)
+    n = profile.n_voters
+    t = Fraction(profile.budget, n) if n else Fraction(0)
+    return engine.run(t, record)

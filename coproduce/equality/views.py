@@ -1,0 +1,275 @@
+"""Equality pages. Views parse input, call a selector or service, and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coproduce.core.errors import NotFound, ServiceError
+from coproduce.core.forms import apply_service_error
+from coproduce.core.http import render_form
+from coproduce.engagement.equality import BY_KEY
+from coproduce.engagement.models import Consultation
+
+from .forms import EntryForm, MarginForm, PopulationUploadForm
+from .population_csv import MAX_BYTES
+from .selectors import (
+    access_assessment_by_project_reference,
+    access_consultation_for_gap,
+    access_entry,
+    access_project_for_assessment,
+    access_project_for_gap,
+    assessment_for_project,
+    assessment_summary,
+    current_population_profile,
+    participation_gap,
+    population_profiles,
+    population_shares,
+    published_findings,
+)
+from .services import (
+    EntryData,
+    ProfileData,
+    assessment_publish,
+    assessment_start,
+    assessment_update_entry,
+    population_profile_upload,
+)
+
+
+@require_GET
+def public_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        assessment = access_assessment_by_project_reference(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "equality/public_detail.html",
+        {
+            "assessment": assessment,
+            "project": assessment.project,
+            "summary": assessment_summary(assessment=assessment),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        project = access_project_for_assessment(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+    assessment = assessment_for_project(project=project)
+    return render(
+        request,
+        "equality/manage.html",
+        {
+            "project": project,
+            "assessment": assessment,
+            "summary": assessment_summary(assessment=assessment) if assessment else None,
+            "today": timezone.localdate(),
+            "can_change": request.user.has_perm("equality.change_assessment"),
+            "consultations": Consultation.objects.filter(project=project).order_by(
+                "-opens_at", "-pk"
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        project = access_project_for_assessment(user=request.user, reference=reference)
+        assessment_start(actor=request.user, project=project)
+    except NotFound:
+        raise Http404 from None
+    messages.success(request, "Assessment started. Fill in each protected characteristic.")
+    return redirect("equality:manage", project.reference)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_entry(request: HttpRequest, reference: str, characteristic: str) -> HttpResponse:
+    try:
+        assessment = access_assessment_by_project_reference(
+            user=request.user, reference=reference, perm="equality.view_assessment_draft"
+        )
+        entry = access_entry(
+            user=request.user, assessment=assessment, characteristic=characteristic
+        )
+    except NotFound:
+        raise Http404 from None
+    findings = list(published_findings(project=assessment.project))
+    initial = {
+        "impact": entry.impact,
+        "evidence": entry.evidence,
+        "findings": [str(f.pk) for f in entry.findings.all()],
+        "mitigation": entry.mitigation,
+        "owner": entry.owner,
+        "review_on": entry.review_on,
+    }
+    form = EntryForm(
+        request.POST or None,
+        initial=initial,
+        finding_choices=[(str(f.pk), f"{f.reference}: {f.statement}") for f in findings],
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            assessment_update_entry(
+                actor=request.user,
+                entry=entry,
+                data=EntryData(
+                    impact=d["impact"],
+                    evidence=d["evidence"],
+                    finding_ids=[int(pk) for pk in d["findings"]],
+                    mitigation=d["mitigation"],
+                    owner=d["owner"],
+                    review_on=d["review_on"],
+                ),
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"{BY_KEY[characteristic].label}: saved.")
+            return redirect("equality:manage", assessment.project.reference)
+    return render_form(
+        request,
+        "equality/entry_form.html",
+        {
+            "form": form,
+            "assessment": assessment,
+            "project": assessment.project,
+            "entry": entry,
+            "characteristic": BY_KEY[characteristic],
+        },
+    )
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        assessment = access_assessment_by_project_reference(
+            user=request.user, reference=reference, perm="equality.view_assessment_draft"
+        )
+        assessment_publish(actor=request.user, assessment=assessment)
+    except NotFound:
+        raise Http404 from None
+    messages.success(
+        request,
+        "The assessment is published. The public can read it once the project is published.",
+    )
+    return redirect("equality:manage", assessment.project.reference)
+
+
+@login_required
+@require_GET
+def population(request: HttpRequest) -> HttpResponse:
+    try:
+        profiles = list(population_profiles(user=request.user)[:20])
+    except NotFound:
+        raise Http404 from None
+    current = profiles[0] if profiles else None
+    return render(
+        request,
+        "equality/population.html",
+        {
+            "profiles": profiles,
+            "current": current,
+            "shares": _share_rows(current),
+            "can_upload": request.user.has_perm("equality.upload_population"),
+        },
+    )
+
+
+def _share_rows(profile) -> list[dict]:
+    shares = population_shares(profile)
+    rows = []
+    for key, c in BY_KEY.items():
+        groups = [(label, shares[key][g]) for g, label in c.options if g in shares.get(key, {})]
+        if groups:
+            rows.append({"label": c.label, "groups": groups})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def population_upload(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("equality.upload_population"):
+        raise Http404
+    form = PopulationUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # Read one byte past the limit: enough to know the file is too big.
+        content = upload.read(MAX_BYTES + 1)
+        try:
+            profile = population_profile_upload(
+                actor=request.user,
+                data=ProfileData(
+                    name=form.cleaned_data["name"],
+                    source=form.cleaned_data["source"],
+                    year=form.cleaned_data["year"],
+                    content=content,
+                ),
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, f"“{profile.name}” is now the population profile in use.")
+            return redirect("equality:population")
+    return render_form(
+        request,
+        "equality/population_upload.html",
+        {"form": form, "current": current_population_profile()},
+    )
+
+
+def _gap_page(request: HttpRequest, *, consultations, heading: str, context: dict) -> HttpResponse:
+    form = MarginForm(request.GET or None)
+    invalid = form.is_bound and not form.is_valid()
+    result = participation_gap(consultations=consultations, margin=form.margin_value())
+    return render(
+        request,
+        "equality/participation_gap.html",
+        {"form": form, "gap": result, "heading": heading, **context},
+        status=400 if invalid else 200,
+    )
+
+
+@login_required
+@require_GET
+def consultation_gap(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        consultation = access_consultation_for_gap(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+    return _gap_page(
+        request,
+        consultations=Consultation.objects.filter(pk=consultation.pk),
+        heading=consultation.title,
+        context={"consultation": consultation, "project": consultation.project},
+    )
+
+
+@login_required
+@require_GET
+def project_gap(request: HttpRequest, reference: str) -> HttpResponse:
+    try:
+        project = access_project_for_gap(user=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+    return _gap_page(
+        request,
+        consultations=Consultation.objects.filter(project=project),
+        heading=project.title,
+        context={"consultation": None, "project": project},
+    )
