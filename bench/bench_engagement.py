@@ -353,12 +353,15 @@ def main() -> int:
                 )
             )
         print()
-        print(
-            f"{'responses':>10} | {'what':<22} | {'time (s)':>8} | {'peak memory rise (MiB)':>24} | output"
+        head = (
+            f"{'responses':>10} | {'what':<22} | {'time (s)':>8} | "
+            f"{'peak rise (MiB)':>15} | {'process peak (MiB)':>18} | output"
         )
-        print(f"{'-' * 10}-+-{'-' * 22}-+-{'-' * 8}-+-{'-' * 24}-+-{'-' * 24}")
-        for size, what, t, mem, note in rows:
-            print(f"{size:>10,} | {what:<22} | {t:>8.2f} | {mem:>24.1f} | {note}")
+        print(head)
+        print(f"{'-' * 10}-+-{'-' * 22}-+-{'-' * 8}-+-{'-' * 15}-+-{'-' * 18}-+-{'-' * 24}")
+        for size, what, t, (rise, peak), note in rows:
+            shown = f"{peak:.0f}" if peak is not None else "n/a"
+            print(f"{size:>10,} | {what:<22} | {t:>8.2f} | {rise:>15.1f} | {shown:>18} | {note}")
         return 0
     finally:
         cleanup()

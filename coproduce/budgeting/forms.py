@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django import forms
 
@@ -105,7 +106,7 @@ class RoundForm(forms.Form):
                 raise forms.ValidationError(
                     f"Line {n}: write each area as name: amount, for example “North ward: 30,000”"
                 )
-            pence = round(float(match["amount"].replace(",", "")) * 100)
+            pence = int(Decimal(match["amount"].replace(",", "")) * 100)
             parsed.append((match["name"].strip(), pence))
         return parsed
 

@@ -320,11 +320,12 @@ def load(stdout=None) -> dict[str, int]:
                 )
             created["projects"] += 1
         created.update(engagement_consultation.load(users))
-        created.update(equality_demo.load(users))
         created.update(budgeting_demo.load(users))
         created.update(ideas_demo.load(users))
-        # Keep last: the findings are built on the demo consultation's responses.
+        # After engagement_consultation: the findings are built on its responses.
         from coproduce.demo import engagement_findings
 
         created.update(engagement_findings.load(users))
+        # After the findings, which the demo equality impact assessment cites.
+        created.update(equality_demo.load(users))
     return created

@@ -35,17 +35,18 @@ THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "Paid work": (
         "Help to find and keep a paid job.",
-        ("job", "paid work", "employment", "work experience", "wage", "career", "earn"),
+        ("job", "paid", "pays me", "employment", "work experience", "wage", "career"),
     ),
     "Same staff": (
         "Keeping staff who know the person.",
         (
             "same staff",
+            "keep the staff",
             "staff change",
-            "staff keep",
-            "know me",
-            "familiar",
+            "new face",
             "new staff",
+            "key worker",
+            "familiar",
             "agency staff",
         ),
     ),
@@ -67,7 +68,8 @@ THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
 }
 
-# Statement: (themes behind it, detail)
+# Statement: (themes behind it, detail); quotes are the shortest different answers on the
+# first theme that contain one of QUOTE_HINTS[statement].
 FINDINGS: list[tuple[str, list[str], str]] = [
     (
         "People want activities in the evenings and at weekends",
@@ -96,6 +98,18 @@ FINDINGS: list[tuple[str, list[str], str]] = [
     ),
 ]
 
+QUOTE_HINTS = {
+    "People want activities in the evenings and at weekends": (
+        "evening",
+        "weekend",
+        "saturday",
+        "sunday",
+    ),
+    "Getting there is a barrier: people need reliable transport": ("bus", "transport"),
+    "People want help to find paid work": ("job", "paid"),
+    "Keep the same staff": ("staff",),
+    "We need more Changing Places toilets": ("changing places", "toilet"),
+}
 QUOTES_PER_FINDING = 2
 QUOTE_MAX_CHARS = 240
 
@@ -109,6 +123,24 @@ def _consultation() -> Consultation | None:
         if n > most:
             best, most = c, n
     return best
+
+
+def _quotes(theme, hints: tuple[str, ...], finding: Finding) -> list:
+    """The shortest answers on ``theme`` with one of ``hints``, each text once."""
+    wanted = QUOTES_PER_FINDING - finding.quotes.count()
+    taken = set(finding.quotes.values_list("text", flat=True))
+    picked = []
+    for answer in sorted(theme.answers.all(), key=lambda a: (len(a.text), a.pk)):
+        if len(picked) >= wanted:
+            break
+        text = " ".join(answer.text.split())
+        if len(text) > QUOTE_MAX_CHARS or text in taken:
+            continue
+        if hints and not any(h in text.lower() for h in hints):
+            continue
+        taken.add(text)
+        picked.append(answer)
+    return picked
 
 
 def load(users: dict[str, User]) -> dict[str, int]:
@@ -145,11 +177,7 @@ def load(users: dict[str, User]) -> dict[str, int]:
             created["findings"] += 1
         if finding.published_at is not None:
             continue
-        short = sorted(
-            (a for a in themes[theme_names[0]].answers.all() if len(a.text) <= QUOTE_MAX_CHARS),
-            key=lambda a: (len(a.text), a.pk),
-        )
-        for answer in short[: max(0, QUOTES_PER_FINDING - finding.quotes.count())]:
+        for answer in _quotes(themes[theme_names[0]], QUOTE_HINTS.get(statement, ()), finding):
             finding_quote_add(actor=officer, finding=finding, answer_id=answer.pk, text=answer.text)
         finding_publish(actor=officer, finding=finding)
     return created

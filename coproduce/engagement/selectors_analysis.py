@@ -474,7 +474,7 @@ def quote_candidates(*, finding: Finding) -> QuerySet[Answer]:
     return (
         codable_answers(consultation=finding.consultation)
         .filter(themes__in=finding.themes.all())
-        .select_related("question")
+        .select_related("question", "response")
         .order_by("pk")
         .distinct()
     )

@@ -156,6 +156,10 @@ def consultation_update(
     fields = _validate_consultation(data)
     with transaction.atomic():
         locked = _lock(consultation)
+        for name in ("opens_at", "closes_at"):
+            # The form works to the minute: seconds in the stored time are not a change.
+            if abs(fields[name] - getattr(locked, name)) < dt.timedelta(minutes=1):
+                fields[name] = getattr(locked, name)
         changes = diff(locked, fields)
         if not changes:
             return locked

@@ -180,6 +180,8 @@ def answers_tag(*, actor: User, consultation: Consultation, theme_id, answer_ids
     theme = _theme_for_tagging(consultation, theme_id)
     ids = _answers_for_tagging(consultation, answer_ids)
     with transaction.atomic():
+        # Tagging with one theme is serialised, so overlapping requests never add a tag twice.
+        Theme.objects.select_for_update().filter(pk=theme.pk).first()
         already = set(theme.answers.filter(pk__in=ids).values_list("pk", flat=True))
         new = [i for i in ids if i not in already]
         if not new:
@@ -202,6 +204,7 @@ def answers_untag(*, actor: User, consultation: Consultation, theme_id, answer_i
     theme = _theme_for_tagging(consultation, theme_id)
     ids = _answers_for_tagging(consultation, answer_ids)
     with transaction.atomic():
+        Theme.objects.select_for_update().filter(pk=theme.pk).first()
         links = Answer.themes.through.objects.filter(theme_id=theme.pk, answer_id__in=ids)
         removed = sorted(links.values_list("answer_id", flat=True))
         if not removed:

@@ -259,7 +259,7 @@ def coding(request: HttpRequest, reference: str) -> HttpResponse:
     filters = sel.AnswerFilters()
     if filter_form.is_bound and filter_form.is_valid():
         filters = sel.AnswerFilters(**filter_form.cleaned_data)
-    form = TagForm(request.POST or None, themes=theme_choices)
+    form = TagForm(request.POST or None, themes=theme_choices, auto_id="tag_%s")
     selected = request.POST.getlist("answers") if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         action = svc.answers_tag if form.cleaned_data["action"] == "tag" else svc.answers_untag

@@ -163,6 +163,29 @@ class ParticipationGap:
     margin: float
 
 
+def project_consultations(*, project: CommissioningProject) -> QuerySet[Consultation]:
+    """The project's consultations, newest first, for links to their participation gap."""
+    return Consultation.objects.filter(project=project).order_by("-opens_at", "-pk")
+
+
+def consultation_participation_gap(
+    *, consultation: Consultation, margin: float = gap.DEFAULT_MARGIN
+) -> ParticipationGap:
+    """The gap for one consultation's equality monitoring returns."""
+    return participation_gap(
+        consultations=Consultation.objects.filter(pk=consultation.pk), margin=margin
+    )
+
+
+def project_participation_gap(
+    *, project: CommissioningProject, margin: float = gap.DEFAULT_MARGIN
+) -> ParticipationGap:
+    """The gap for all the project's consultations taken together."""
+    return participation_gap(
+        consultations=Consultation.objects.filter(project=project), margin=margin
+    )
+
+
 def participation_gap(
     *, consultations: QuerySet[Consultation], margin: float = gap.DEFAULT_MARGIN
 ) -> ParticipationGap:

@@ -13,7 +13,6 @@ from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import render_form
 from coproduce.engagement.equality import BY_KEY
-from coproduce.engagement.models import Consultation
 
 from .forms import EntryForm, MarginForm, PopulationUploadForm
 from .population_csv import MAX_BYTES
@@ -25,10 +24,12 @@ from .selectors import (
     access_project_for_gap,
     assessment_for_project,
     assessment_summary,
+    consultation_participation_gap,
     current_population_profile,
-    participation_gap,
     population_profiles,
     population_shares,
+    project_consultations,
+    project_participation_gap,
     published_findings,
 )
 from .services import (
@@ -76,9 +77,7 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
             "summary": assessment_summary(assessment=assessment) if assessment else None,
             "today": timezone.localdate(),
             "can_change": request.user.has_perm("equality.change_assessment"),
-            "consultations": Consultation.objects.filter(project=project).order_by(
-                "-opens_at", "-pk"
-            ),
+            "consultations": project_consultations(project=project),
         },
     )
 
@@ -233,10 +232,13 @@ def population_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _gap_page(request: HttpRequest, *, consultations, heading: str, context: dict) -> HttpResponse:
+def _gap_page(request: HttpRequest, *, subject, heading: str, context: dict) -> HttpResponse:
     form = MarginForm(request.GET or None)
     invalid = form.is_bound and not form.is_valid()
-    result = participation_gap(consultations=consultations, margin=form.margin_value())
+    if context["consultation"] is not None:
+        result = consultation_participation_gap(consultation=subject, margin=form.margin_value())
+    else:
+        result = project_participation_gap(project=subject, margin=form.margin_value())
     return render(
         request,
         "equality/participation_gap.html",
@@ -254,7 +256,7 @@ def consultation_gap(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404 from None
     return _gap_page(
         request,
-        consultations=Consultation.objects.filter(pk=consultation.pk),
+        subject=consultation,
         heading=consultation.title,
         context={"consultation": consultation, "project": consultation.project},
     )
@@ -269,7 +271,7 @@ def project_gap(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404 from None
     return _gap_page(
         request,
-        consultations=Consultation.objects.filter(project=project),
+        subject=project,
         heading=project.title,
         context={"consultation": None, "project": project},
     )

@@ -83,15 +83,15 @@ def parse_csv(data: bytes) -> tuple[list[Row], list[Problem]]:
         return [], [Problem(0, "The file is empty.")]
     header = [h.strip().lower() for h in table[0]]
     if "title" not in header:
-        return [], [
-            Problem(1, "The first row must name the columns: title, description, area.")
-        ]
+        return [], [Problem(1, "The first row must name the columns: title, description, area.")]
     unknown = [h for h in header if h and h not in {"title", "description", "area"}]
     if unknown:
         return [], [
             Problem(1, f"Unknown column “{unknown[0]}”. Use only title, description and area.")
         ]
-    index = {name: header.index(name) for name in ("title", "description", "area") if name in header}
+    index = {
+        name: header.index(name) for name in ("title", "description", "area") if name in header
+    }
     rows: list[Row] = []
     problems: list[Problem] = []
     for number, cells in enumerate(table[1:], start=2):

@@ -185,7 +185,9 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 12}),
         max_length=bulk.MAX_TEXT_CHARS,
         help_text="Write each idea on its own line as “Title: description”. The description is optional.",
-        error_messages={"max_length": f"The text must be {bulk.MAX_TEXT_CHARS:,} characters or fewer"},
+        error_messages={
+            "max_length": f"The text must be {bulk.MAX_TEXT_CHARS:,} characters or fewer"
+        },
     )
     csv_file = forms.FileField(
         label="Or upload a CSV file",
@@ -203,16 +205,23 @@ class BulkForm(forms.Form):
                 "Type the ideas or upload a file, not both", code="both_given"
             )
         if not upload and not text.strip() and not self.errors:
-            self.add_error("lines", forms.ValidationError(
-                "Type at least one idea, or choose a CSV file", code="required"
-            ))
+            self.add_error(
+                "lines",
+                forms.ValidationError(
+                    "Type at least one idea, or choose a CSV file", code="required"
+                ),
+            )
         if upload:
             if not upload.name.lower().endswith(".csv"):
-                self.add_error("csv_file", forms.ValidationError(
-                    "The file must be a CSV file (ending .csv)", code="not_csv"
-                ))
+                self.add_error(
+                    "csv_file",
+                    forms.ValidationError(
+                        "The file must be a CSV file (ending .csv)", code="not_csv"
+                    ),
+                )
             elif upload.size > bulk.MAX_FILE_BYTES:
-                self.add_error("csv_file", forms.ValidationError(
-                    "The file must be smaller than 1 MB", code="too_big"
-                ))
+                self.add_error(
+                    "csv_file",
+                    forms.ValidationError("The file must be smaller than 1 MB", code="too_big"),
+                )
         return data

@@ -31,7 +31,9 @@ def access_board(*, user, reference: str | None) -> CommissioningProject | None:
     return project
 
 
-def idea_list(*, project: CommissioningProject | None, filters: IdeaFilters = IdeaFilters()) -> QuerySet[Idea]:
+def idea_list(
+    *, project: CommissioningProject | None, filters: IdeaFilters = IdeaFilters()
+) -> QuerySet[Idea]:
     """A board's ideas with support counts. Merged duplicates are left out unless asked for."""
     qs = Idea.objects.filter(project=project).select_related("area", "author")
     if filters.status in Status.values:
@@ -40,8 +42,10 @@ def idea_list(*, project: CommissioningProject | None, filters: IdeaFilters = Id
         qs = qs.exclude(status=Status.MERGED)
     if filters.area:
         qs = qs.filter(area__slug=filters.area)
-    qs = qs.annotate(support_count=Count("supports", distinct=True),
-                     comment_count=Count("comments", distinct=True))
+    qs = qs.annotate(
+        support_count=Count("supports", distinct=True),
+        comment_count=Count("comments", distinct=True),
+    )
     if filters.sort == "newest":
         return qs.order_by("-created_at", "-pk")
     return qs.order_by("-support_count", "-created_at", "-pk")
@@ -52,9 +56,9 @@ def board_list(*, user) -> QuerySet[CommissioningProject]:
     qs = CommissioningProject.objects.all()
     if not user.has_perm("commissioning.view_draft_projects"):
         qs = qs.filter(published_at__isnull=False)
-    return qs.annotate(
-        idea_count=Count("ideas", filter=~Q(ideas__status=Status.MERGED))
-    ).order_by("title", "pk")
+    return qs.annotate(idea_count=Count("ideas", filter=~Q(ideas__status=Status.MERGED))).order_by(
+        "title", "pk"
+    )
 
 
 def access_idea_by_reference(*, user, reference: str) -> Idea:
@@ -84,7 +88,9 @@ def user_supports(*, user, idea: Idea) -> bool:
 
 def access_comment(*, user, idea: Idea, comment_id: int) -> Comment:
     """A comment on this idea; NotFound if the id belongs to another idea or none."""
-    comment = Comment.objects.select_related("author", "idea").filter(pk=comment_id, idea=idea).first()
+    comment = (
+        Comment.objects.select_related("author", "idea").filter(pk=comment_id, idea=idea).first()
+    )
     if comment is None:
         raise NotFound()
     return comment
@@ -109,7 +115,11 @@ def access_reported_comment(*, user, comment_id: int) -> Comment:
     """A comment for the moderation page; moderators only (NotFound for everyone else)."""
     if not user.has_perm("ideas.moderate_comments"):
         raise NotFound()
-    comment = Comment.objects.select_related("author", "idea", "idea__project").filter(pk=comment_id).first()
+    comment = (
+        Comment.objects.select_related("author", "idea", "idea__project")
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None or not user.has_perm("ideas.view_board", comment.idea.project):
         raise NotFound()
     return comment

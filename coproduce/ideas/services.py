@@ -55,7 +55,8 @@ def _text(value: str, *, field: str, label: str, maximum: int, required: bool = 
         raise ServiceError("required", f"Enter {label}.", field=field)
     if len(value) > maximum:
         raise ServiceError(
-            "too_long", f"{label[0].upper()}{label[1:]} must be {maximum:,} characters or fewer.",
+            "too_long",
+            f"{label[0].upper()}{label[1:]} must be {maximum:,} characters or fewer.",
             field=field,
         )
     return value
@@ -70,23 +71,31 @@ def _lock(idea: Idea) -> Idea:
     return Idea.objects.select_for_update().get(pk=idea.pk)
 
 
-def idea_submit(
-    *, actor, project: CommissioningProject | None, data: IdeaData
-) -> Idea:
+def idea_submit(*, actor, project: CommissioningProject | None, data: IdeaData) -> Idea:
     """Add an idea to a board. Anonymous visitors may submit (the view rate-limits them)."""
     if not actor.has_perm("ideas.submit_idea", project):
         raise NotFound()
     title = _text(data.title, field="title", label="a title for your idea", maximum=TITLE_MAX)
     description = _text(
-        data.description, field="description", label="a description of your idea",
+        data.description,
+        field="description",
+        label="a description of your idea",
         maximum=DESCRIPTION_MAX,
     )
     area = Area.objects.filter(pk=data.area_id).first() if data.area_id else None
     if area is None:
         raise ServiceError("invalid_choice", "Choose the area your idea is about.", field="area")
     signed_in = bool(actor.is_authenticated)
-    name = "" if signed_in else _text(
-        data.author_name, field="author_name", label="your name", maximum=NAME_MAX, required=False
+    name = (
+        ""
+        if signed_in
+        else _text(
+            data.author_name,
+            field="author_name",
+            label="your name",
+            maximum=NAME_MAX,
+            required=False,
+        )
     )
     email = "" if signed_in else (data.author_email or "").strip()
     if email:
@@ -94,7 +103,8 @@ def idea_submit(
             validate_email(email)
         except ValidationError:
             raise ServiceError(
-                "invalid_email", "Enter an email address like name@example.com, or leave it empty.",
+                "invalid_email",
+                "Enter an email address like name@example.com, or leave it empty.",
                 field="author_email",
             ) from None
     with transaction.atomic():
@@ -137,7 +147,9 @@ def resolve_areas(rows: list[bulk.Row]) -> tuple[dict[int, Area | None], list[bu
         area = lookup.get(row.area.strip().lower())
         if area is None:
             names = ", ".join(a.name for a in areas)
-            problems.append(bulk.Problem(row.line, f"Unknown area “{row.area}”. Use one of: {names}."))
+            problems.append(
+                bulk.Problem(row.line, f"Unknown area “{row.area}”. Use one of: {names}.")
+            )
         found[row.line] = area
     return found, problems
 
@@ -246,11 +258,15 @@ def idea_change_status(*, actor, idea: Idea, to_status: str, reason: str) -> Ide
 
     The reason is required and published. Repeating the current status does nothing.
     """
-    if not actor.has_perm("ideas.manage_ideas") or not actor.has_perm("ideas.view_board", idea.project):
+    if not actor.has_perm("ideas.manage_ideas") or not actor.has_perm(
+        "ideas.view_board", idea.project
+    ):
         raise NotFound()
     if to_status == Status.MERGED or to_status not in Status.values or to_status == Status.OPEN:
         raise ServiceError("invalid_choice", "Choose one of the decisions listed.", field="status")
-    reason = _reason(reason, message="Explain the decision. People will read this on the idea’s page.")
+    reason = _reason(
+        reason, message="Explain the decision. People will read this on the idea’s page."
+    )
     with transaction.atomic():
         locked = _lock(idea)
         if locked.status == to_status:
@@ -269,11 +285,21 @@ def idea_change_status(*, actor, idea: Idea, to_status: str, reason: str) -> Ide
         locked.status_reason = reason
         locked.status_changed_at = timezone.now()
         locked.status_changed_by = actor
-        locked.save(update_fields=["status", "status_reason", "status_changed_at",
-                                   "status_changed_by", "updated_at"])
+        locked.save(
+            update_fields=[
+                "status",
+                "status_reason",
+                "status_changed_at",
+                "status_changed_by",
+                "updated_at",
+            ]
+        )
         audit_record(
-            actor=actor, verb="ideas.idea.status_changed", target=locked,
-            changes={"status": [old, to_status]}, reason=reason,
+            actor=actor,
+            verb="ideas.idea.status_changed",
+            target=locked,
+            changes={"status": [old, to_status]},
+            reason=reason,
         )
     return locked
 
@@ -292,9 +318,13 @@ def idea_merge(*, actor, duplicate: Idea, target_reference: str, reason: str = "
         raise NotFound()
     target_reference = (target_reference or "").strip().upper()
     if not target_reference:
-        raise ServiceError("required", "Enter the reference of the idea to merge into.", field="target")
+        raise ServiceError(
+            "required", "Enter the reference of the idea to merge into.", field="target"
+        )
     if target_reference == duplicate.reference:
-        raise ServiceError("merge_into_itself", "An idea cannot be merged into itself.", field="target")
+        raise ServiceError(
+            "merge_into_itself", "An idea cannot be merged into itself.", field="target"
+        )
     target = Idea.objects.filter(reference=target_reference, project=duplicate.project).first()
     if target is None:
         raise ServiceError(
@@ -304,7 +334,10 @@ def idea_merge(*, actor, duplicate: Idea, target_reference: str, reason: str = "
     reason = _reason(reason, message="Explain why these are the same idea.")
     with transaction.atomic():
         first, second = sorted([duplicate.pk, target.pk])
-        locked = {i.pk: i for i in Idea.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")}
+        locked = {
+            i.pk: i
+            for i in Idea.objects.select_for_update().filter(pk__in=[first, second]).order_by("pk")
+        }
         dup, tgt = locked[duplicate.pk], locked[target.pk]
         if tgt.status == Status.MERGED:
             raise ServiceError(
@@ -314,7 +347,7 @@ def idea_merge(*, actor, duplicate: Idea, target_reference: str, reason: str = "
             )
         if dup.status == Status.MERGED:
             raise ServiceError(
-                "already_merged", f"This idea is already merged into another idea.", field="target"
+                "already_merged", "This idea is already merged into another idea.", field="target"
             )
         STATUSES.check(dup.status, Status.MERGED)
         already = Support.objects.filter(idea=tgt).values("user_id")
@@ -326,12 +359,26 @@ def idea_merge(*, actor, duplicate: Idea, target_reference: str, reason: str = "
         dup.status_reason = reason
         dup.status_changed_at = timezone.now()
         dup.status_changed_by = actor
-        dup.save(update_fields=["status", "merged_into", "status_reason", "status_changed_at",
-                                "status_changed_by", "updated_at"])
+        dup.save(
+            update_fields=[
+                "status",
+                "merged_into",
+                "status_reason",
+                "status_changed_at",
+                "status_changed_by",
+                "updated_at",
+            ]
+        )
         audit_record(
-            actor=actor, verb="ideas.idea.merged", target=dup,
-            changes={"status": [old, Status.MERGED], "merged_into": tgt.reference,
-                     "supports_moved": moved, "supports_already_there": dropped},
+            actor=actor,
+            verb="ideas.idea.merged",
+            target=dup,
+            changes={
+                "status": [old, Status.MERGED],
+                "merged_into": tgt.reference,
+                "supports_moved": moved,
+                "supports_already_there": dropped,
+            },
             reason=reason,
         )
     return dup
@@ -344,13 +391,18 @@ def comment_add(*, actor, idea: Idea, body: str) -> Comment:
     body = _text(body, field="body", label="your comment", maximum=COMMENT_MAX)
     if idea.status == Status.MERGED:
         raise ServiceError(
-            "merged", f"This idea was merged into {idea.merged_into.reference}. Comment there instead.",
+            "merged",
+            f"This idea was merged into {idea.merged_into.reference}. Comment there instead.",
             field="body",
         )
     with transaction.atomic():
         comment = Comment.objects.create(idea=idea, author=actor, body=body)
-        audit_record(actor=actor, verb="ideas.comment.added", target=comment,
-                     changes={"idea": idea.reference, "body": body})
+        audit_record(
+            actor=actor,
+            verb="ideas.comment.added",
+            target=comment,
+            changes={"idea": idea.reference, "body": body},
+        )
     return comment
 
 
@@ -358,25 +410,37 @@ def comment_report(*, actor, comment: Comment, reason: str) -> bool:
     """Report a comment to the moderators. Returns False for a repeat by the same person."""
     if not actor.has_perm("ideas.report_comment", comment.idea.project):
         raise NotFound()
-    reason = _text(reason, field="reason", label="what is wrong with this comment", maximum=REASON_MAX)
+    reason = _text(
+        reason, field="reason", label="what is wrong with this comment", maximum=REASON_MAX
+    )
     if comment.status == CommentStatus.HIDDEN:
         raise ServiceError("already_removed", "A moderator has already removed this comment.")
     reporter = actor if actor.is_authenticated else None
     with transaction.atomic():
-        if reporter and CommentReport.objects.filter(
-            comment=comment, reporter=reporter, decided_at__isnull=True
-        ).exists():
+        if (
+            reporter
+            and CommentReport.objects.filter(
+                comment=comment, reporter=reporter, decided_at__isnull=True
+            ).exists()
+        ):
             return False
         if reporter:
             # A person may report again after a moderator kept the comment: replace the old report.
             CommentReport.objects.filter(comment=comment, reporter=reporter).delete()
         try:
             with transaction.atomic():
-                report = CommentReport.objects.create(comment=comment, reporter=reporter, reason=reason)
+                report = CommentReport.objects.create(
+                    comment=comment, reporter=reporter, reason=reason
+                )
         except IntegrityError:
             return False
-        audit_record(actor=actor, verb="ideas.comment.reported", target=comment,
-                     changes={"report": report.pk}, reason=reason)
+        audit_record(
+            actor=actor,
+            verb="ideas.comment.reported",
+            target=comment,
+            changes={"report": report.pk},
+            reason=reason,
+        )
     return True
 
 
@@ -387,8 +451,13 @@ def comment_moderate(*, actor, comment: Comment, decision: str, reason: str) -> 
     ):
         raise NotFound()
     if decision not in Decision.values:
-        raise ServiceError("invalid_choice", "Choose whether to remove or keep the comment.", field="decision")
-    reason = _reason(reason, message="Explain your decision. If you remove the comment, this is shown in its place.")
+        raise ServiceError(
+            "invalid_choice", "Choose whether to remove or keep the comment.", field="decision"
+        )
+    reason = _reason(
+        reason,
+        message="Explain your decision. If you remove the comment, this is shown in its place.",
+    )
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         old = locked.status
@@ -399,15 +468,21 @@ def comment_moderate(*, actor, comment: Comment, decision: str, reason: str) -> 
             locked.moderation_reason = reason
             locked.save(update_fields=["status", "moderation_reason", "updated_at"])
         elif locked.status == CommentStatus.HIDDEN:
-            raise ServiceError("already_removed", "This comment has already been removed.", field="decision")
+            raise ServiceError(
+                "already_removed", "This comment has already been removed.", field="decision"
+            )
         now = timezone.now()
-        closed = CommentReport.objects.filter(comment=locked, decided_at__isnull=True).update(decided_at=now)
+        closed = CommentReport.objects.filter(comment=locked, decided_at__isnull=True).update(
+            decided_at=now
+        )
         record = ModerationDecision.objects.create(
             comment=locked, decision=decision, reason=reason, decided_by=actor, decided_at=now
         )
         audit_record(
-            actor=actor, verb=f"ideas.comment.{'removed' if decision == Decision.HIDE else 'kept'}",
-            target=locked, changes={"status": [old, locked.status], "reports_closed": closed},
+            actor=actor,
+            verb=f"ideas.comment.{'removed' if decision == Decision.HIDE else 'kept'}",
+            target=locked,
+            changes={"status": [old, locked.status], "reports_closed": closed},
             reason=reason,
         )
     return record
@@ -419,6 +494,8 @@ def areas_ensure() -> int:
 
     made = 0
     for position, (name, slug) in enumerate(AREAS):
-        _, created = Area.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+        _, created = Area.objects.get_or_create(
+            slug=slug, defaults={"name": name, "position": position}
+        )
         made += int(created)
     return made

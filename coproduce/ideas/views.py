@@ -87,7 +87,9 @@ def _rate_limited(request) -> HttpResponse:
 def board(request: HttpRequest, reference: str | None = None) -> HttpResponse:
     project = _board_or_404(request, reference)
     form = IdeaFilterForm(request.GET or None)
-    filters = IdeaFilters(**form.cleaned_data) if form.is_bound and form.is_valid() else IdeaFilters()
+    filters = (
+        IdeaFilters(**form.cleaned_data) if form.is_bound and form.is_valid() else IdeaFilters()
+    )
     page = Paginator(idea_list(project=project, filters=filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -138,7 +140,9 @@ def submit(request: HttpRequest, reference: str | None = None) -> HttpResponse:
                 except ServiceError as exc:
                     apply_service_error(form, exc)
                 else:
-                    messages.success(request, f"Thank you. Your idea is on the board as {idea.reference}.")
+                    messages.success(
+                        request, f"Thank you. Your idea is on the board as {idea.reference}."
+                    )
                     return redirect("ideas:detail", idea.reference)
     return render_form(
         request, "ideas/submit.html", {"form": form, "project": project, "anonymous": anonymous}
@@ -215,7 +219,9 @@ def report(request: HttpRequest, reference: str, comment_id: int) -> HttpRespons
             return _rate_limited(request)
         if form.is_valid():
             try:
-                comment_report(actor=request.user, comment=target, reason=form.cleaned_data["reason"])
+                comment_report(
+                    actor=request.user, comment=target, reason=form.cleaned_data["reason"]
+                )
             except NotFound:
                 raise Http404 from None
             except ServiceError as exc:
@@ -223,7 +229,9 @@ def report(request: HttpRequest, reference: str, comment_id: int) -> HttpRespons
             else:
                 messages.success(request, "Thank you. A moderator will look at this comment.")
                 return redirect(reverse("ideas:detail", args=[idea.reference]) + "#comments")
-    return render_form(request, "ideas/report.html", {"form": form, "idea": idea, "comment": target})
+    return render_form(
+        request, "ideas/report.html", {"form": form, "idea": idea, "comment": target}
+    )
 
 
 # --- Officers -------------------------------------------------------------------------
@@ -255,7 +263,9 @@ def change_status(request: HttpRequest, reference: str) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, f"The idea is now marked “{idea.get_status_display().lower()}”.")
+            messages.success(
+                request, f"The idea is now marked “{idea.get_status_display().lower()}”."
+            )
             return redirect("ideas:detail", idea.reference)
     return render_form(request, "ideas/change_status.html", {"form": form, "idea": idea})
 
@@ -280,7 +290,9 @@ def merge(request: HttpRequest, reference: str) -> HttpResponse:
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            messages.success(request, f"{idea.reference} is merged into {idea.merged_into.reference}.")
+            messages.success(
+                request, f"{idea.reference} is merged into {idea.merged_into.reference}."
+            )
             return redirect("ideas:detail", idea.merged_into.reference)
     return render_form(request, "ideas/merge.html", {"form": form, "idea": idea})
 
@@ -313,14 +325,20 @@ def bulk_entry(request: HttpRequest, reference: str | None = None) -> HttpRespon
     context = {"project": project, "board_url": _board_url(project)}
     if request.method == "POST" and request.POST.get("step") == "confirm":
         try:
-            payload = signing.loads(request.POST.get("payload", ""), salt=PAYLOAD_SALT, max_age=86400)
+            payload = signing.loads(
+                request.POST.get("payload", ""), salt=PAYLOAD_SALT, max_age=86400
+            )
             rows = [bulk.Row(**row) for row in payload["rows"]]
             event_name = payload["event_name"]
         except (signing.BadSignature, KeyError, TypeError):
-            form = _bulk_form_with_error("The preview has expired or was changed. Enter the ideas again.")
+            form = _bulk_form_with_error(
+                "The preview has expired or was changed. Enter the ideas again."
+            )
             return render(request, "ideas/bulk.html", {**context, "form": form}, status=400)
         try:
-            created = ideas_bulk_create(actor=request.user, project=project, rows=rows, event_name=event_name)
+            created = ideas_bulk_create(
+                actor=request.user, project=project, rows=rows, event_name=event_name
+            )
         except NotFound:
             raise Http404 from None
         except ServiceError as exc:
@@ -342,12 +360,15 @@ def bulk_entry(request: HttpRequest, reference: str | None = None) -> HttpRespon
             count = len(problems)
             form.add_error(
                 field,
-                f"There is a problem with 1 line. Fix it and preview again"
+                "There is a problem with 1 line. Fix it and preview again"
                 if count == 1
                 else f"There are problems with {count} lines. Fix them and preview again",
             )
             return render(
-                request, "ideas/bulk.html", {**context, "form": form, "problems": problems}, status=400
+                request,
+                "ideas/bulk.html",
+                {**context, "form": form, "problems": problems},
+                status=400,
             )
         event_name = form.cleaned_data["event_name"].strip()
         payload = signing.dumps(
@@ -397,7 +418,9 @@ def moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "The comment has been removed." if record.decision == "hide" else "The comment stays.",
+                "The comment has been removed."
+                if record.decision == "hide"
+                else "The comment stays.",
             )
             return redirect("ideas:moderation")
     return render_form(

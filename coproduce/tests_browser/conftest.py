@@ -8,7 +8,9 @@ Three things about the set-up are easy to trip over:
 
 * ``live_server`` tests run in a transactional database that is emptied after every test,
   which also removes rows that migrations seeded (service areas, the audit chain head).
-  The ``demo`` fixture puts them back before it loads the demo council.
+  The database as migrated is copied at the start of the session, and the ``demo``
+  fixture starts from that copy. Loading the demo council takes seconds, so it is loaded
+  once and its tables are copied back for each later test (``snapshot.py``).
 * Playwright's sync API runs an event loop in this thread, so Django's async-safety check
   would refuse database access from fixtures; ``DJANGO_ALLOW_ASYNC_UNSAFE`` turns it off.
 * The content security policy forbids inline scripts, so axe-core is injected into
@@ -29,6 +31,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.test import Client
+
+from . import snapshot
 
 # Checked by Django on every database call, so setting it here (before any test) is enough.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -136,6 +140,21 @@ def reseed_migration_rows() -> None:
         )
 
 
+# Copies of the whole test database: as migrations left it, and with the demo loaded.
+_COPIES: dict[str, list] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_as_migrated(django_db_setup, django_db_blocker):
+    """Copy the freshly migrated test database before any browser test empties it.
+
+    Migrations seed rows (service areas, the audit chain head, idea areas…) that every
+    live_server test's flush deletes; the ``demo`` fixture starts from this copy.
+    """
+    with django_db_blocker.unblock():
+        _COPIES["migrated"] = snapshot.take()
+
+
 @dataclass
 class DemoCouncil:
     """The demo council as loaded for one test, with the handles the tests need."""
@@ -149,13 +168,27 @@ class DemoCouncil:
 
 @pytest.fixture
 def demo(live_server, transactional_db) -> DemoCouncil:
-    """The Riverside demo council, loaded through the services as `make demo` does."""
+    """The Riverside demo council, as ``coproduce.demo.data.load()`` (``make demo``) makes it.
+
+    The first test to ask loads it through the services, from the database as migrated;
+    later tests get an exact copy of that result back (see ``snapshot``), which takes a
+    fraction of a second instead of several. Tests may change the data freely: the next
+    test starts from the copy again. The cache (rate limits) is cleared too.
+    """
+    from django.core.cache import cache
+
     from coproduce.accounts.models import Organisation, User
     from coproduce.commissioning.models import CommissioningProject
     from coproduce.demo import data
 
-    reseed_migration_rows()
-    data.load()
+    cache.clear()
+    if "demo" in _COPIES:
+        snapshot.restore(_COPIES["demo"])
+    else:
+        snapshot.restore(_COPIES["migrated"])
+        reseed_migration_rows()
+        data.load()
+        _COPIES["demo"] = snapshot.take()
     council = DemoCouncil(
         users={role: User.objects.get(email=email) for role, email in DEMO_EMAILS.items()},
         published=CommissioningProject.objects.get(title=PUBLISHED_TITLE).reference,

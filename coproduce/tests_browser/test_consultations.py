@@ -8,6 +8,7 @@ closed one about carers' breaks.
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from django.core.cache import cache
@@ -36,6 +37,13 @@ def press_and_wait(page, key: str) -> None:
         page.keyboard.press(key)
 
 
+def shot(page, name: str) -> None:
+    """Save a full-page screenshot when COPRODUCE_SHOTS names a folder (for looking at)."""
+    folder = os.environ.get("COPRODUCE_SHOTS")
+    if folder:
+        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+
+
 def h1(page) -> str:
     return page.locator("h1").first.inner_text().strip()
 
@@ -59,6 +67,7 @@ def test_resident_pages_have_no_serious_accessibility_problems(consultations, pa
     c = consultations["open"]
     page.goto("/consultations/")
     axe.check(page, "consultations:public list")
+    shot(page, "list")
     page.goto(f"/consultations/{c.reference}/")
     axe.check(page, "consultations:intro")
     page.goto(f"/consultations/{c.reference}/easy-read/")
@@ -69,9 +78,11 @@ def test_resident_pages_have_no_serious_accessibility_problems(consultations, pa
     page.get_by_role("button", name="Continue").click()
     assert "There is a problem" in page.content()
     axe.check(page, "consultations:page 1 with errors")
+    shot(page, "page1_errors")
     fill_page_1(page)
     page.get_by_role("button", name="Continue").click()
     axe.check(page, "consultations:page 2 (ranking, text)")
+    shot(page, "page2")
     selects = page.locator(".app-rank select")
     selects.nth(0).select_option("1")
     selects.nth(1).select_option("1")
@@ -80,11 +91,13 @@ def test_resident_pages_have_no_serious_accessibility_problems(consultations, pa
     axe.check(page, "consultations:page 2 with ranking error")
     page.goto(page.url.split("?")[0] + "?easy_read=1")
     axe.check(page, "consultations:page 2 easy read")
+    shot(page, "page2_easy")
     page.goto(page.url.split("?")[0] + "?easy_read=0")
     fill_page_2(page)
     page.get_by_role("button", name="Save and come back later").click()
     assert h1(page) == "Your answers are saved"
     axe.check(page, "consultations:saved")
+    shot(page, "saved")
     page.get_by_role("button", name="Send me the link").click()
     axe.check(page, "consultations:saved with error")
     page.get_by_role("link", name="Carry on answering now").click()
@@ -96,9 +109,11 @@ def test_resident_pages_have_no_serious_accessibility_problems(consultations, pa
     page.get_by_role("button", name="Continue").click()
     assert h1(page) == "Check your answers before sending them"
     axe.check(page, "consultations:check your answers")
+    shot(page, "check")
     page.get_by_role("button", name="Send my response").click()
     assert "Thank you, your response is recorded" in page.content()
     axe.check(page, "consultations:confirmation")
+    shot(page, "sent")
     closed = consultations["closed"]
     page.goto(f"/consultations/{closed.reference}/start/")
     assert h1(page) == "This consultation has closed"
@@ -124,9 +139,7 @@ def test_builder_pages_have_no_serious_accessibility_problems(
     axe.check(page, "consultations:create with errors")
     value = page.locator("#id_project option", has_text="Home library").get_attribute("value")
     page.get_by_label("Which project is this consultation for?").select_option(value)
-        label="Home library service"
-    )
-    page.get_by_label("Title").fill("Home library: what would you like?")
+    page.get_by_label("Title", exact=True).fill("Home library: what would you like?")
     page.get_by_label("Introduction", exact=True).fill("Tell us about the home library service.")
     for prefix, day in (("opens_on", "1"), ("closes_on", "28")):
         page.locator(f"#id_{prefix}_0").fill(day)
@@ -137,7 +150,7 @@ def test_builder_pages_have_no_serious_accessibility_problems(
     axe.check(page, "consultations:manage draft")
     page.get_by_role("link", name="Add a section").click()
     axe.check(page, "consultations:add section")
-    page.get_by_label("Section title").fill("Your visits")
+    page.get_by_label("Section title", exact=True).fill("Your visits")
     page.get_by_role("button", name="Save section").click()
     page.get_by_role("link", name="Add a question").first.click()
     axe.check(page, "consultations:add question")
@@ -151,6 +164,7 @@ def test_builder_pages_have_no_serious_accessibility_problems(
     axe.check(page, "consultations:remove question")
     page.goto(f"/manage/consultations/{c.reference}/")
     axe.check(page, "consultations:manage open")
+    shot(page, "manage")
     page.goto(f"/manage/consultations/{c.reference}/edit/")
     axe.check(page, "consultations:fix wording")
     question = c.questions.first()
@@ -279,6 +293,7 @@ def test_easy_read_view_shows_plain_words_pictures_and_bigger_text(
     )
     assert size >= 24
     axe.check(page, "consultations:easy read with picture")
+    shot(page, "easy_picture")
     page.get_by_role("link", name="Switch to the standard version").click()
     assert (
         page.get_by_role("heading", name="How do you usually get to your day activities?").count()

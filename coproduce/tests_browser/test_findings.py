@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from coproduce.tests_browser.conftest import focused, tab_to
+from coproduce.tests_browser.conftest import tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -71,13 +71,18 @@ def analysis(demo) -> Analysis:
         data=FindingData("People want activities in the evenings", theme_ids=[evenings.pk]),
     )
     finding_quote_add(
-        actor=officer, finding=published, answer_id=ids[0], text="Clubs in the evening would be great"
+        actor=officer,
+        finding=published,
+        answer_id=ids[0],
+        text="Clubs in the evening would be great",
     )
     finding_publish(actor=officer, finding=published)
     draft = finding_create(
         actor=officer, consultation=c, data=FindingData("Evening classes", theme_ids=[evenings.pk])
     )
-    return Analysis(c.reference, project.reference, evenings.pk, draft.reference, published.reference)
+    return Analysis(
+        c.reference, project.reference, evenings.pk, draft.reference, published.reference
+    )
 
 
 def _pages(a: Analysis) -> list[tuple[str, str]]:
@@ -112,7 +117,9 @@ def test_analysis_pages_have_no_serious_accessibility_problems(commissioner_page
     # The summary links to the CSV download.
     page.goto(f"/manage/consultations/{analysis.consultation}/analysis/")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download every response as a spreadsheet (CSV)").first.click()
+        page.get_by_role(
+            "link", name="Download every response as a spreadsheet (CSV)"
+        ).first.click()
     assert download.value.suggested_filename == f"{analysis.consultation}-responses.csv"
 
 
@@ -148,28 +155,29 @@ def test_public_finding_and_project_pages_for_anyone(page, analysis, axe):
     assert page.get_by_role("heading", name="What you told us").is_visible()
     axe.check(page, "anonymous:project with findings")
     assert page.goto(f"/findings/{analysis.draft}/").status == 404
-    assert page.goto(f"/manage/consultations/{analysis.consultation}/analysis/").status in (200, 404)
-    assert "Sign in" in page.locator("h1").inner_text() or page.url.endswith("404")
+    # Reading responses needs signing in as council staff.
+    page.goto(f"/manage/consultations/{analysis.consultation}/analysis/")
+    assert "/account/sign-in/" in page.url
 
 
 def test_commissioner_tags_answers_with_a_keyboard_only(commissioner_page, analysis, axe):
     page = commissioner_page
     page.goto(f"/manage/consultations/{analysis.consultation}/analysis/coding/?show=untagged&q=bus")
     # Tick the first answer with Space.
+    assert page.locator('input[name="answers"]').count() == 3
     tab_to(page, lambda f: f["name"] == "answers", limit=120)
     page.keyboard.press("Space")
     assert page.locator('input[name="answers"]').first.is_checked()
     # Choose the theme from the list with the keyboard, then press the button.
-    tab_to(page, lambda f: f["id"] == "id_theme")
+    tab_to(page, lambda f: f["id"] == "tag_theme")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    assert page.locator("#id_theme option:checked").inner_text() == "Transport"
+    assert page.locator("#tag_theme option:checked").inner_text() == "Transport"
     tab_to(page, lambda f: f["text"] == "Tag selected with this theme")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "3 answers tagged." not in page.content()
-    assert "1 answer tagged." in page.locator(".govuk-notification-banner, #main-content").first.inner_text()
-    # The filters were kept: the tagged answer has left the "no theme" list.
+    assert "1 answer tagged." in page.locator("#main-content").inner_text()
+    # The filters were kept, and the tagged answer has left the "no theme" list.
     assert "show=untagged" in page.url
-    assert focused(page)["tag"] in {"body", "div", "h2", "a"}
+    assert page.locator('input[name="answers"]').count() == 2  # three "bus" answers, one tagged
     axe.check(page, "commissioner:tag answers after tagging")

@@ -49,7 +49,12 @@ def test_public_ideas_pages_pass_axe(demo, page, axe, settings):
     football = _idea_ref("Football team")
     _check(page, axe, "/ideas/", "council ideas board")
     _check(page, axe, f"/ideas/project/{demo.published}/", "project ideas board")
-    _check(page, axe, f"/ideas/project/{demo.published}/?status=taken_forward&area=millbrook&sort=newest", "filtered board")
+    _check(
+        page,
+        axe,
+        f"/ideas/project/{demo.published}/?status=taken_forward&area=millbrook&sort=newest",
+        "filtered board",
+    )
     _check(page, axe, f"/ideas/project/{demo.published}/?page=2", "board page 2")
     assert page.locator(".govuk-pagination").is_visible()
     _check(page, axe, f"/ideas/project/{demo.draft}/", "draft board hidden", status=404)

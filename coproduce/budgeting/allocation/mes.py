@@ -207,11 +207,10 @@ class MesEngine:
         am = self.am
         for g, a in self.support[p]:
             ballot = self.ballots[g]
-            old_pairs = tuple(pair for pair in ballot if pair[0] in bought)
-            old = self.pattern_ids[old_pairs]
+            old = self.pattern_ids[tuple([pair for pair in ballot if pair[0] in bought])]
             new = transitions.get((old, a))
             if new is None:
-                new = self._pattern(tuple(pair for pair in ballot if pair[0] in new_set))
+                new = self._pattern(tuple([pair for pair in ballot if pair[0] in new_set]))
                 transitions[(old, a)] = new
             if not build:
                 continue
@@ -287,10 +286,10 @@ class MesEngine:
             if total - margin < cost:
                 raise _Ambiguous
         if self.am == 2:
-            order = sorted(zip(money, weights, weighted))
+            order = sorted(zip(money, weights, weighted, strict=True))
         else:
             ratios = list(map(truediv, money, utilities))
-            order = sorted(zip(ratios, map(mul, weights, utilities), weighted))
+            order = sorted(zip(ratios, map(mul, weights, utilities), weighted, strict=True))
         ratio_sorted = [item[0] for item in order]
         prefix_money = [0.0, *accumulate(item[2] for item in order)]
         prefix_wa = [0, *accumulate(item[1] for item in order)]
@@ -326,20 +325,20 @@ class MesEngine:
                     q_up,
                     q_exact,
                 )
-        delta = 1e-12
-        while True:
-            q_low = q * (1 - delta) - 1e-300
-            q_high = q * (1 + delta) + 1e-300
-            slack = margin + error + (size + 8) * EPS * (total + q_high * total_wa + cost)
+        slack = margin + error + (size + 8) * EPS * (total + q * total_wa + cost)
+        width = 2 * slack / rich + abs(q) * 4 * EPS + 1e-300
+        for _ in range(6):
+            q_low = q - width
+            q_high = q + width
             i_low = bisect_left(ratio_sorted, q_low)
             f_low = prefix_money[i_low] + q_low * (total_wa - prefix_wa[i_low])
             i_high = bisect_left(ratio_sorted, q_high)
             f_high = prefix_money[i_high] + q_high * (total_wa - prefix_wa[i_high])
             if f_low + slack < cost and f_high - slack >= cost:
                 break
-            delta *= 1000
-            if delta > 1e-5:
-                raise _Ambiguous
+            width *= 4
+        else:
+            raise _Ambiguous
         return _Priced(j, tie, _down(q_low / kappa), _up(q_high / kappa), None, q_low, q_high, None)
 
     def _fast_pay(self, moves: list, mid: dict, rad: dict, winner: _Priced) -> None:
@@ -634,8 +633,8 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     k = profile.budget // (unit * n)
     start = k
     cap = max(k, -(-sum(profile.costs) // unit))
-    gap = 1
-    failures = 0
+    guess = 2  # current guess of how far ahead a proof may reach
+    cooldown = 0
     last: MesRun | None = None
     last_k = k
     everything = len(engine.candidates)
@@ -646,28 +645,25 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
         last, last_k = run, k
         if len(run.steps) == everything or k >= cap:
             break
-        lo = k
-        if failures < 3 or (k % 4 == 0):
-            hi = None
-            step = gap
-            while lo < cap:
-                k2 = min(lo + step, cap)
-                if engine.certify(k2 * unit, run):
-                    lo, step = k2, step * 2
-                else:
-                    hi = k2
-                    break
-            if hi is not None:
-                while hi - lo > 1 and hi - lo > (lo - k) // 4:
-                    mid = (lo + hi) // 2
-                    if engine.certify(mid * unit, run):
-                        lo = mid
-                    else:
-                        hi = mid
-            failures = failures + 1 if lo == k else 0
-            gap = max(1, (lo - k) // 2)
-        last_k = lo
-        k = lo + 1
+        # Try to prove that the next budgets give the same outcome.  Where the
+        # outcome keeps changing, proofs fail and cost as much as a run, so
+        # back off for a few budgets after a failure.
+        reach = k
+        if cooldown:
+            cooldown -= 1
+        else:
+            step = max(2, guess)
+            while reach < cap and engine.certify(min(reach + step, cap) * unit, run):
+                reach = min(reach + step, cap)
+                step *= 2
+            if reach > k:
+                guess = max(2, (reach - k) // 2)
+            else:
+                guess = max(1, guess // 4)
+                if guess == 1:
+                    cooldown = 3
+        last_k = reach
+        k = reach + 1
     if last is None:  # cannot happen: t = floor(B/n) never overspends
         raise AssertionError("add1 found no feasible outcome")
     if record or last.t != last_k * unit:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connections
+from django.db import connection, connections  # noqa: F401 - connection is read by the skipif condition
 
 from coproduce.budgeting.models import Ballot, Round, VotingCode
 from coproduce.budgeting.services import Verification, ballot_cast

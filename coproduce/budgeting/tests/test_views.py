@@ -444,3 +444,37 @@ def test_import_page_reports_line_and_reason(client, commissioner):
     response = client.post(reverse("budgeting:manage_import"), {"file": good, "title": "Imported"})
     assert response.status_code == 302
     assert Round.objects.get().phase == Phase.RESULTS
+
+
+def test_missing_ideas_photos_and_rounds_are_404(client, commissioner, voting_round):
+    ref = voting_round.reference
+    proposal = voting_round.proposals.first()
+    assert (
+        client.get(reverse("budgeting:proposal_detail", args=[ref, "PBP-1999-0001"])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("budgeting:proposal_photo", args=[ref, proposal.reference])).status_code
+        == 404
+    )
+    assert client.get(reverse("budgeting:ballot", args=["PB-1999-0001"])).status_code == 404
+    assert client.get(reverse("budgeting:results", args=["PB-1999-0001"])).status_code == 404
+    _login(client, commissioner)
+    assert client.get(reverse("budgeting:manage_round", args=["PB-1999-0001"])).status_code == 404
+    assert client.post(reverse("budgeting:manage_batch_confirm", args=[ref, 99])).status_code == 404
+    assert (
+        client.get(reverse("budgeting:manage_override", args=[ref, proposal.reference])).status_code
+        == 404
+    )
+
+
+def test_the_receipt_page_without_a_fresh_vote_sends_people_to_the_check(client, voting_round):
+    response = client.get(reverse("budgeting:ballot_done", args=[voting_round.reference]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("budgeting:receipt_check")
+
+
+def test_an_unknown_receipt_is_a_form_error(client):
+    response = client.post(reverse("budgeting:receipt_check"), {"receipt": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 400
+    assert "We could not find a vote with this receipt code" in response.content.decode()

@@ -23,7 +23,9 @@ def test_demo_consultations_are_realistic_and_idempotent(db):
     assert all(day.questions.values_list("easy_read_text", flat=True))
     sent = Response.objects.filter(consultation=day, status="submitted")
     assert sent.count() == 300
-    free_text = Answer.objects.filter(response__consultation=day, question__kind="text").exclude(text="")
+    free_text = Answer.objects.filter(response__consultation=day, question__kind="text").exclude(
+        text=""
+    )
     assert free_text.count() > 250
     assert free_text.filter(text__icontains="Changing Places").exists()
     returns = EqualityMonitoringReturn.objects.filter(consultation=day)
@@ -33,5 +35,9 @@ def test_demo_consultations_are_realistic_and_idempotent(db):
     assert closed.phase() == "closed"
     counts = (Consultation.objects.count(), Response.objects.count(), Answer.objects.count())
     data.load()
-    assert (Consultation.objects.count(), Response.objects.count(), Answer.objects.count()) == counts
+    assert (
+        Consultation.objects.count(),
+        Response.objects.count(),
+        Answer.objects.count(),
+    ) == counts
     assert verify_chain()[1] is None

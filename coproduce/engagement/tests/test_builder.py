@@ -7,8 +7,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -549,6 +549,7 @@ def test_staff_list_filters_by_project_and_query_count_is_flat(client, commissio
     build_consultation(commissioner, other)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
+    assert len(response.context["page"].object_list) == 6
     assert len(many) == len(few)
     filtered = client.get(url, {"project": other.reference})
     assert len(filtered.context["page"].object_list) == 1
@@ -576,3 +577,31 @@ def test_a_second_commissioner_is_a_stranger_only_to_residents(client, commissio
     c = build_consultation(commissioner, publish=False)
     client.force_login(colleague)
     assert client.get(reverse("engagement:edit", args=[c.reference])).status_code == 200
+
+
+def test_easy_read_picture_is_served_only_once_published(client, commissioner, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    c = build_consultation(commissioner, publish=False)
+    rating = qs(c)["rating"]
+    question_update(
+        actor=commissioner,
+        consultation=c,
+        question=rating,
+        data=QuestionData(
+            kind="rating",
+            text=rating.text,
+            section_id=rating.section_id,
+            easy_read_image=SimpleUploadedFile("face.png", png_bytes()),
+            easy_read_image_alt="A smiling face",
+        ),
+    )
+    picture = reverse("engagement:image", args=[rating.pk])
+    assert client.get(picture).status_code == 404
+    client.force_login(commissioner)
+    assert client.get(picture)["Content-Type"] == "image/png"
+    client.logout()
+    consultation_publish(actor=commissioner, consultation=c)
+    response = client.get(picture)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert client.get(reverse("engagement:image", args=[qs(c)["text"].pk])).status_code == 404

@@ -359,3 +359,34 @@ def test_staff_findings_list_shows_drafts_and_published(client, commissioner, co
     body = client.get(_m("findings", consultation.reference)).content.decode()
     assert draft.reference in body
     assert "Draft" in body
+
+
+def test_staff_lists_keep_a_fixed_query_count(client, commissioner, consultation, theme, draft):
+    client.force_login(commissioner)
+    urls = [
+        _m("findings", consultation.reference),
+        _m("themes", consultation.reference),
+        _m("finding_quote_choose", draft.reference),
+    ]
+    before = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as q:
+            assert client.get(url).status_code == 200
+        before.append(len(q))
+    for i in range(8):
+        extra = theme_create(actor=commissioner, consultation=consultation, name=f"Theme {i}")
+        answer = text_answer(add_response(consultation, text=f"evening {i}"))
+        answers_tag(
+            actor=commissioner, consultation=consultation, theme_id=theme.pk, answer_ids=[answer.pk]
+        )
+        finding_create(
+            actor=commissioner,
+            consultation=consultation,
+            data=FindingData(f"Finding {i}", theme_ids=[theme.pk, extra.pk]),
+        )
+    after = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as q:
+            client.get(url)
+        after.append(len(q))
+    assert after == before

@@ -52,12 +52,16 @@ def make_consultation(project, actor, title="Have your say") -> Consultation:
 
 def add_returns(consultation, n: int, **answers) -> None:
     EqualityMonitoringReturn.objects.bulk_create(
-        EqualityMonitoringReturn(consultation=consultation, received_on=dt.date(2026, 5, 1), **answers)
+        EqualityMonitoringReturn(
+            consultation=consultation, received_on=dt.date(2026, 5, 1), **answers
+        )
         for _ in range(n)
     )
 
 
-def make_finding(project, actor, *, published=True, statement="People want more choice.") -> Finding:
+def make_finding(
+    project, actor, *, published=True, statement="People want more choice."
+) -> Finding:
     return Finding.objects.create(
         project=project,
         reference=f"F-T-{next(_refs):04d}",

@@ -6,6 +6,7 @@ from coproduce.core.audit import verify_chain
 from coproduce.core.models import AuditEvent
 from coproduce.demo import data
 from coproduce.demo import equality as equality_demo
+from coproduce.engagement.models import Finding
 from coproduce.equality.models import EqualityImpactAssessment, PopulationProfile
 from coproduce.equality.population_csv import parse
 from coproduce.equality.selectors import assessment_summary, current_population_profile
@@ -21,17 +22,22 @@ def test_demo_loads_figures_and_a_published_assessment_idempotently(db):
     profile = current_population_profile()
     assert profile.name == equality_demo.PROFILE_NAME
     assessment = EqualityImpactAssessment.objects.get(project__title=equality_demo.PROJECT_TITLE)
-    assert assessment.is_published and assessment.project.is_published
+    assert assessment.is_published
+    assert assessment.project.is_published
     entries = {e.characteristic: e for e in assessment.entries.all()}
     assert entries["disability"].impact == "positive"
     assert entries["age"].impact == "neutral"
     assert entries["race"].impact == "unknown"
     assert "Riverside Asian Carers group" in entries["race"].mitigation
+    published = Finding.objects.filter(project=assessment.project, published_at__isnull=False)
+    cited = list(entries["disability"].findings.values_list("reference", flat=True))
+    assert cited == list(published.order_by("reference").values_list("reference", flat=True)[:2])
     summary = assessment_summary(assessment=assessment)
     assert [e.characteristic for e in summary.needs_mitigation] == ["sexual_orientation"]
     events = AuditEvent.objects.count()
     again = data.load()
-    assert again["population_profiles"] == 0 and again["equality_assessments"] == 0
+    assert again["population_profiles"] == 0
+    assert again["equality_assessments"] == 0
     assert AuditEvent.objects.count() == events
     assert PopulationProfile.objects.count() == 1
     assert verify_chain()[1] is None

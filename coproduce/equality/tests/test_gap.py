@@ -30,13 +30,16 @@ def test_shares_exclude_prefer_not_to_say_and_flag_under_representation():
     assert rows["asian"].difference == -8.2
     assert rows["asian"].under_represented
     assert not rows["black"].under_represented  # over-represented, not under
-    assert rows["other"].count_text == "0" and rows["other"].respondent_pct == 0.0
+    assert rows["other"].count_text == "0"
+    assert rows["other"].respondent_pct == 0.0
     assert not rows["other"].under_represented  # 2.5 points is within the margin
 
 
 def test_sentence_names_groups_biggest_gap_first_in_plain_words():
     counts = {"age": {"18_24": 5, "25_34": 20, "35_44": 30, "45_54": 25, "55_64": 20}}
-    population = {"age": {"under_18": 0, "18_24": 12, "25_34": 14, "35_44": 20, "45_54": 20, "55_64": 34}}
+    population = {
+        "age": {"under_18": 0, "18_24": 12, "25_34": 14, "35_44": 20, "45_54": 20, "55_64": 34}
+    }
     sentence = gap.heard_less_from(gap.compare(counts, population, margin=5))
     assert sentence == [
         "people aged 55 to 64 (20% of respondents, 34% of residents)",
@@ -45,16 +48,22 @@ def test_sentence_names_groups_biggest_gap_first_in_plain_words():
 
 
 def test_fewer_than_five_answers_show_only_a_note():
-    result = gap.characteristic_gap(SEX, {"female": 2, "male": 2, "prefer_not_to_say": 9}, {"female": 51})
-    assert not result.shown and result.groups == () and result.answered is None
+    result = gap.characteristic_gap(
+        SEX, {"female": 2, "male": 2, "prefer_not_to_say": 9}, {"female": 51}
+    )
+    assert not result.shown
+    assert result.groups == ()
+    assert result.answered is None
     assert "Fewer than 5 people answered" in result.note
 
 
 def test_a_single_small_group_is_protected_by_hiding_another():
     result = gap.characteristic_gap(SEX, {"female": 3, "male": 40}, {"female": 51, "male": 49})
     rows = {g.key: g for g in result.groups}
-    assert rows["female"].count_text == "fewer than 5" and rows["female"].respondent_pct is None
-    assert rows["male"].count_text == "not shown" and rows["male"].respondent_pct is None
+    assert rows["female"].count_text == "fewer than 5"
+    assert rows["female"].respondent_pct is None
+    assert rows["male"].count_text == "not shown"
+    assert rows["male"].respondent_pct is None
     # 51% of residents but at most 4 of 43 respondents (9.3%): certainly under-represented.
     assert rows["female"].under_represented
     assert gap.heard_less_from([result]) == ["women (fewer than 5 respondents, 51% of residents)"]
@@ -62,7 +71,8 @@ def test_a_single_small_group_is_protected_by_hiding_another():
 
 def test_when_nothing_else_can_be_hidden_the_whole_characteristic_is_hidden():
     result = gap.characteristic_gap(SEX, {"female": 1, "male": 5}, {})
-    assert not result.shown and "could identify people" in result.note
+    assert not result.shown
+    assert "could identify people" in result.note
 
 
 counts_strategy = st.lists(st.integers(0, 60), min_size=8, max_size=8)
@@ -83,8 +93,14 @@ def test_the_flag_never_appears_as_the_margin_grows(values, pops, m1, m2):
     low, high = sorted((m1, m2))
     counts = dict(zip(_groups(AGE), values, strict=True))
     population = dict(zip(_groups(AGE), pops, strict=True))
-    flags_low = {g.key: g.under_represented for g in gap.characteristic_gap(AGE, counts, population, low).groups}
-    flags_high = {g.key: g.under_represented for g in gap.characteristic_gap(AGE, counts, population, high).groups}
+    flags_low = {
+        g.key: g.under_represented
+        for g in gap.characteristic_gap(AGE, counts, population, low).groups
+    }
+    flags_high = {
+        g.key: g.under_represented
+        for g in gap.characteristic_gap(AGE, counts, population, high).groups
+    }
     for key, flagged in flags_high.items():
         assert not flagged or flags_low[key]
 
@@ -92,7 +108,12 @@ def test_the_flag_never_appears_as_the_margin_grows(values, pops, m1, m2):
 def _display(c: Characteristic, counts: dict[str, int]) -> tuple:
     """Everything a reader sees for one characteristic (the population figures aside)."""
     r = gap.characteristic_gap(c, counts, {}, 5)
-    return (r.answered, r.note, r.prefer_not_to_say_text, tuple((g.count_text, g.respondent_pct) for g in r.groups))
+    return (
+        r.answered,
+        r.note,
+        r.prefer_not_to_say_text,
+        tuple((g.count_text, g.respondent_pct) for g in r.groups),
+    )
 
 
 @given(counts_strategy)
@@ -102,7 +123,8 @@ def test_small_counts_never_appear_on_the_page(values):
     for g in result.groups:
         if 1 <= counts[g.key] <= 4:
             assert g.count_text == "fewer than 5"
-            assert g.respondent_pct is None and g.difference is None
+            assert g.respondent_pct is None
+            assert g.difference is None
     for phrase in gap.heard_less_from([result]):
         assert not any(f"({n} respondents" in phrase for n in range(1, 5))
 

@@ -27,14 +27,38 @@ def test_prefer_not_to_say_is_not_counted_in_the_sum():
     ("text", "code", "message"),
     [
         ("name,value\nsex,51\n", "wrong_columns", "first line must be the column names"),
-        ("characteristic,group,percent\nheight,tall,100\n", "unknown_characteristic", "Line 2: “height”"),
-        ("characteristic,group,percent\nsex,female,51\nsex,other,49\n", "unknown_group", "Line 3: “other” is not a group of sex"),
-        ("characteristic,group,percent\nsex,female,lots\n", "invalid_percent", "Line 2: the percent must be a number"),
-        ("characteristic,group,percent\nsex,female,-5\nsex,male,105\n", "invalid_percent", "Line 2: the percent must be between 0 and 100"),
-        ("characteristic,group,percent\nsex,female,51\nsex,male,45\n", "shares_do_not_add_up", "The shares for sex add up to 96%"),
+        (
+            "characteristic,group,percent\nheight,tall,100\n",
+            "unknown_characteristic",
+            "Line 2: “height”",
+        ),
+        (
+            "characteristic,group,percent\nsex,female,51\nsex,other,49\n",
+            "unknown_group",
+            "Line 3: “other” is not a group of sex",
+        ),
+        (
+            "characteristic,group,percent\nsex,female,lots\n",
+            "invalid_percent",
+            "Line 2: the percent must be a number",
+        ),
+        (
+            "characteristic,group,percent\nsex,female,-5\nsex,male,105\n",
+            "invalid_percent",
+            "Line 2: the percent must be between 0 and 100",
+        ),
+        (
+            "characteristic,group,percent\nsex,female,51\nsex,male,45\n",
+            "shares_do_not_add_up",
+            "The shares for sex add up to 96%",
+        ),
         ("characteristic,group,percent\nsex,female,51\nsex,female,49\n", "duplicate", "Line 3"),
         ("characteristic,group,percent\n", "empty", "no figures"),
-        ("characteristic,group,percent\nsex,female\n", "wrong_columns", "Line 2 must have 3 values"),
+        (
+            "characteristic,group,percent\nsex,female\n",
+            "wrong_columns",
+            "Line 2 must have 3 values",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message(text, code, message):

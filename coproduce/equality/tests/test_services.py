@@ -43,7 +43,9 @@ def test_only_commissioners_start_or_change_assessments(request, who, commission
         assessment_start(actor=user, project=draft_project)
     assessment = assessment_start(actor=commissioner, project=draft_project)
     with pytest.raises(NotFound):
-        assessment_update_entry(actor=user, entry=_entry(assessment, "age"), data=EntryData(impact="positive"))
+        assessment_update_entry(
+            actor=user, entry=_entry(assessment, "age"), data=EntryData(impact="positive")
+        )
     with pytest.raises(NotFound):
         assessment_publish(actor=user, assessment=assessment)
 
@@ -112,9 +114,13 @@ def test_a_mitigation_needs_an_owner(commissioner, draft_project):
     assert _entry(assessment, "age").impact == "unknown"
 
 
-def test_summary_flags_negatives_without_mitigation_and_overdue_reviews(commissioner, draft_project):
+def test_summary_flags_negatives_without_mitigation_and_overdue_reviews(
+    commissioner, draft_project
+):
     assessment = assessment_start(actor=commissioner, project=draft_project)
-    assessment_update_entry(actor=commissioner, entry=_entry(assessment, "age"), data=EntryData(impact="negative"))
+    assessment_update_entry(
+        actor=commissioner, entry=_entry(assessment, "age"), data=EntryData(impact="negative")
+    )
     assessment_update_entry(
         actor=commissioner,
         entry=_entry(assessment, "sex"),
@@ -132,26 +138,37 @@ def test_summary_flags_negatives_without_mitigation_and_overdue_reviews(commissi
     assert summary.counts == {"positive": 1, "neutral": 0, "negative": 2, "unknown": 6}
 
 
-def test_publishing_twice_publishes_once_and_editing_afterwards_is_allowed(commissioner, published_project):
+def test_publishing_twice_publishes_once_and_editing_afterwards_is_allowed(
+    commissioner, published_project
+):
     assessment = assessment_start(actor=commissioner, project=published_project)
     assessment_publish(actor=commissioner, assessment=assessment)
     assessment_publish(actor=commissioner, assessment=assessment)
     assert AuditEvent.objects.filter(verb="equality.assessment.published").count() == 1
-    assessment_update_entry(actor=commissioner, entry=_entry(assessment, "age"), data=EntryData(impact="neutral"))
+    assessment_update_entry(
+        actor=commissioner, entry=_entry(assessment, "age"), data=EntryData(impact="neutral")
+    )
     assert _entry(assessment, "age").impact == "neutral"
 
 
 def test_upload_makes_a_new_current_profile_and_is_audited(platform_admin, commissioner):
     first = population_profile_upload(
-        actor=platform_admin, data=ProfileData(name="2021", source="Census", year=2021, content=POPULATION)
+        actor=platform_admin,
+        data=ProfileData(name="2021", source="Census", year=2021, content=POPULATION),
     )
     second = population_profile_upload(
-        actor=commissioner, data=ProfileData(name="2024", source="ONS", year=2024, content=POPULATION)
+        actor=commissioner,
+        data=ProfileData(name="2024", source="ONS", year=2024, content=POPULATION),
     )
     assert current_population_profile() == second
     assert first.shares.count() == second.shares.count() == 14
-    event = AuditEvent.objects.filter(verb="equality.population_profile.uploaded").order_by("seq").last()
-    assert event.changes["shares"] == 14 and event.target_id == str(second.pk)
+    event = (
+        AuditEvent.objects.filter(verb="equality.population_profile.uploaded")
+        .order_by("seq")
+        .last()
+    )
+    assert event.changes["shares"] == 14
+    assert event.target_id == str(second.pk)
 
 
 def test_a_bad_upload_saves_nothing_and_the_old_profile_stays_current(platform_admin, profile):
@@ -160,9 +177,11 @@ def test_a_bad_upload_saves_nothing_and_the_old_profile_stays_current(platform_a
         population_profile_upload(
             actor=platform_admin, data=ProfileData(name="Bad", source="x", year=2024, content=bad)
         )
-    assert exc.value.code == "duplicate" and exc.value.field == "file"
+    assert exc.value.code == "duplicate"
+    assert exc.value.field == "file"
     assert current_population_profile() == profile
-    assert PopulationProfile.objects.count() == 1 and PopulationShare.objects.count() == 14
+    assert PopulationProfile.objects.count() == 1
+    assert PopulationShare.objects.count() == 14
 
 
 @pytest.mark.parametrize("who", ["finance", "resident", "provider"])

@@ -42,7 +42,9 @@ def published_eqia(commissioner, published_project):
 
 
 @pytest.mark.parametrize("who", [None, "resident", "provider", *STAFF])
-def test_anyone_can_read_a_published_assessment_of_a_published_project(client, request, who, published_eqia):
+def test_anyone_can_read_a_published_assessment_of_a_published_project(
+    client, request, who, published_eqia
+):
     _login(client, request, who)
     response = client.get(f"/equality-impact/{published_eqia.project.reference}/")
     assert response.status_code == 200
@@ -50,11 +52,14 @@ def test_anyone_can_read_a_published_assessment_of_a_published_project(client, r
     assert "Equality impact assessment" in body
     assert "needs a mitigation" in body
     assert "1 negative impact needs a mitigation" in body
-    assert "Last updated" in body and "Draft:" not in body
+    assert "Last updated" in body
+    assert "Draft:" not in body
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_a_draft_assessment_is_not_found_for_the_public(client, request, who, commissioner, published_project):
+def test_a_draft_assessment_is_not_found_for_the_public(
+    client, request, who, commissioner, published_project
+):
     assessment_start(actor=commissioner, project=published_project)
     _login(client, request, who)
     assert client.get(f"/equality-impact/{published_project.reference}/").status_code == 404
@@ -64,13 +69,17 @@ def test_a_draft_assessment_is_not_found_for_the_public(client, request, who, co
 def test_a_published_assessment_of_a_draft_project_is_not_found_for_the_public(
     client, request, who, commissioner, draft_project
 ):
-    assessment_publish(actor=commissioner, assessment=assessment_start(actor=commissioner, project=draft_project))
+    assessment_publish(
+        actor=commissioner, assessment=assessment_start(actor=commissioner, project=draft_project)
+    )
     _login(client, request, who)
     assert client.get(f"/equality-impact/{draft_project.reference}/").status_code == 404
 
 
 @pytest.mark.parametrize("who", STAFF)
-def test_council_staff_see_draft_assessments_marked_as_drafts(client, request, who, commissioner, draft_project):
+def test_council_staff_see_draft_assessments_marked_as_drafts(
+    client, request, who, commissioner, draft_project
+):
     assessment_start(actor=commissioner, project=draft_project)
     _login(client, request, who)
     response = client.get(f"/equality-impact/{draft_project.reference}/")
@@ -84,25 +93,35 @@ def test_a_project_without_an_assessment_is_not_found(client, platform_admin, pu
     assert client.get("/equality-impact/CP-1999-0001/").status_code == 404
 
 
-def test_project_page_links_to_the_assessment_for_the_public_and_for_staff(client, commissioner, published_eqia):
+def test_project_page_links_to_the_assessment_for_the_public_and_for_staff(
+    client, commissioner, published_eqia
+):
     ref = published_eqia.project.reference
     public = client.get(f"/projects/{ref}/").content.decode()
-    assert f"/equality-impact/{ref}/" in public and f"/manage/projects/{ref}/equality/" not in public
+    assert f"/equality-impact/{ref}/" in public
+    assert f"/manage/projects/{ref}/equality/" not in public
     client.force_login(commissioner)
     staff = client.get(f"/projects/{ref}/").content.decode()
     assert f"/manage/projects/{ref}/equality/" in staff
 
 
-def test_project_page_has_no_public_link_while_the_assessment_is_a_draft(client, commissioner, published_project):
+def test_project_page_has_no_public_link_while_the_assessment_is_a_draft(
+    client, commissioner, published_project
+):
     assessment_start(actor=commissioner, project=published_project)
-    assert "/equality-impact/" not in client.get(f"/projects/{published_project.reference}/").content.decode()
+    assert (
+        "/equality-impact/"
+        not in client.get(f"/projects/{published_project.reference}/").content.decode()
+    )
 
 
 # --- Working pages -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
-def test_working_pages_are_not_found_for_anyone_outside_the_council(client, request, who, published_eqia):
+def test_working_pages_are_not_found_for_anyone_outside_the_council(
+    client, request, who, published_eqia
+):
     ref = published_eqia.project.reference
     _login(client, request, who)
     for url in (
@@ -115,30 +134,45 @@ def test_working_pages_are_not_found_for_anyone_outside_the_council(client, requ
         assert client.get(url).status_code in {302, 404}, url
         if who:
             assert client.get(url).status_code == 404, url
-    for url in (f"/manage/projects/{ref}/equality/start/", f"/manage/projects/{ref}/equality/publish/"):
+    for url in (
+        f"/manage/projects/{ref}/equality/start/",
+        f"/manage/projects/{ref}/equality/publish/",
+    ):
         assert client.post(url).status_code in ({302, 404} if not who else {404})
 
 
-def test_finance_can_read_the_working_page_but_not_change_anything(client, finance, commissioner, draft_project):
+def test_finance_can_read_the_working_page_but_not_change_anything(
+    client, finance, commissioner, draft_project
+):
     client.force_login(finance)
     ref = draft_project.reference
     page = client.get(f"/manage/projects/{ref}/equality/")
-    assert page.status_code == 200 and "Start the assessment" not in page.content.decode()
+    assert page.status_code == 200
+    assert "Start the assessment" not in page.content.decode()
     assert client.post(f"/manage/projects/{ref}/equality/start/").status_code == 404
     assert not EqualityImpactAssessment.objects.exists()
     assessment_start(actor=commissioner, project=draft_project)
     assert client.get(f"/manage/projects/{ref}/equality/age/").status_code == 404
-    assert client.post(f"/manage/projects/{ref}/equality/age/", {"impact": "positive"}).status_code == 404
+    assert (
+        client.post(f"/manage/projects/{ref}/equality/age/", {"impact": "positive"}).status_code
+        == 404
+    )
     assert client.post(f"/manage/projects/{ref}/equality/publish/").status_code == 404
     assert client.get("/manage/population/").status_code == 200
     assert client.get("/manage/population/upload/").status_code == 404
 
 
-def test_commissioner_starts_fills_in_and_publishes_an_assessment(client, commissioner, published_project):
-    finding = make_finding(published_project, commissioner, statement="Carers want evening sessions.")
+def test_commissioner_starts_fills_in_and_publishes_an_assessment(
+    client, commissioner, published_project
+):
+    finding = make_finding(
+        published_project, commissioner, statement="Carers want evening sessions."
+    )
     client.force_login(commissioner)
     ref = published_project.reference
-    assert "Start the assessment" in client.get(f"/manage/projects/{ref}/equality/").content.decode()
+    assert (
+        "Start the assessment" in client.get(f"/manage/projects/{ref}/equality/").content.decode()
+    )
     assert client.post(f"/manage/projects/{ref}/equality/start/").status_code == 302
     form = client.get(f"/manage/projects/{ref}/equality/race/").content.decode()
     assert "Carers want evening sessions." in form
@@ -150,18 +184,22 @@ def test_commissioner_starts_fills_in_and_publishes_an_assessment(client, commis
             "findings": [str(finding.pk)],
             "mitigation": "Outreach with the Riverside Asian Carers group",
             "owner": "Engagement officer",
-            "review_on_0": "31", "review_on_1": "3", "review_on_2": "2027",
+            "review_on_0": "31",
+            "review_on_1": "3",
+            "review_on_2": "2027",
         },
     )
     assert response.status_code == 302
     entry = EqualityImpactAssessment.objects.get().entries.get(characteristic="race")
-    assert entry.owner == "Engagement officer" and str(entry.review_on) == "2027-03-31"
+    assert entry.owner == "Engagement officer"
+    assert str(entry.review_on) == "2027-03-31"
     assert list(entry.findings.all()) == [finding]
     assert client.post(f"/manage/projects/{ref}/equality/publish/").status_code == 302
     assert client.get(f"/equality-impact/{ref}/").status_code == 200
     client.logout()
     public = client.get(f"/equality-impact/{ref}/").content.decode()
-    assert "Outreach with the Riverside Asian Carers group" in public and finding.reference in public
+    assert "Outreach with the Riverside Asian Carers group" in public
+    assert finding.reference in public
 
 
 def test_entry_form_without_published_findings_says_so(client, commissioner, draft_project):
@@ -183,25 +221,39 @@ def test_entry_form_without_published_findings_says_so(client, commissioner, dra
         ({"findings": ["999999"]}, "id_findings_0", "Choose findings from this project"),
     ],
 )
-def test_entry_form_errors_are_clear_and_nothing_is_saved(client, commissioner, draft_project, change, anchor, message):
+def test_entry_form_errors_are_clear_and_nothing_is_saved(
+    client, commissioner, draft_project, change, anchor, message
+):
     make_finding(draft_project, commissioner)
     assessment_start(actor=commissioner, project=draft_project)
     client.force_login(commissioner)
     form = {
-        "impact": "negative", "evidence": "", "mitigation": "Evening sessions", "owner": "Provider",
-        "review_on_0": "1", "review_on_1": "4", "review_on_2": "2027", **change,
+        "impact": "negative",
+        "evidence": "",
+        "mitigation": "Evening sessions",
+        "owner": "Provider",
+        "review_on_0": "1",
+        "review_on_1": "4",
+        "review_on_2": "2027",
+        **change,
     }
     response = client.post(f"/manage/projects/{draft_project.reference}/equality/age/", form)
     assert response.status_code == 400
     body = response.content.decode()
-    assert message in body and f'href="#{anchor}"' in body
-    assert EqualityImpactAssessment.objects.get().entries.get(characteristic="age").impact == "unknown"
+    assert message in body
+    assert f'href="#{anchor}"' in body
+    assert (
+        EqualityImpactAssessment.objects.get().entries.get(characteristic="age").impact == "unknown"
+    )
 
 
 def test_unknown_characteristic_is_not_found(client, commissioner, draft_project):
     assessment_start(actor=commissioner, project=draft_project)
     client.force_login(commissioner)
-    assert client.get(f"/manage/projects/{draft_project.reference}/equality/height/").status_code == 404
+    assert (
+        client.get(f"/manage/projects/{draft_project.reference}/equality/height/").status_code
+        == 404
+    )
 
 
 # --- Population upload --------------------------------------------------------------------
@@ -218,26 +270,42 @@ def test_commissioners_and_admins_upload_population_figures(client, request, who
     _login(client, request, who)
     assert _upload(client, POPULATION).status_code == 302
     page = client.get("/manage/population/").content.decode()
-    assert "In use: Riverside 2024" in page and "18 to 24" in page
+    assert "In use: Riverside 2024" in page
+    assert "18 to 24" in page
 
 
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
         (b"name,value\nsex,51\n", "f.csv", "first line must be the column names"),
-        (POPULATION + b"height,tall,4\n", "f.csv", "Line 16: “height” is not a protected characteristic"),
-        (POPULATION.replace(b"sex,male,49", b"sex,male,4"), "f.csv", "The shares for sex add up to 55%"),
-        (POPULATION.replace(b"sex,male,49", b"sex,male,-49"), "f.csv", "Line 10: the percent must be between 0 and 100"),
+        (
+            POPULATION + b"height,tall,4\n",
+            "f.csv",
+            "Line 16: “height” is not a protected characteristic",
+        ),
+        (
+            POPULATION.replace(b"sex,male,49", b"sex,male,4"),
+            "f.csv",
+            "The shares for sex add up to 55%",
+        ),
+        (
+            POPULATION.replace(b"sex,male,49", b"sex,male,-49"),
+            "f.csv",
+            "Line 10: the percent must be between 0 and 100",
+        ),
         (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "figures.csv", "must be a CSV file"),
         (POPULATION + b"\n" * 110_000, "f.csv", "smaller than 100 KB"),
     ],
 )
-def test_a_bad_upload_is_refused_clearly_and_nothing_is_saved(client, commissioner, profile, content, name, message):
+def test_a_bad_upload_is_refused_clearly_and_nothing_is_saved(
+    client, commissioner, profile, content, name, message
+):
     client.force_login(commissioner)
     response = _upload(client, content, name=name)
     assert response.status_code == 400
     body = response.content.decode()
-    assert message in body and 'href="#id_file"' in body
+    assert message in body
+    assert 'href="#id_file"' in body
     assert PopulationProfile.objects.get() == profile
 
 
@@ -246,7 +314,8 @@ def test_upload_form_fields_are_checked(client, commissioner):
     response = _upload(client, POPULATION, name="f.csv", year="twenty", source="")
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Enter a year like 2021" in body and "Enter where the figures come from" in body
+    assert "Enter a year like 2021" in body
+    assert "Enter where the figures come from" in body
     assert not PopulationProfile.objects.exists()
 
 
@@ -273,8 +342,10 @@ def test_council_staff_see_whom_they_have_heard_less_from(client, request, who, 
     assert "people aged 18 to 24 (fewer than 5 respondents, 12% of residents)" in body
     assert "Asian or Asian British people (fewer than 5 respondents, 14% of residents)" in body
     # The two 18 to 24s are never shown as a number or a share.
-    assert "3.2%" not in body and ">2<" not in body
-    assert "fewer than 5" in body and "not shown" in body
+    assert "3.2%" not in body
+    assert ">2<" not in body
+    assert "fewer than 5" in body
+    assert "not shown" in body
 
 
 @pytest.mark.parametrize("who", OUTSIDERS)
@@ -301,21 +372,31 @@ def test_the_margin_changes_who_is_flagged(client, commissioner, heard):
 
 @pytest.mark.parametrize(
     ("margin", "message"),
-    [("51", "The margin must be 50 or less"), ("-1", "The margin must be 0 or more"), ("lots", "Enter the margin as a number")],
+    [
+        ("51", "The margin must be 50 or less"),
+        ("-1", "The margin must be 0 or more"),
+        ("lots", "Enter the margin as a number"),
+    ],
 )
-def test_a_bad_margin_is_explained_and_the_default_is_used(client, commissioner, heard, margin, message):
+def test_a_bad_margin_is_explained_and_the_default_is_used(
+    client, commissioner, heard, margin, message
+):
     client.force_login(commissioner)
     response = client.get(f"/manage/participation-gap/{heard.reference}/", {"margin": margin})
     assert response.status_code == 400
     body = response.content.decode()
-    assert message in body and 'href="#id_margin"' in body and "You have heard less from:" in body
+    assert message in body
+    assert 'href="#id_margin"' in body
+    assert "You have heard less from:" in body
 
 
 def test_project_gap_adds_up_all_its_consultations(client, commissioner, heard, published_project):
     second = make_consultation(published_project, commissioner, title="Second round")
     add_returns(second, 10, age="18_24")
     client.force_login(commissioner)
-    body = client.get(f"/manage/projects/{published_project.reference}/participation-gap/").content.decode()
+    body = client.get(
+        f"/manage/projects/{published_project.reference}/participation-gap/"
+    ).content.decode()
     assert "people aged 18 to 24 (fewer than 5" not in body  # 12 of them now
     assert "72 people answered" in body  # age: 2 + 40 + 20 + 10; 8 preferred not to say
     assert "8 preferred not to say" in body
@@ -351,7 +432,9 @@ def test_population_page_query_count_does_not_grow_with_uploads(client, commissi
     assert len(four) == len(one)
 
 
-def test_public_assessment_query_count_does_not_grow_with_findings(client, commissioner, published_eqia):
+def test_public_assessment_query_count_does_not_grow_with_findings(
+    client, commissioner, published_eqia
+):
     project = published_eqia.project
     ref = project.reference
     with CaptureQueriesContext(connection) as few:
@@ -368,7 +451,9 @@ def test_public_assessment_query_count_does_not_grow_with_findings(client, commi
     assert len(many) == len(few)
 
 
-def test_another_projects_findings_cannot_be_chosen_on_the_form(client, commissioner, draft_project):
+def test_another_projects_findings_cannot_be_chosen_on_the_form(
+    client, commissioner, draft_project
+):
     other = make_project(actor=commissioner, title="Other")
     theirs = make_finding(other, commissioner, statement="Not ours.")
     assessment_start(actor=commissioner, project=draft_project)

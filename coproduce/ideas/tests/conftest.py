@@ -24,7 +24,14 @@ def areas(db):
 
 @pytest.fixture
 def make_idea(areas):
-    def make(*, actor, project=None, title="An evening club", description="Somewhere to meet friends after 6pm.", area="millbrook"):
+    def make(
+        *,
+        actor,
+        project=None,
+        title="An evening club",
+        description="Somewhere to meet friends after 6pm.",
+        area="millbrook",
+    ):
         return idea_submit(
             actor=actor,
             project=project,

@@ -27,7 +27,8 @@ from coproduce.tests.factories import UserFactory
 
 def test_submitted_idea_gets_a_reference_and_an_audit_event(resident, make_idea):
     idea = make_idea(actor=resident)
-    assert idea.reference.startswith("ID-") and idea.reference.endswith("-0001")
+    assert idea.reference.startswith("ID-")
+    assert idea.reference.endswith("-0001")
     assert idea.author == resident
     event = AuditEvent.objects.get(verb="ideas.idea.submitted")
     assert event.target_id == str(idea.pk)
@@ -36,11 +37,18 @@ def test_submitted_idea_gets_a_reference_and_an_audit_event(resident, make_idea)
 
 def test_anonymous_visitor_can_submit_with_an_optional_name(db, areas):
     idea = idea_submit(
-        actor=AnonymousUser(), project=None,
-        data=IdeaData(title="More benches", description="By the river.", area_id=areas["eastgate"].pk,
-                      author_name="Ada", author_email="ada@example.org"),
+        actor=AnonymousUser(),
+        project=None,
+        data=IdeaData(
+            title="More benches",
+            description="By the river.",
+            area_id=areas["eastgate"].pk,
+            author_name="Ada",
+            author_email="ada@example.org",
+        ),
     )
-    assert idea.author is None and idea.display_author == "Ada"
+    assert idea.author is None
+    assert idea.display_author == "Ada"
 
 
 @pytest.mark.parametrize(
@@ -61,11 +69,15 @@ def test_bad_ideas_are_refused_and_nothing_is_saved(db, areas, data, code, field
     assert not Idea.objects.exists()
 
 
-def test_nobody_submits_to_a_draft_projects_board_except_staff(resident, draft_project, areas, commissioner):
+def test_nobody_submits_to_a_draft_projects_board_except_staff(
+    resident, draft_project, areas, commissioner
+):
     data = IdeaData(title="T", description="D", area_id=areas["eastgate"].pk)
     with pytest.raises(NotFound):
         idea_submit(actor=resident, project=draft_project, data=data)
-    assert idea_submit(actor=commissioner, project=draft_project, data=data).project == draft_project
+    assert (
+        idea_submit(actor=commissioner, project=draft_project, data=data).project == draft_project
+    )
 
 
 def test_support_counts_once_and_can_be_withdrawn(resident, make_idea):
@@ -76,7 +88,11 @@ def test_support_counts_once_and_can_be_withdrawn(resident, make_idea):
     assert idea_withdraw_support(actor=resident, idea=idea) is True
     assert idea_withdraw_support(actor=resident, idea=idea) is False
     assert not Support.objects.exists()
-    verbs = list(AuditEvent.objects.filter(verb__startswith="ideas.idea.support").order_by("seq").values_list("verb", flat=True))
+    verbs = list(
+        AuditEvent.objects.filter(verb__startswith="ideas.idea.support")
+        .order_by("seq")
+        .values_list("verb", flat=True)
+    )
     assert verbs == ["ideas.idea.supported", "ideas.idea.support_withdrawn"]
 
 
@@ -86,7 +102,9 @@ def test_anonymous_visitors_cannot_support(resident, make_idea):
         idea_support(actor=AnonymousUser(), idea=idea)
 
 
-def test_merging_moves_supporters_without_counting_anyone_twice(commissioner, resident, provider, make_idea):
+def test_merging_moves_supporters_without_counting_anyone_twice(
+    commissioner, resident, provider, make_idea
+):
     target = make_idea(actor=resident, title="Evening club")
     duplicate = make_idea(actor=provider, title="Club in the evenings")
     third = UserFactory()
@@ -94,13 +112,21 @@ def test_merging_moves_supporters_without_counting_anyone_twice(commissioner, re
         idea_support(actor=person, idea=target)
     for person in (resident, third):
         idea_support(actor=person, idea=duplicate)
-    merged = idea_merge(actor=commissioner, duplicate=duplicate, target_reference=target.reference.lower())
-    assert merged.status == "merged" and merged.merged_into == target
+    merged = idea_merge(
+        actor=commissioner, duplicate=duplicate, target_reference=target.reference.lower()
+    )
+    assert merged.status == "merged"
+    assert merged.merged_into == target
     assert merged.status_reason == f"The same idea as {target.reference}."
-    assert set(Support.objects.filter(idea=target).values_list("user_id", flat=True)) == {resident.pk, provider.pk, third.pk}
+    assert set(Support.objects.filter(idea=target).values_list("user_id", flat=True)) == {
+        resident.pk,
+        provider.pk,
+        third.pk,
+    }
     assert not Support.objects.filter(idea=duplicate).exists()
     event = AuditEvent.objects.get(verb="ideas.idea.merged")
-    assert event.changes["supports_moved"] == 1 and event.changes["supports_already_there"] == 1
+    assert event.changes["supports_moved"] == 1
+    assert event.changes["supports_already_there"] == 1
     with pytest.raises(ServiceError) as exc:
         idea_support(actor=provider, idea=merged)
     assert exc.value.code == "merged"
@@ -126,7 +152,8 @@ def test_bad_merges_are_refused(commissioner, resident, make_idea, published_pro
         idea_merge(actor=commissioner, duplicate=idea, target_reference=ref)
     assert exc.value.code == code
     idea.refresh_from_db()
-    assert idea.status == "open" and idea.merged_into is None
+    assert idea.status == "open"
+    assert idea.merged_into is None
 
 
 def test_only_commissioners_merge_and_decide(resident, finance, make_idea):
@@ -144,9 +171,13 @@ def test_a_decision_needs_a_reason_and_follows_the_state_machine(commissioner, r
     with pytest.raises(ServiceError) as exc:
         idea_change_status(actor=commissioner, idea=idea, to_status="taken_forward", reason="  ")
     assert exc.value.code == "reason_required"
-    idea = idea_change_status(actor=commissioner, idea=idea, to_status="taken_forward", reason="In the specification.")
+    idea = idea_change_status(
+        actor=commissioner, idea=idea, to_status="taken_forward", reason="In the specification."
+    )
     assert idea.status_reason == "In the specification."
-    again = idea_change_status(actor=commissioner, idea=idea, to_status="taken_forward", reason="Twice")
+    again = idea_change_status(
+        actor=commissioner, idea=idea, to_status="taken_forward", reason="Twice"
+    )
     assert again.status_reason == "In the specification."  # a repeat does nothing
     for bad in ("open", "merged", "nonsense"):
         with pytest.raises(ServiceError) as exc:
@@ -164,10 +195,16 @@ def test_a_merged_idea_cannot_be_given_another_status(commissioner, resident, ma
     assert exc.value.code == "illegal_transition"
 
 
-def test_bulk_entry_creates_every_idea_in_one_go_with_an_event_each(commissioner, published_project, areas):
-    rows, problems = bulk.parse_lines("Cooking club: Learn to cook\nGardening\n\nDrama: A theatre group")
+def test_bulk_entry_creates_every_idea_in_one_go_with_an_event_each(
+    commissioner, published_project, areas
+):
+    rows, problems = bulk.parse_lines(
+        "Cooking club: Learn to cook\nGardening\n\nDrama: A theatre group"
+    )
     assert problems == []
-    ideas = ideas_bulk_create(actor=commissioner, project=published_project, rows=rows, event_name="Kick-off workshop")
+    ideas = ideas_bulk_create(
+        actor=commissioner, project=published_project, rows=rows, event_name="Kick-off workshop"
+    )
     assert [i.title for i in ideas] == ["Cooking club", "Gardening", "Drama"]
     assert {i.source for i in ideas} == {"paper"}
     assert AuditEvent.objects.filter(verb="ideas.idea.entered").count() == 3
@@ -200,18 +237,25 @@ def test_reporting_and_moderating_a_comment(commissioner, resident, provider, ma
     assert exc.value.code == "reason_required"
     comment_moderate(actor=commissioner, comment=comment, decision="hide", reason="Personal abuse.")
     comment.refresh_from_db()
-    assert comment.is_hidden and comment.moderation_reason == "Personal abuse."
+    assert comment.is_hidden
+    assert comment.moderation_reason == "Personal abuse."
     assert not CommentReport.objects.filter(decided_at__isnull=True).exists()
-    assert AuditEvent.objects.filter(verb="ideas.comment.removed", reason="Personal abuse.").exists()
+    assert AuditEvent.objects.filter(
+        verb="ideas.comment.removed", reason="Personal abuse."
+    ).exists()
     with pytest.raises(ServiceError) as exc:
         comment_report(actor=provider, comment=comment, reason="Rude")
     assert exc.value.code == "already_removed"
 
 
-def test_keeping_a_comment_closes_its_reports_and_leaves_it_visible(commissioner, resident, provider, make_idea):
+def test_keeping_a_comment_closes_its_reports_and_leaves_it_visible(
+    commissioner, resident, provider, make_idea
+):
     comment = comment_add(actor=resident, idea=make_idea(actor=resident), body="I disagree")
     comment_report(actor=provider, comment=comment, reason="I don't like it")
-    comment_moderate(actor=commissioner, comment=comment, decision="keep", reason="Disagreeing is allowed.")
+    comment_moderate(
+        actor=commissioner, comment=comment, decision="keep", reason="Disagreeing is allowed."
+    )
     comment.refresh_from_db()
     assert comment.status == "visible"
     assert not CommentReport.objects.filter(decided_at__isnull=True).exists()
@@ -222,5 +266,7 @@ def test_keeping_a_comment_closes_its_reports_and_leaves_it_visible(commissioner
 def test_only_commissioners_moderate(request, who, resident, make_idea):
     comment = comment_add(actor=resident, idea=make_idea(actor=resident), body="Hi")
     with pytest.raises(NotFound):
-        comment_moderate(actor=request.getfixturevalue(who), comment=comment, decision="hide", reason="x")
+        comment_moderate(
+            actor=request.getfixturevalue(who), comment=comment, decision="hide", reason="x"
+        )
     assert not Comment.objects.filter(status="hidden").exists()

@@ -50,31 +50,46 @@ def test_a_draft_projects_board_and_ideas_are_not_found_for_the_public(
 
 
 @pytest.mark.parametrize("who", ["commissioner", "finance", "platform_admin"])
-def test_council_staff_see_a_draft_projects_board(client, request, who, commissioner, draft_project, make_idea):
+def test_council_staff_see_a_draft_projects_board(
+    client, request, who, commissioner, draft_project, make_idea
+):
     idea = make_idea(actor=commissioner, project=draft_project, title="Staff-only idea")
     client.force_login(request.getfixturevalue(who))
     body = client.get(f"/ideas/project/{draft_project.reference}/").content.decode()
-    assert "Staff-only idea" in body and "Draft project" in body
+    assert "Staff-only idea" in body
+    assert "Draft project" in body
     assert client.get(f"/ideas/{idea.reference}/").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/ideas/ID-1999-0001/", "/ideas/project/CP-1999-0001/", "/ideas/not-a-ref/"])
+@pytest.mark.parametrize(
+    "url", ["/ideas/ID-1999-0001/", "/ideas/project/CP-1999-0001/", "/ideas/not-a-ref/"]
+)
 def test_unknown_ideas_and_boards_are_not_found(client, db, url):
     assert client.get(url).status_code == 404
 
 
-def test_idea_page_shows_support_count_status_and_reason(client, commissioner, resident, provider, make_idea):
+def test_idea_page_shows_support_count_status_and_reason(
+    client, commissioner, resident, provider, make_idea
+):
     idea = make_idea(actor=resident, title="Cooking club")
     idea_support(actor=resident, idea=idea)
     idea_support(actor=provider, idea=idea)
-    idea_change_status(actor=commissioner, idea=idea, to_status="taken_forward", reason="It is in the specification.")
+    idea_change_status(
+        actor=commissioner,
+        idea=idea,
+        to_status="taken_forward",
+        reason="It is in the specification.",
+    )
     body = client.get(f"/ideas/{idea.reference}/").content.decode()
     assert "2 supporters" in body
-    assert "Taken forward" in body and "It is in the specification." in body
+    assert "Taken forward" in body
+    assert "It is in the specification." in body
     assert "Sign in to support this idea" in body
 
 
-def test_board_filters_by_status_and_area_and_sorts(client, commissioner, resident, provider, make_idea):
+def test_board_filters_by_status_and_area_and_sorts(
+    client, commissioner, resident, provider, make_idea
+):
     popular = make_idea(actor=resident, title="Popular idea", area="eastgate")
     make_idea(actor=resident, title="Newer idea", area="westholme")
     idea_support(actor=resident, idea=popular)
@@ -84,25 +99,34 @@ def test_board_filters_by_status_and_area_and_sorts(client, commissioner, reside
     body = client.get("/ideas/?sort=newest").content.decode()
     assert body.index("Newer idea") < body.index("Popular idea")
     body = client.get("/ideas/?area=westholme").content.decode()
-    assert "Newer idea" in body and "Popular idea" not in body
+    assert "Newer idea" in body
+    assert "Popular idea" not in body
     idea_change_status(actor=commissioner, idea=popular, to_status="taken_forward", reason="Yes")
     body = client.get("/ideas/?status=taken_forward").content.decode()
-    assert "Popular idea" in body and "Newer idea" not in body
+    assert "Popular idea" in body
+    assert "Newer idea" not in body
 
 
-def test_merged_ideas_leave_the_list_and_link_to_their_target(client, commissioner, resident, make_idea):
+def test_merged_ideas_leave_the_list_and_link_to_their_target(
+    client, commissioner, resident, make_idea
+):
     target = make_idea(actor=resident, title="Keep me")
     dup = make_idea(actor=resident, title="Duplicate of keep me")
     idea_merge(actor=commissioner, duplicate=dup, target_reference=target.reference)
     assert "Duplicate of keep me" not in client.get("/ideas/").content.decode()
     assert "Duplicate of keep me" in client.get("/ideas/?status=merged").content.decode()
     body = client.get(f"/ideas/{dup.reference}/").content.decode()
-    assert f'href="/ideas/{target.reference}/"' in body and "This idea was merged into" in body
+    assert f'href="/ideas/{target.reference}/"' in body
+    assert "This idea was merged into" in body
     assert "Support this idea" not in body
 
 
-@pytest.mark.parametrize("url", ["/ideas/", "/ideas/project/{ref}/", "/ideas/?sort=newest&area=millbrook"])
-def test_board_query_count_does_not_grow_with_ideas(client, resident, provider, make_idea, published_project, url):
+@pytest.mark.parametrize(
+    "url", ["/ideas/", "/ideas/project/{ref}/", "/ideas/?sort=newest&area=millbrook"]
+)
+def test_board_query_count_does_not_grow_with_ideas(
+    client, resident, provider, make_idea, published_project, url
+):
     url = url.format(ref=published_project.reference)
     project = published_project if "project" in url else None
 
@@ -137,7 +161,12 @@ def test_idea_page_query_count_does_not_grow_with_comments(client, resident, pro
 
 
 def _idea_form(areas, **change):
-    return {"title": "Evening disco", "description": "Once a month, with a DJ.", "area": areas["northfield"].pk, **change}
+    return {
+        "title": "Evening disco",
+        "description": "Once a month, with a DJ.",
+        "area": areas["northfield"].pk,
+        **change,
+    }
 
 
 def test_signed_in_resident_submits_an_idea(client, resident, areas):
@@ -146,8 +175,10 @@ def test_signed_in_resident_submits_an_idea(client, resident, areas):
     assert "id_author_name" not in page
     response = client.post("/ideas/new/", _idea_form(areas))
     idea = Idea.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/ideas/{idea.reference}/"
-    assert idea.author == resident and idea.project is None
+    assert response.status_code == 302
+    assert response["Location"] == f"/ideas/{idea.reference}/"
+    assert idea.author == resident
+    assert idea.project is None
 
 
 def test_anonymous_visitor_submits_to_a_project_board(client, published_project, areas):
@@ -157,7 +188,8 @@ def test_anonymous_visitor_submits_to_a_project_board(client, published_project,
     )
     assert response.status_code == 302
     idea = Idea.objects.get()
-    assert idea.project == published_project and idea.display_author == "Jo"
+    assert idea.project == published_project
+    assert idea.display_author == "Jo"
 
 
 @pytest.mark.parametrize(
@@ -168,14 +200,20 @@ def test_anonymous_visitor_submits_to_a_project_board(client, published_project,
         ({"description": ""}, "id_description", "Enter a description of your idea"),
         ({"description": "x" * 5001}, "id_description", "5,000 characters or fewer"),
         ({"area": "999999"}, "id_area", "Choose the area your idea is about"),
-        ({"author_email": "nope"}, "id_author_email", "Enter an email address like name@example.com"),
+        (
+            {"author_email": "nope"},
+            "id_author_email",
+            "Enter an email address like name@example.com",
+        ),
     ],
 )
 def test_bad_ideas_show_a_clear_message_and_save_nothing(client, areas, change, anchor, message):
     response = client.post("/ideas/new/", _idea_form(areas, **change))
     assert response.status_code == 400
     body = response.content.decode()
-    assert "There is a problem" in body and message in body and f'href="#{anchor}"' in body
+    assert "There is a problem" in body
+    assert message in body
+    assert f'href="#{anchor}"' in body
     assert not Idea.objects.exists()
 
 
@@ -212,8 +250,10 @@ def test_anonymous_support_and_comment_go_to_sign_in(client, resident, make_idea
     idea = make_idea(actor=resident)
     for url in (f"/ideas/{idea.reference}/support/", f"/ideas/{idea.reference}/comments/"):
         response = client.post(url, {"body": "Hi"})
-        assert response.status_code == 302 and "/account/sign-in/" in response["Location"]
-    assert not Support.objects.exists() and not Comment.objects.exists()
+        assert response.status_code == 302
+        assert "/account/sign-in/" in response["Location"]
+    assert not Support.objects.exists()
+    assert not Comment.objects.exists()
 
 
 def test_resident_supports_then_withdraws(client, resident, make_idea):
@@ -227,12 +267,15 @@ def test_resident_supports_then_withdraws(client, resident, make_idea):
     assert not Support.objects.exists()
 
 
-def test_support_on_a_hidden_board_is_not_found(client, resident, commissioner, draft_project, make_idea):
+def test_support_on_a_hidden_board_is_not_found(
+    client, resident, commissioner, draft_project, make_idea
+):
     idea = make_idea(actor=commissioner, project=draft_project)
     client.force_login(resident)
     assert client.post(f"/ideas/{idea.reference}/support/").status_code == 404
     assert client.post(f"/ideas/{idea.reference}/comments/", {"body": "x"}).status_code == 404
-    assert not Support.objects.exists() and not Comment.objects.exists()
+    assert not Support.objects.exists()
+    assert not Comment.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -244,7 +287,8 @@ def test_bad_comments_are_explained_and_not_saved(client, resident, make_idea, b
     client.force_login(resident)
     response = client.post(f"/ideas/{idea.reference}/comments/", {"body": body})
     assert response.status_code == 400
-    assert message in response.content.decode() and 'href="#id_body"' in response.content.decode()
+    assert message in response.content.decode()
+    assert 'href="#id_body"' in response.content.decode()
     assert not Comment.objects.exists()
 
 
@@ -271,7 +315,9 @@ def test_anyone_can_report_a_comment(client, resident, provider, make_idea):
 def test_a_report_needs_a_reason(client, resident, make_idea):
     idea = make_idea(actor=resident)
     comment = comment_add(actor=resident, idea=idea, body="Hi")
-    response = client.post(f"/ideas/{idea.reference}/comments/{comment.pk}/report/", {"reason": " "})
+    response = client.post(
+        f"/ideas/{idea.reference}/comments/{comment.pk}/report/", {"reason": " "}
+    )
     assert response.status_code == 400
     assert "Tell us what is wrong with this comment" in response.content.decode()
     assert not CommentReport.objects.exists()
@@ -281,7 +327,12 @@ def test_a_forged_comment_id_is_not_found(client, resident, make_idea):
     idea = make_idea(actor=resident)
     other = make_idea(actor=resident, title="Other")
     comment = comment_add(actor=resident, idea=other, body="Hi")
-    assert client.post(f"/ideas/{idea.reference}/comments/{comment.pk}/report/", {"reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/ideas/{idea.reference}/comments/{comment.pk}/report/", {"reason": "x"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/ideas/{idea.reference}/comments/99999/report/").status_code == 404
     assert not CommentReport.objects.exists()
 
@@ -304,30 +355,58 @@ def test_only_commissioners_reach_the_officer_pages(client, request, who, reside
     idea = make_idea(actor=resident)
     other = make_idea(actor=resident, title="Other")
     client.force_login(request.getfixturevalue(who))
-    for url in (f"/ideas/{idea.reference}/status/", f"/ideas/{idea.reference}/merge/", "/ideas/bulk/", "/ideas/moderation/"):
+    for url in (
+        f"/ideas/{idea.reference}/status/",
+        f"/ideas/{idea.reference}/merge/",
+        "/ideas/bulk/",
+        "/ideas/moderation/",
+    ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/ideas/{idea.reference}/status/", {"status": "taken_forward", "reason": "x"}).status_code == 404
-    assert client.post(f"/ideas/{idea.reference}/merge/", {"target": other.reference}).status_code == 404
+    assert (
+        client.post(
+            f"/ideas/{idea.reference}/status/", {"status": "taken_forward", "reason": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/ideas/{idea.reference}/merge/", {"target": other.reference}).status_code
+        == 404
+    )
     assert client.post("/ideas/bulk/", {"step": "preview", "lines": "x"}).status_code == 404
     idea.refresh_from_db()
-    assert idea.status == "open" and Idea.objects.count() == 2
+    assert idea.status == "open"
+    assert Idea.objects.count() == 2
 
 
 def test_anonymous_officer_pages_go_to_sign_in(client, resident, make_idea):
     idea = make_idea(actor=resident)
-    for url in (f"/ideas/{idea.reference}/status/", f"/ideas/{idea.reference}/merge/", "/ideas/bulk/", "/ideas/moderation/", "/ideas/moderation/1/"):
+    for url in (
+        f"/ideas/{idea.reference}/status/",
+        f"/ideas/{idea.reference}/merge/",
+        "/ideas/bulk/",
+        "/ideas/moderation/",
+        "/ideas/moderation/1/",
+    ):
         response = client.get(url)
-        assert response.status_code == 302 and "/account/sign-in/" in response["Location"], url
+        assert response.status_code == 302, url
+        assert "/account/sign-in/" in response["Location"], url
 
 
 def test_commissioner_marks_an_idea_taken_forward(client, commissioner, resident, make_idea):
     idea = make_idea(actor=resident)
     client.force_login(commissioner)
     assert "Record a decision" in client.get(f"/ideas/{idea.reference}/").content.decode()
-    response = client.post(f"/ideas/{idea.reference}/status/", {"status": "taken_forward", "reason": "We will fund it."})
+    response = client.post(
+        f"/ideas/{idea.reference}/status/",
+        {"status": "taken_forward", "reason": "We will fund it."},
+    )
     assert response.status_code == 302
     idea.refresh_from_db()
-    assert (idea.status, idea.status_reason, idea.status_changed_by) == ("taken_forward", "We will fund it.", commissioner)
+    assert (idea.status, idea.status_reason, idea.status_changed_by) == (
+        "taken_forward",
+        "We will fund it.",
+        commissioner,
+    )
 
 
 @pytest.mark.parametrize(
@@ -339,21 +418,28 @@ def test_commissioner_marks_an_idea_taken_forward(client, commissioner, resident
         ({"reason": "no status"}, "Choose what has been decided"),
     ],
 )
-def test_bad_decisions_are_explained_and_change_nothing(client, commissioner, resident, make_idea, data, message):
+def test_bad_decisions_are_explained_and_change_nothing(
+    client, commissioner, resident, make_idea, data, message
+):
     idea = make_idea(actor=resident)
     client.force_login(commissioner)
     response = client.post(f"/ideas/{idea.reference}/status/", data)
     assert response.status_code == 400
-    assert message in response.content.decode() and "There is a problem" in response.content.decode()
+    assert message in response.content.decode()
+    assert "There is a problem" in response.content.decode()
     idea.refresh_from_db()
-    assert idea.status == "open" and idea.status_reason == ""
+    assert idea.status == "open"
+    assert idea.status_reason == ""
 
 
 def test_commissioner_merges_a_duplicate(client, commissioner, resident, make_idea):
     target, dup = make_idea(actor=resident, title="Keep"), make_idea(actor=resident, title="Dup")
     client.force_login(commissioner)
-    response = client.post(f"/ideas/{dup.reference}/merge/", {"target": target.reference, "reason": ""})
-    assert response.status_code == 302 and response["Location"] == f"/ideas/{target.reference}/"
+    response = client.post(
+        f"/ideas/{dup.reference}/merge/", {"target": target.reference, "reason": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/ideas/{target.reference}/"
     dup.refresh_from_db()
     assert dup.merged_into == target
     assert client.get(f"/ideas/{dup.reference}/merge/").status_code == 404  # already merged
@@ -368,7 +454,9 @@ def test_commissioner_merges_a_duplicate(client, commissioner, resident, make_id
         ("empty", "Enter the reference of the idea to merge into"),
     ],
 )
-def test_bad_merges_are_explained_and_change_nothing(client, commissioner, resident, make_idea, case, message):
+def test_bad_merges_are_explained_and_change_nothing(
+    client, commissioner, resident, make_idea, case, message
+):
     idea = make_idea(actor=resident)
     if case == "itself":
         target = idea.reference
@@ -395,26 +483,35 @@ def test_bulk_entry_previews_then_adds_the_ideas(client, commissioner, published
     client.force_login(commissioner)
     url = f"/ideas/project/{published_project.reference}/bulk/"
     lines = "\n".join(f"Idea {i}: Description {i}" for i in range(96))
-    preview = client.post(url, {"step": "preview", "lines": lines, "event_name": "Kick-off workshop, 3 March"})
+    preview = client.post(
+        url, {"step": "preview", "lines": lines, "event_name": "Kick-off workshop, 3 March"}
+    )
     assert preview.status_code == 200
     body = preview.content.decode()
-    assert "96 ideas will be added." in body and "Add 96 ideas" in body
+    assert "96 ideas will be added." in body
+    assert "Add 96 ideas" in body
     assert not Idea.objects.exists()
     payload = preview.context["payload"]
     response = client.post(url, {"step": "confirm", "payload": payload})
     assert response.status_code == 302
-    assert Idea.objects.filter(project=published_project, source="paper", event_name="Kick-off workshop, 3 March").count() == 96
+    assert (
+        Idea.objects.filter(
+            project=published_project, source="paper", event_name="Kick-off workshop, 3 March"
+        ).count()
+        == 96
+    )
 
 
 def test_bulk_entry_from_a_csv_file(client, commissioner, areas):
     client.force_login(commissioner)
-    data = "title,description,area\nCooking club,Learn to cook,Millbrook\nQuiet room,,St Anne's\n".encode()
+    data = b"title,description,area\nCooking club,Learn to cook,Millbrook\nQuiet room,,St Anne's\n"
     upload = SimpleUploadedFile("ideas.csv", data, content_type="text/csv")
     preview = client.post("/ideas/bulk/", {"step": "preview", "csv_file": upload})
     assert preview.status_code == 200
     client.post("/ideas/bulk/", {"step": "confirm", "payload": preview.context["payload"]})
     assert list(Idea.objects.order_by("reference").values_list("title", "area__slug")) == [
-        ("Cooking club", "millbrook"), ("Quiet room", "st-annes"),
+        ("Cooking club", "millbrook"),
+        ("Quiet room", "st-annes"),
     ]
 
 
@@ -425,7 +522,10 @@ def test_bulk_entry_from_a_csv_file(client, commissioner, areas):
         ({"lines": "Fine: ok\n: no title\n" + "x" * 201}, "There are problems with 2 lines"),
         ({"lines": "x" * 200_001}, "200,000 characters or fewer"),
         ({"file": ("ideas.csv", b"name,notes\nA,B\n")}, "The first row must name the columns"),
-        ({"file": ("ideas.csv", "title,area\nGarden,Atlantis\n".encode())}, "Unknown area “Atlantis”"),
+        (
+            {"file": ("ideas.csv", b"title,area\nGarden,Atlantis\n")},
+            "Unknown area “Atlantis”",
+        ),
         ({"file": ("ideas.csv", b"title\n\xff\xfe\x00bad")}, "saved as UTF-8"),
         ({"file": ("ideas.xlsx", b"title\nA\n")}, "The file must be a CSV file"),
         ({"file": ("ideas.csv", b"title\n" + b"a\n" * 600_000)}, "smaller than 1 MB"),
@@ -434,7 +534,9 @@ def test_bulk_entry_from_a_csv_file(client, commissioner, areas):
         ({"lines": "A", "file": ("ideas.csv", b"title\nA\n")}, "not both"),
     ],
 )
-def test_bad_bulk_entries_are_explained_and_nothing_is_saved(client, commissioner, areas, data, message):
+def test_bad_bulk_entries_are_explained_and_nothing_is_saved(
+    client, commissioner, areas, data, message
+):
     client.force_login(commissioner)
     post = {"step": "preview", "lines": data.get("lines", "")}
     if "file" in data:
@@ -443,7 +545,8 @@ def test_bad_bulk_entries_are_explained_and_nothing_is_saved(client, commissione
     response = client.post("/ideas/bulk/", post)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "There is a problem" in body and message in body
+    assert "There is a problem" in body
+    assert message in body
     assert not Idea.objects.exists()
 
 
@@ -463,7 +566,9 @@ def test_bulk_entry_on_a_hidden_board_is_not_found(client, commissioner, areas):
 # --- Moderation ----------------------------------------------------------------------
 
 
-def test_moderation_queue_lists_reported_comments_newest_first(client, commissioner, resident, provider, make_idea):
+def test_moderation_queue_lists_reported_comments_newest_first(
+    client, commissioner, resident, provider, make_idea
+):
     idea = make_idea(actor=resident)
     older = comment_add(actor=resident, idea=idea, body="Older comment")
     newer = comment_add(actor=resident, idea=idea, body="Newer comment")
@@ -476,7 +581,9 @@ def test_moderation_queue_lists_reported_comments_newest_first(client, commissio
     assert "Nobody minds this one" not in body
 
 
-def test_moderation_queue_query_count_does_not_grow(client, commissioner, resident, provider, make_idea):
+def test_moderation_queue_query_count_does_not_grow(
+    client, commissioner, resident, provider, make_idea
+):
     idea = make_idea(actor=resident)
     client.force_login(commissioner)
 
@@ -494,14 +601,19 @@ def test_moderation_queue_query_count_does_not_grow(client, commissioner, reside
     assert len(many) == len(few)
 
 
-def test_moderator_removes_a_comment_and_the_public_sees_why(client, commissioner, resident, provider, make_idea):
+def test_moderator_removes_a_comment_and_the_public_sees_why(
+    client, commissioner, resident, provider, make_idea
+):
     idea = make_idea(actor=resident)
     comment = comment_add(actor=resident, idea=idea, body="Nasty words")
     comment_report(actor=provider, comment=comment, reason="Rude")
     client.force_login(commissioner)
     page = client.get(f"/ideas/moderation/{comment.pk}/").content.decode()
-    assert "Nasty words" in page and "Rude" in page
-    response = client.post(f"/ideas/moderation/{comment.pk}/", {"decision": "hide", "reason": "Personal abuse."})
+    assert "Nasty words" in page
+    assert "Rude" in page
+    response = client.post(
+        f"/ideas/moderation/{comment.pk}/", {"decision": "hide", "reason": "Personal abuse."}
+    )
     assert response.status_code == 302
     client.logout()
     body = client.get(f"/ideas/{idea.reference}/").content.decode()
@@ -513,14 +625,20 @@ def test_moderator_removes_a_comment_and_the_public_sees_why(client, commissione
     ("data", "message"),
     [
         ({"decision": "hide", "reason": ""}, "Explain your decision"),
-        ({"decision": "delete-everything", "reason": "x"}, "Choose whether to remove or keep the comment"),
+        (
+            {"decision": "delete-everything", "reason": "x"},
+            "Choose whether to remove or keep the comment",
+        ),
     ],
 )
-def test_bad_moderation_decisions_change_nothing(client, commissioner, resident, make_idea, data, message):
+def test_bad_moderation_decisions_change_nothing(
+    client, commissioner, resident, make_idea, data, message
+):
     comment = comment_add(actor=resident, idea=make_idea(actor=resident), body="Hi")
     client.force_login(commissioner)
     response = client.post(f"/ideas/moderation/{comment.pk}/", data)
-    assert response.status_code == 400 and message in response.content.decode()
+    assert response.status_code == 400
+    assert message in response.content.decode()
     comment.refresh_from_db()
     assert comment.status == "visible"
 
@@ -530,7 +648,12 @@ def test_only_commissioners_moderate(client, request, who, resident, make_idea):
     comment = comment_add(actor=resident, idea=make_idea(actor=resident), body="Hi")
     client.force_login(request.getfixturevalue(who))
     assert client.get(f"/ideas/moderation/{comment.pk}/").status_code == 404
-    assert client.post(f"/ideas/moderation/{comment.pk}/", {"decision": "hide", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/ideas/moderation/{comment.pk}/", {"decision": "hide", "reason": "x"}
+        ).status_code
+        == 404
+    )
     comment.refresh_from_db()
     assert comment.status == "visible"
 
