@@ -141,7 +141,7 @@ PROJECTS = [
         [
             (
                 "plan",
-                "The consultation closed with 312 responses and a kick-off workshop produced 96 ideas. "
+                "The first listening survey closed with 312 responses and a kick-off workshop produced 96 ideas. "
                 "People told us they want more choice of activities in the evening and at weekends, and help "
                 "to find paid work. We have enough to write the specification.",
             ),

@@ -100,12 +100,25 @@ class MesRun:
 
 
 class _Node:
-    """Pattern tables after buying a given *set* of projects."""
+    """Pattern tables after buying a given *set* of projects.
 
-    __slots__ = ("lists", "moves", "tables")
+    Tables are built lazily, per candidate, from the node this one was first
+    reached from (``parent`` and the groups that moved, ``moved``).
+    """
 
-    def __init__(self, tables: list[dict[int, int] | None]) -> None:
-        self.tables = tables
+    __slots__ = ("bought", "lists", "moved", "moves", "parent", "tables")
+
+    def __init__(
+        self,
+        bought: frozenset[int],
+        parent: _Node | None,
+        moved: dict[int, list[tuple[int, int, int, int]]],
+        tables: dict[int, dict[int, int]] | None = None,
+    ) -> None:
+        self.bought = bought
+        self.parent = parent
+        self.moved = moved  # candidate -> [(weight, utility, old pattern, new pattern)]
+        self.tables: dict[int, dict[int, int]] = tables or {}
         self.moves: dict[int, list[tuple[int, int, int]]] = {}
         self.lists: dict[int, tuple[list[int], list[int], list[int], int]] = {}
 
@@ -167,7 +180,7 @@ class MesEngine:
             (j for j in supported if profile.costs[j] == 0), key=self.tie.__getitem__
         )
         self.candidates = [j for j in supported if profile.costs[j] > 0]
-        tables: list[dict[int, int] | None] = [None] * m
+        tables: dict[int, dict[int, int]] = {}
         self.initial_bound: dict[int, float] = {}
         for j in self.candidates:
             table: dict[int, int] = {}
@@ -179,7 +192,7 @@ class MesEngine:
             self.initial_bound[j] = _down(float(Fraction(profile.costs[j], self.kappa[j] * total)))
         self.pattern_ids: dict[tuple[tuple[int, int], ...], int] = {(): 0}
         self.pattern_pairs: list[tuple[tuple[int, int], ...]] = [()]
-        self.nodes: dict[frozenset[int], _Node] = {frozenset(): _Node(tables)}
+        self.nodes: dict[frozenset[int], _Node] = {frozenset(): _Node(frozenset(), None, {}, tables)}
         self.runs = 0
         self.exact_runs = 0
 
@@ -201,28 +214,47 @@ class MesEngine:
         if moves is not None and child is not None:
             return child, moves
         transitions: dict[tuple[int, int], int] = {}
+        moved: dict[int, list[tuple[int, int, int, int]]] = {}
+        ids = self.pattern_ids
         build = child is None
-        tables = list(node.tables) if build else []
-        copied: set[int] = set()
-        am = self.am
         for g, a in self.support[p]:
             ballot = self.ballots[g]
-            old = self.pattern_ids[tuple([pair for pair in ballot if pair[0] in bought])]
+            old = ids[tuple([pair for pair in ballot if pair[0] in bought])]
             new = transitions.get((old, a))
             if new is None:
                 new = self._pattern(tuple([pair for pair in ballot if pair[0] in new_set]))
                 transitions[(old, a)] = new
-            if not build:
-                continue
-            weight = self.weights[g]
-            for j, aj in ballot:
-                table = tables[j]
-                if table is None or j == p:
-                    continue
-                if j not in copied:
-                    table = dict(table)
-                    tables[j] = table
-                    copied.add(j)
+            if build:
+                weight = self.weights[g]
+                for j, aj in ballot:
+                    if j not in new_set:
+                        entry = (weight, aj, old, new)
+                        bucket = moved.get(j)
+                        if bucket is None:
+                            moved[j] = [entry]
+                        else:
+                            bucket.append(entry)
+        if child is None:
+            child = _Node(new_set, node, moved)
+            self.nodes[new_set] = child
+        moves = [(new, old, a) for (old, a), new in transitions.items()]
+        node.moves[p] = moves
+        return child, moves
+
+    def _table(self, node: _Node, j: int) -> dict[int, int]:
+        """Weights of candidate j's supporters by (pattern, utility) at a node."""
+        table = node.tables.get(j)
+        if table is not None:
+            return table
+        chain = []
+        while table is None:
+            chain.append(node)
+            node = node.parent  # type: ignore[assignment]
+            table = node.tables.get(j)
+        am = self.am
+        table = dict(table)
+        for child in reversed(chain):
+            for weight, aj, old, new in child.moved.get(j, ()):
                 old_key = old * am + aj
                 left = table[old_key] - weight
                 if left:
@@ -231,14 +263,8 @@ class MesEngine:
                     del table[old_key]
                 new_key = new * am + aj
                 table[new_key] = table.get(new_key, 0) + weight
-        if build:
-            tables[p] = None
-            child = _Node(tables)
-            self.nodes[new_set] = child
-        moves = [(new, old, a) for (old, a), new in transitions.items()]
-        node.moves[p] = moves
-        assert child is not None
-        return child, moves
+        chain[0].tables[j] = table
+        return table
 
     # -- fast path: float intervals ------------------------------------------
 
@@ -247,8 +273,7 @@ class MesEngine:
         and the total weight * utility (cached on the node)."""
         cached = node.lists.get(j)
         if cached is None:
-            table = node.tables[j]
-            assert table is not None
+            table = self._table(node, j)
             am = self.am
             patterns = [key // am for key in table]
             utilities = [key % am for key in table]
@@ -423,8 +448,7 @@ class MesEngine:
         self, node: _Node, money: dict[int, Number], j: int
     ) -> tuple[Fraction, int, int, frozenset[int]] | None:
         am = self.am
-        table = node.tables[j]
-        assert table is not None
+        table = self._table(node, j)
         entries = []
         for key, weight in table.items():
             pattern, a = divmod(key, am)
@@ -513,8 +537,7 @@ class MesEngine:
         for j in self.candidates:
             if j in bought:
                 continue
-            table = node.tables[j]
-            assert table is not None
+            table = self._table(node, j)
             left = Fraction(0)
             spent: dict[int, Fraction] = {}
             for key, weight in table.items():

@@ -95,14 +95,21 @@ def ref_eligible(election, pid, votes, score):
     return not (min_votes is not None and votes[pid] < Fraction(min_votes))
 
 
-def ref_mes(election, budget_per_voter):
-    """Textbook MES, voter by voter, exact.  Returns project ids in order."""
+def _ref_setup(election):
     costs, voters = ref_profile(election)
     votes, score = ref_votes_and_score(election)
-    money = [Fraction(budget_per_voter)] * len(voters)
-    remaining = {
+    supporters = {pid: [i for i, u in enumerate(voters) if pid in u] for pid in costs}
+    eligible = {
         pid for pid in costs if votes[pid] > 0 and ref_eligible(election, pid, votes, score)
     }
+    return costs, voters, votes, supporters, eligible
+
+
+def ref_mes(election, budget_per_voter, setup=None):
+    """Textbook MES, voter by voter, exact.  Returns project ids in order."""
+    costs, voters, votes, supporters, eligible = setup or _ref_setup(election)
+    money = [Fraction(budget_per_voter)] * len(voters)
+    remaining = set(eligible)
     selected = sorted(
         (pid for pid in remaining if costs[pid] == 0), key=lambda pid: (-votes[pid], pid)
     )
@@ -110,23 +117,22 @@ def ref_mes(election, budget_per_voter):
     while True:
         best = None
         for pid in sorted(remaining):
-            supporters = [i for i, u in enumerate(voters) if pid in u]
-            if sum(money[i] for i in supporters) < costs[pid]:
+            cost = costs[pid]
+            if sum(money[i] for i in supporters[pid]) < cost:
                 continue
-            # smallest q with sum(min(money, q * u)) >= cost, by trying each
-            # supporter as the last one who pays in full
-            candidates = sorted({money[i] / voters[i][pid] for i in supporters})
-            q = None
-            for level in [Fraction(0), *candidates]:
-                paid = sum(min(money[i], level * voters[i][pid]) for i in supporters)
-                if paid >= costs[pid]:
-                    # q lies in (previous level, level]; solve linearly
-                    rich = [i for i in supporters if money[i] >= level * voters[i][pid]]
-                    poor_paid = sum(money[i] for i in supporters if i not in rich)
-                    q = (costs[pid] - poor_paid) / sum(voters[i][pid] for i in rich)
+            # Walk supporters from the poorest (per unit of utility): while the
+            # current one cannot pay the equal price, they pay all they have.
+            order = sorted(supporters[pid], key=lambda i: money[i] / voters[i][pid])
+            still_to_pay = Fraction(cost)
+            utility_left = sum(voters[i][pid] for i in order)
+            for i in order:
+                q = still_to_pay / utility_left
+                if money[i] >= q * voters[i][pid]:
                     break
+                still_to_pay -= money[i]
+                utility_left -= voters[i][pid]
             # q is the price per unit of utility: the value MES minimises
-            key = (q, costs[pid], -votes[pid], pid)
+            key = (q, cost, -votes[pid], pid)
             if best is None or key < best[0]:
                 best = (key, pid, q)
         if best is None:
@@ -134,9 +140,8 @@ def ref_mes(election, budget_per_voter):
         _, pid, q = best
         selected.append(pid)
         remaining.discard(pid)
-        for i, u in enumerate(voters):
-            if pid in u:
-                money[i] -= min(money[i], q * u[pid])
+        for i in supporters[pid]:
+            money[i] -= min(money[i], q * voters[i][pid])
 
 
 def ref_add1(election):
@@ -145,6 +150,10 @@ def ref_add1(election):
     costs = {pid: p.cost for pid, p in election.projects.items()}
     if n == 0:
         return []
+    votes, score = ref_votes_and_score(election)
+    eligible = [
+        pid for pid in costs if votes[pid] > 0 and ref_eligible(election, pid, votes, score)
+    ]
     t = Fraction(int(election.budget // n))
     last = None
     cap = sum(costs.values()) + 1
@@ -153,10 +162,6 @@ def ref_add1(election):
         if sum(costs[pid] for pid in outcome) > election.budget:
             return last
         last = outcome
-        votes, score = ref_votes_and_score(election)
-        eligible = [
-            pid for pid in costs if votes[pid] > 0 and ref_eligible(election, pid, votes, score)
-        ]
         if len(outcome) == len(eligible) or t > cap:
             return last
         t += 1

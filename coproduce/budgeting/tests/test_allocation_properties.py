@@ -1,0 +1,166 @@
+"""Property tests: invariants of the rules, and equality with the simple
+reference implementation in ``coproduce.budgeting.tests``."""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coproduce.budgeting.allocation import Ballot, Election, Project, allocate, build_profile
+from coproduce.budgeting.allocation.mes import MesEngine
+from coproduce.budgeting.tests import (
+    load_election,
+    ref_add1,
+    ref_greedy,
+    ref_mes,
+)
+
+VOTE_TYPES = ("approval", "cumulative", "ordinal")
+
+
+@st.composite
+def elections(draw, max_projects: int = 6, max_voters: int = 9) -> Election:
+    vote_type = draw(st.sampled_from(VOTE_TYPES))
+    n_projects = draw(st.integers(1, max_projects))
+    ids = [f"p{i}" for i in range(n_projects)]
+    costs = [draw(st.integers(0, 40)) for _ in ids]
+    budget = draw(st.integers(0, 120))
+    ballots = []
+    for v in range(draw(st.integers(0, max_voters))):
+        chosen = draw(st.lists(st.sampled_from(ids), unique=True, max_size=n_projects))
+        points = None
+        if vote_type == "cumulative":
+            points = tuple(Fraction(draw(st.integers(1, 5))) for _ in chosen)
+        ballots.append(Ballot(f"v{v}", tuple(chosen), points))
+    projects = {pid: Project(pid, Fraction(c)) for pid, c in zip(ids, costs, strict=True)}
+    columns = ("voter_id", "vote", "points") if vote_type == "cumulative" else ("voter_id", "vote")
+    return Election(
+        {"budget": str(budget), "vote_type": vote_type},
+        Fraction(budget),
+        vote_type,
+        ("project_id", "cost"),
+        projects,
+        columns,
+        tuple(ballots),
+    )
+
+
+def shuffled(election: Election, seed: int) -> Election:
+    rng = random.Random(seed)
+    items = list(election.projects.items())
+    rng.shuffle(items)
+    ballots = list(election.ballots)
+    rng.shuffle(ballots)
+    return Election(
+        election.meta,
+        election.budget,
+        election.vote_type,
+        election.project_columns,
+        dict(items),
+        election.vote_columns,
+        tuple(ballots),
+    )
+
+
+RULES = ("greedy", "mes", "mes-add1")
+
+
+@settings(max_examples=80, deadline=None)
+@given(elections())
+def test_never_over_budget(election: Election) -> None:
+    for rule in RULES:
+        outcome = allocate(election, rule)
+        assert outcome.spent <= election.budget
+        assert outcome.spent == sum(election.projects[p].cost for p in outcome.selected)
+        assert len(set(outcome.selected)) == len(outcome.selected)
+
+
+@settings(max_examples=80, deadline=None)
+@given(elections())
+def test_equal_shares_never_buys_a_project_nobody_voted_for(election: Election) -> None:
+    voted = {pid for ballot in election.ballots for pid in ballot.projects}
+    for rule in ("mes", "mes-add1"):
+        assert set(allocate(election, rule).selected) <= voted
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections(), st.integers(0, 10**6))
+def test_result_does_not_depend_on_order_of_ballots_or_projects(election, seed) -> None:
+    other = shuffled(election, seed)
+    for rule in RULES:
+        assert allocate(election, rule).selected == allocate(other, rule).selected
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections())
+def test_add1_equals_naive_reference(election: Election) -> None:
+    assert list(allocate(election, "mes-add1").selected) == ref_add1(election) or (
+        not allocate(election, "mes-add1").selected and not ref_add1(election)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections())
+def test_plain_mes_and_greedy_equal_reference(election: Election) -> None:
+    n = len(election.ballots)
+    per_voter = election.budget / n if n else Fraction(0)
+    expected = ref_mes(election, per_voter) if n else []
+    assert list(allocate(election, "mes").selected) == expected
+    assert list(allocate(election, "greedy").selected) == ref_greedy(election)
+
+
+@settings(max_examples=80, deadline=None)
+@given(elections(max_projects=7, max_voters=12), st.integers(0, 60))
+def test_fast_path_equals_exact_arithmetic(election: Election, t: int) -> None:
+    """The float-interval run either agrees with the all-Fraction run or
+    defers to it; it never returns a different outcome."""
+    engine = MesEngine(build_profile(election))
+    assert engine.run(t).selected == engine._exact_run(t).selected
+
+
+@settings(max_examples=100, deadline=None)
+@given(elections(max_projects=5, max_voters=8), st.integers(0, 40), st.integers(1, 30))
+def test_certificate_is_sound(election: Election, t1: int, extra: int) -> None:
+    """If add1's proof says [t1, t2] gives the same choices, it does."""
+    engine = MesEngine(build_profile(election))
+    run = engine.run(t1)
+    t2 = t1 + extra
+    if engine.certify(t2, run):
+        for t in range(t1, t2 + 1):
+            assert engine._exact_run(t).selected == run.selected
+
+
+def naive_add1(election: Election) -> list[str]:
+    """The add1 definition, literally: one exact MES run per whole unit."""
+    profile = build_profile(election)
+    engine = MesEngine(profile)
+    k = profile.budget // (profile.scale * profile.n_voters)
+    last = None
+    while True:
+        run = engine._exact_run(k * profile.scale)
+        if engine.cost_of(run) > profile.budget:
+            return [profile.ids[j] for j in last.selected]
+        last = run
+        if len(run.steps) == len(engine.candidates):
+            return [profile.ids[j] for j in last.selected]
+        k += 1
+
+
+SMALL_FILES = [
+    "Netherlands_Assen_2024.pb",
+    "Netherlands_Amsterdam_588.pb",
+    "Switzerland_Zurich_D10.pb",
+]
+
+
+@pytest.mark.parametrize("name", SMALL_FILES)
+def test_add1_equals_naive_loop_on_small_real_files(name: str) -> None:
+    election = load_election(name)
+    outcome = allocate(election, "mes-add1")
+    assert list(outcome.selected) == naive_add1(election)
+    # and the exact run there is the textbook one
+    assert list(outcome.selected) == ref_mes(election, outcome.per_voter_budget)
