@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.demo.data import DEMO_PASSWORD
+
 from .conftest import focused, tab_to
 
 pytestmark = pytest.mark.browser
@@ -55,7 +57,7 @@ def test_commissioner_creates_a_project_and_changes_its_stage_with_a_keyboard_on
     page.keyboard.type("commissioner@riverside.example")
     page.keyboard.press("Tab")
     assert focused(page)["id"] == "id_password"
-    page.keyboard.type("Riverside-demo-2026")
+    page.keyboard.type(DEMO_PASSWORD)
     press_and_wait(page, "Enter")
     assert page.locator("h1").inner_text() == "Your account"
 

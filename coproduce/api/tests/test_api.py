@@ -32,7 +32,11 @@ def test_public_list_shows_published_projects(client, published_project, draft_p
 
 def test_project_detail_includes_the_timeline(client, commissioner, published_project):
     client.force_login(commissioner)
-    post(client, f"/api/projects/{published_project.reference}/stage-changes", {"stage": "plan", "reason": "Heard enough."})
+    post(
+        client,
+        f"/api/projects/{published_project.reference}/stage-changes",
+        {"stage": "plan", "reason": "Heard enough."},
+    )
     client.logout()
     data = client.get(f"/api/projects/{published_project.reference}").json()
     assert data["stage"] == "plan"
@@ -58,7 +62,11 @@ def test_others_cannot_create_projects(client, db, request, who):
 
 
 def test_anonymous_writes_are_refused(client, published_project):
-    response = post(client, f"/api/projects/{published_project.reference}/stage-changes", {"stage": "plan", "reason": "x"})
+    response = post(
+        client,
+        f"/api/projects/{published_project.reference}/stage-changes",
+        {"stage": "plan", "reason": "x"},
+    )
     assert response.status_code == 401
     assert response.json()["code"] == "not_signed_in"
 
@@ -73,7 +81,9 @@ def test_anonymous_writes_are_refused(client, published_project):
         ({"reason": "No stage"}, "invalid", "stage"),
     ],
 )
-def test_bad_stage_changes_are_400_with_a_code(client, commissioner, published_project, payload, code, field):
+def test_bad_stage_changes_are_400_with_a_code(
+    client, commissioner, published_project, payload, code, field
+):
     client.force_login(commissioner)
     response = post(client, f"/api/projects/{published_project.reference}/stage-changes", payload)
     assert response.status_code == 400
@@ -104,7 +114,11 @@ def test_bad_project_input_is_400(client, commissioner, change, code):
 @pytest.mark.parametrize("who", ["resident", "provider"])
 def test_others_cannot_change_stages_and_get_not_found(client, request, published_project, who):
     client.force_login(request.getfixturevalue(who))
-    response = post(client, f"/api/projects/{published_project.reference}/stage-changes", {"stage": "plan", "reason": "x"})
+    response = post(
+        client,
+        f"/api/projects/{published_project.reference}/stage-changes",
+        {"stage": "plan", "reason": "x"},
+    )
     assert response.status_code == 404
     response = post(client, f"/api/projects/{published_project.reference}/publish", {})
     assert response.status_code == 404
@@ -113,7 +127,11 @@ def test_others_cannot_change_stages_and_get_not_found(client, request, publishe
 def test_writes_need_the_csrf_token(commissioner, published_project):
     client = Client(enforce_csrf_checks=True)
     client.force_login(commissioner)
-    response = post(client, f"/api/projects/{published_project.reference}/stage-changes", {"stage": "plan", "reason": "x"})
+    response = post(
+        client,
+        f"/api/projects/{published_project.reference}/stage-changes",
+        {"stage": "plan", "reason": "x"},
+    )
     assert response.status_code == 403
     assert not StageChange.objects.exists()
 
@@ -127,7 +145,9 @@ def test_openapi_document_is_published(client, db):
 def test_organisations_are_listed_with_identifiers(client, organisation):
     from coproduce.accounts.models import OrganisationIdentifier
 
-    OrganisationIdentifier.objects.create(organisation=organisation, scheme="GB-CHC", identifier="1187654")
+    OrganisationIdentifier.objects.create(
+        organisation=organisation, scheme="GB-CHC", identifier="1187654"
+    )
     data = client.get(f"/api/organisations/{organisation.slug}").json()
     assert data["identifiers"] == ["GB-CHC-1187654"]
     assert client.get("/api/organisations/no-such-org").status_code == 404

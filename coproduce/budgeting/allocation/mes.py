@@ -192,7 +192,9 @@ class MesEngine:
             self.initial_bound[j] = _down(float(Fraction(profile.costs[j], self.kappa[j] * total)))
         self.pattern_ids: dict[tuple[tuple[int, int], ...], int] = {(): 0}
         self.pattern_pairs: list[tuple[tuple[int, int], ...]] = [()]
-        self.nodes: dict[frozenset[int], _Node] = {frozenset(): _Node(frozenset(), None, {}, tables)}
+        self.nodes: dict[frozenset[int], _Node] = {
+            frozenset(): _Node(frozenset(), None, {}, tables)
+        }
         self.runs = 0
         self.exact_runs = 0
 

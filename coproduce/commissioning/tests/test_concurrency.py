@@ -28,7 +28,7 @@ def _run_concurrently(n: int, work) -> list[BaseException]:
         try:
             barrier.wait()
             work(i)
-        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -20,10 +20,15 @@ from coproduce.tests.factories import make_project, service_area
 
 
 def _data(owner, **kw):
-    base = dict(
-        title="Carers’ breaks", service_area_id=service_area().pk, summary="Short breaks for carers.",
-        budget_pence=85_000_000, starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2029, 12, 31), owner_id=owner.pk,
-    )
+    base = {
+        "title": "Carers’ breaks",
+        "service_area_id": service_area().pk,
+        "summary": "Short breaks for carers.",
+        "budget_pence": 85_000_000,
+        "starts_on": dt.date(2027, 1, 1),
+        "ends_on": dt.date(2029, 12, 31),
+        "owner_id": owner.pk,
+    }
     base.update(kw)
     return ProjectData(**base)
 
@@ -69,7 +74,9 @@ def test_the_owner_must_be_a_council_officer(commissioner, resident):
 
 
 def test_update_records_old_and_new_values(commissioner, draft_project):
-    project_update(actor=commissioner, project=draft_project, data=_data(commissioner, budget_pence=1))
+    project_update(
+        actor=commissioner, project=draft_project, data=_data(commissioner, budget_pence=1)
+    )
     event = AuditEvent.objects.get(verb="commissioning.project.updated")
     assert event.changes["budget_pence"] == [240_000_000, 1]
 
@@ -82,7 +89,9 @@ def test_publishing_twice_records_one_event(commissioner, draft_project):
 
 def test_a_stage_change_needs_a_reason(commissioner, draft_project):
     with pytest.raises(ServiceError) as exc:
-        project_change_stage(actor=commissioner, project=draft_project, to_stage="plan", reason="   ")
+        project_change_stage(
+            actor=commissioner, project=draft_project, to_stage="plan", reason="   "
+        )
     assert exc.value.code == "reason_required"
     draft_project.refresh_from_db()
     assert draft_project.stage == "understand"
@@ -91,19 +100,25 @@ def test_a_stage_change_needs_a_reason(commissioner, draft_project):
 
 def test_a_too_long_reason_is_refused(commissioner, draft_project):
     with pytest.raises(ServiceError) as exc:
-        project_change_stage(actor=commissioner, project=draft_project, to_stage="plan", reason="x" * 5001)
+        project_change_stage(
+            actor=commissioner, project=draft_project, to_stage="plan", reason="x" * 5001
+        )
     assert exc.value.code == "too_long"
 
 
 def test_an_unknown_stage_is_refused(commissioner, draft_project):
     with pytest.raises(IllegalTransition) as exc:
-        project_change_stage(actor=commissioner, project=draft_project, to_stage="party", reason="Why not")
+        project_change_stage(
+            actor=commissioner, project=draft_project, to_stage="party", reason="Why not"
+        )
     assert exc.value.code == "unknown_state"
 
 
 def test_skipping_stages_is_refused_with_the_options(commissioner, draft_project):
     with pytest.raises(IllegalTransition) as exc:
-        project_change_stage(actor=commissioner, project=draft_project, to_stage="deliver", reason="Hurry")
+        project_change_stage(
+            actor=commissioner, project=draft_project, to_stage="deliver", reason="Hurry"
+        )
     assert exc.value.code == "illegal_transition"
     assert "From here it can move to: plan" in exc.value.message
     assert not StageChange.objects.exists()
@@ -119,7 +134,9 @@ def test_a_repeated_stage_change_does_nothing(commissioner, draft_project):
 def test_a_full_cycle_then_recommission_starts_cycle_two(commissioner, draft_project):
     p = draft_project
     for stage in ["plan", "procure", "deliver", "review", "understand"]:
-        p = project_change_stage(actor=commissioner, project=p, to_stage=stage, reason=f"To {stage}")
+        p = project_change_stage(
+            actor=commissioner, project=p, to_stage=stage, reason=f"To {stage}"
+        )
     assert p.stage == "understand" and p.cycle == 2
     assert list(p.stage_changes.values_list("cycle", flat=True)) == [1, 1, 1, 1, 2]
 
@@ -127,7 +144,9 @@ def test_a_full_cycle_then_recommission_starts_cycle_two(commissioner, draft_pro
 def test_decommissioned_is_final(commissioner):
     p = make_project(actor=commissioner)
     for stage in ["plan", "procure", "deliver", "review", "decommissioned"]:
-        p = project_change_stage(actor=commissioner, project=p, to_stage=stage, reason=f"To {stage}")
+        p = project_change_stage(
+            actor=commissioner, project=p, to_stage=stage, reason=f"To {stage}"
+        )
     with pytest.raises(IllegalTransition) as exc:
         project_change_stage(actor=commissioner, project=p, to_stage="understand", reason="Revive")
     assert "nowhere" in exc.value.message
@@ -136,6 +155,8 @@ def test_decommissioned_is_final(commissioner):
 @pytest.mark.parametrize("role", ["resident", "provider", "finance"])
 def test_only_commissioners_change_stages(request, draft_project, role):
     with pytest.raises(NotFound):
-        project_change_stage(actor=request.getfixturevalue(role), project=draft_project, to_stage="plan", reason="Me")
+        project_change_stage(
+            actor=request.getfixturevalue(role), project=draft_project, to_stage="plan", reason="Me"
+        )
     draft_project.refresh_from_db()
     assert draft_project.stage == "understand"

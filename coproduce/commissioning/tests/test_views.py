@@ -14,13 +14,22 @@ PROJECT_FORM = {
     "title": "Carers’ breaks",
     "summary": "Short breaks for carers.",
     "budget": "850,000",
-    "starts_on_0": "1", "starts_on_1": "10", "starts_on_2": "2027",
-    "ends_on_0": "30", "ends_on_1": "9", "ends_on_2": "2030",
+    "starts_on_0": "1",
+    "starts_on_1": "10",
+    "starts_on_2": "2027",
+    "ends_on_0": "30",
+    "ends_on_1": "9",
+    "ends_on_2": "2030",
 }
 
 
 def test_public_page_shows_decisions_and_reasons(client, commissioner, published_project):
-    project_change_stage(actor=commissioner, project=published_project, to_stage="plan", reason="We heard 312 people.")
+    project_change_stage(
+        actor=commissioner,
+        project=published_project,
+        to_stage="plan",
+        reason="We heard 312 people.",
+    )
     body = client.get(f"/projects/{published_project.reference}/").content.decode()
     assert "We heard 312 people." in body
     assert "From Understand to Plan" in body
@@ -74,7 +83,9 @@ def test_commissioner_creates_a_project_through_the_form(client, commissioner):
         ({"owner": "999999"}, "id_owner", "Choose an officer from the list"),
     ],
 )
-def test_project_form_errors_are_clear_and_nothing_is_saved(client, commissioner, change, anchor, message):
+def test_project_form_errors_are_clear_and_nothing_is_saved(
+    client, commissioner, change, anchor, message
+):
     client.force_login(commissioner)
     form = {**PROJECT_FORM, "service_area": service_area().pk, "owner": commissioner.pk, **change}
     response = client.post("/manage/projects/new/", form)
@@ -98,7 +109,10 @@ def test_commissioner_moves_a_project_to_plan(client, commissioner, draft_projec
     client.force_login(commissioner)
     page = client.get(f"/manage/projects/{draft_project.reference}/stage/").content.decode()
     assert 'value="plan"' in page and 'value="deliver"' not in page
-    response = client.post(f"/manage/projects/{draft_project.reference}/stage/", {"stage": "plan", "reason": "Consultation closed."})
+    response = client.post(
+        f"/manage/projects/{draft_project.reference}/stage/",
+        {"stage": "plan", "reason": "Consultation closed."},
+    )
     assert response.status_code == 302
     draft_project.refresh_from_db()
     assert draft_project.stage == "plan"
@@ -114,7 +128,9 @@ def test_commissioner_moves_a_project_to_plan(client, commissioner, draft_projec
         ({"reason": "No stage"}, "Choose the stage to move to"),
     ],
 )
-def test_bad_stage_changes_are_explained_and_change_nothing(client, commissioner, draft_project, data, message):
+def test_bad_stage_changes_are_explained_and_change_nothing(
+    client, commissioner, draft_project, data, message
+):
     client.force_login(commissioner)
     response = client.post(f"/manage/projects/{draft_project.reference}/stage/", data)
     assert response.status_code == 400
@@ -131,14 +147,20 @@ def test_others_cannot_change_a_stage(client, published_project, request, who):
     url = f"/manage/projects/{published_project.reference}/stage/"
     assert client.get(url).status_code == 404
     assert client.post(url, {"stage": "plan", "reason": "Let me"}).status_code == 404
-    assert client.post(f"/manage/projects/{published_project.reference}/edit/", {}).status_code == 404
-    assert client.post(f"/manage/projects/{published_project.reference}/publish/").status_code == 404
+    assert (
+        client.post(f"/manage/projects/{published_project.reference}/edit/", {}).status_code == 404
+    )
+    assert (
+        client.post(f"/manage/projects/{published_project.reference}/publish/").status_code == 404
+    )
     published_project.refresh_from_db()
     assert published_project.stage == "understand"
 
 
 def test_anonymous_stage_change_goes_to_sign_in(client, published_project):
-    response = client.post(f"/manage/projects/{published_project.reference}/stage/", {"stage": "plan", "reason": "x"})
+    response = client.post(
+        f"/manage/projects/{published_project.reference}/stage/", {"stage": "plan", "reason": "x"}
+    )
     assert response.status_code == 302
     assert "/account/sign-in/" in response["Location"]
 
@@ -153,7 +175,12 @@ def test_publish_makes_a_draft_public(client, commissioner, draft_project):
 def test_edit_form_saves_changes(client, commissioner, draft_project):
     client.force_login(commissioner)
     assert client.get(f"/manage/projects/{draft_project.reference}/edit/").status_code == 200
-    form = {**PROJECT_FORM, "service_area": service_area().pk, "owner": commissioner.pk, "title": "Renamed"}
+    form = {
+        **PROJECT_FORM,
+        "service_area": service_area().pk,
+        "owner": commissioner.pk,
+        "title": "Renamed",
+    }
     assert client.post(f"/manage/projects/{draft_project.reference}/edit/", form).status_code == 302
     draft_project.refresh_from_db()
     assert draft_project.title == "Renamed"
@@ -168,7 +195,12 @@ def test_staff_list_is_for_council_staff(client, request, who, db):
 
 def test_public_list_filters(client, commissioner):
     make_project(actor=commissioner, title="Alpha service", published=True)
-    p = make_project(actor=commissioner, title="Beta service", published=True, service_area_id=service_area("mental-health").pk)
+    p = make_project(
+        actor=commissioner,
+        title="Beta service",
+        published=True,
+        service_area_id=service_area("mental-health").pk,
+    )
     project_change_stage(actor=commissioner, project=p, to_stage="plan", reason="Go")
     body = client.get("/projects/", {"stage": "plan"}).content.decode()
     assert "Beta service" in body and "Alpha service" not in body

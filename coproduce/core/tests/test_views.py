@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coproduce.commissioning.services import project_change_stage
 

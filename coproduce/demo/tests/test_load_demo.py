@@ -10,12 +10,20 @@ from coproduce.core.models import AuditEvent
 
 def test_load_demo_is_idempotent_and_audited(db, capsys):
     call_command("load_demo")
-    counts = (User.objects.count(), Organisation.objects.count(), CommissioningProject.objects.count())
+    counts = (
+        User.objects.count(),
+        Organisation.objects.count(),
+        CommissioningProject.objects.count(),
+    )
     events = AuditEvent.objects.count()
     assert counts == (7, 5, 7)
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
-    assert (User.objects.count(), Organisation.objects.count(), CommissioningProject.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Organisation.objects.count(),
+        CommissioningProject.objects.count(),
+    ) == counts
     assert AuditEvent.objects.count() == events
     assert verify_chain()[1] is None
     decommissioned = CommissioningProject.objects.get(stage="decommissioned")
