@@ -35,7 +35,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webbench
 
 ROOT = Path(__file__).resolve().parent.parent
-PB_SCRIPT = ROOT / "bench" / "bench_pb.py"
 
 
 def section_web(args) -> list[dict]:
@@ -46,7 +45,9 @@ def section_web(args) -> list[dict]:
             url = webbench.postgres_url()
             reason = webbench.postgres_unreachable(url)
             if reason:
-                print(f"\n== web: postgres skipped: no server for {url} ({reason}) ==")
+                print(
+                    f"\n== web: postgres skipped: no server at {webbench.redact(url)} ({reason}) =="
+                )
                 results.append(
                     {"section": "web (postgres)", "status": "skipped",
                      "detail": "PostgreSQL not reachable", "seconds": 0.0}
@@ -90,25 +91,46 @@ def section_web(args) -> list[dict]:
     return results
 
 
-def section_pb(args) -> list[dict]:
-    print("\n== pb: participatory budgeting allocation ==", flush=True)
-    if not PB_SCRIPT.exists():
-        print(f"[pb] skipped: {PB_SCRIPT.relative_to(ROOT)} does not exist yet", flush=True)
-        return [{"section": "pb", "status": "skipped", "detail": "bench/bench_pb.py not found",
+# Stand-alone benchmark scripts, each run as a subprocess with its output passed through.
+SCRIPTS = {
+    "pb": ("participatory budgeting allocation", "bench_pb.py", []),
+    "engagement": (
+        "consultation summary and streamed CSV, 10k vs 50k responses",
+        "bench_engagement.py",
+        [],
+    ),
+    "votes": (
+        "vote casting, 20 concurrent voters on PostgreSQL",
+        "bench_votes.py",
+        ["--db", "postgres"],
+    ),
+}
+
+
+def section_script(args, name: str) -> list[dict]:
+    title, filename, extra = SCRIPTS[name]
+    script = ROOT / "bench" / filename
+    print(f"\n== {name}: {title} ==", flush=True)
+    if not script.exists():
+        print(f"[{name}] skipped: bench/{filename} does not exist", flush=True)
+        return [{"section": name, "status": "skipped", "detail": f"bench/{filename} not found",
+                 "seconds": 0.0}]  # fmt: skip
+    if name == "votes" and webbench.postgres_unreachable(webbench.postgres_url()):
+        print(f"[{name}] skipped: PostgreSQL not reachable", flush=True)
+        return [{"section": name, "status": "skipped", "detail": "PostgreSQL not reachable",
                  "seconds": 0.0}]  # fmt: skip
     t0 = time.perf_counter()
     try:
-        # Output goes straight through to ours.
         rc = subprocess.run(
-            [sys.executable, str(PB_SCRIPT)], cwd=ROOT, timeout=args.pb_timeout, check=False
+            [sys.executable, str(script), *extra], cwd=ROOT, timeout=args.pb_timeout, check=False
         ).returncode
     except subprocess.TimeoutExpired:
-        return [{"section": "pb", "status": "failed",
+        return [{"section": name, "status": "failed",
                  "detail": f"timed out after {args.pb_timeout:.0f} s",
                  "seconds": time.perf_counter() - t0}]  # fmt: skip
     return [
         {
-            "section": "pb",
+            "section": name,
             "status": "ok" if rc == 0 else "failed",
             "detail": "" if rc == 0 else f"exit status {rc}",
             "seconds": time.perf_counter() - t0,
@@ -169,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Run the coproduce benchmarks and print a summary.",
         epilog="See docs/performance.md.",
     )
-    parser.add_argument("--only", choices=["web", "pb"], help="run one section only")
+    parser.add_argument("--only", choices=["web", *SCRIPTS], help="run one section only")
     parser.add_argument(
         "--db",
         choices=["sqlite", "postgres", "both", "auto"],
@@ -215,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     if args.only in (None, "web"):
         results += section_web(args)
-    if args.only in (None, "pb"):
-        results += section_pb(args)
+    for name in SCRIPTS:
+        if args.only in (None, name):
+            results += section_script(args, name)
 
     print(summary(results), flush=True)
     if args.json:

@@ -78,6 +78,12 @@ def postgres_url() -> str:
     return DEFAULT_PG_URL
 
 
+def redact(url: str) -> str:
+    """The URL without its user name and password, for messages."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]))
+
+
 def _pg_connect(url: str, dbname: str):
     import psycopg
 
@@ -106,11 +112,11 @@ def prepare_postgres(url: str) -> tuple[str, bool]:
     """
     name = urlsplit(url).path.lstrip("/")
     if not name:
-        raise BenchError(f"no database name in {url!r}")
+        raise BenchError(f"no database name in {redact(url)}")
     try:
         admin = _pg_connect(url, "postgres")
     except Exception as exc:
-        raise BenchError(f"cannot connect to PostgreSQL for {url!r}: {exc}") from exc
+        raise BenchError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if "bench" in name:
@@ -272,9 +278,7 @@ def run_web(
         db_label = "SQLite (file in a temporary directory, WAL)"
     else:
         env["DATABASE_URL"] = pg_url = postgres_url()
-        parts = urlsplit(pg_url)
-        shown = parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1])
-        db_label = f"PostgreSQL ({urlunsplit(shown)})"
+        db_label = f"PostgreSQL ({redact(pg_url)})"
     # The app's default is a new database connection per request; keep it unless asked.
     env["CONN_MAX_AGE"] = str(conn_max_age) if conn_max_age is not None else "0"
     result: dict = {

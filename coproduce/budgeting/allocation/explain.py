@@ -55,10 +55,10 @@ def render_explanation(
     reason = info.reason
     if reason == "mes-round":
         payment = money(info.payment or Fraction(0))
-        unit = " per point" if info.payment_is_per_point else ""
+        each = " for each point they gave it" if info.payment_is_per_point else " each"
         text = (
             f"Funded in round {info.round} of Equal Shares: "
-            f"{_people(info.full_payers or 0)} paid {payment}{unit} each"
+            f"{_people(info.full_payers or 0)} paid {payment}{each}"
         )
         if info.partial_payers:
             text += f" and {_people(info.partial_payers)} paid all the money they had left"

@@ -20,10 +20,13 @@ Exactness.  Every decision -- is a project affordable, which project wins a
 round, which supporters pay all they have -- is *certain*.  The fast path
 works in floating point but carries a rigorous error bound on every amount
 (interval arithmetic with outward slack far larger than rounding error); a
-decision is taken only when the intervals settle it.  If anything is too close
-to call, that whole run is redone in exact rational arithmetic
-(:class:`fractions.Fraction`), which is also used for explanations.  The
-outcome is therefore always the exact-arithmetic outcome.
+decision is taken only when the intervals settle it.  Each purchase's price is
+then pinned to its exact rational value (a short linear combination of the
+earlier prices), so errors stay at rounding level instead of growing from
+round to round.  If anything is too close to call, that whole run is redone in
+exact rational arithmetic (:class:`fractions.Fraction`), which is also used
+for explanations.  The outcome is therefore always the exact-arithmetic
+outcome.
 
 Speed comes from four things, none of which changes the outcome:
 
@@ -53,7 +56,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import accumulate
-from operator import mul, sub, truediv
+from operator import itemgetter, mul, sub, truediv
 
 from .profile import NumericProfile
 
@@ -135,9 +138,6 @@ class _Priced:
     q_low: float
     q_high: float
     q_exact: Fraction | None
-    full: int = 0
-    partial: int = 0
-    poor: frozenset[int] = frozenset()
 
 
 def _beats(a: _Priced | MesStep, tie_a: tuple, b: _Priced, tie_b: tuple) -> bool:
@@ -295,13 +295,17 @@ class MesEngine:
         slack) proves the exact price lies between them.
         """
         patterns, utilities, weights, total_wa = self._lists(node, j)
-        money = [mid[p] for p in patterns]
-        errors = [rad[p] for p in patterns]
+        size = len(patterns)
+        if size == 1:
+            money: tuple[float, ...] = (mid[patterns[0]],)
+            errors: tuple[float, ...] = (rad[patterns[0]],)
+        else:
+            money = itemgetter(*patterns)(mid)
+            errors = itemgetter(*patterns)(rad)
         cost = self.profile.costs[j]
         weighted = list(map(mul, weights, money))
         total = sum(weighted)
         error = sum(map(mul, weights, errors))
-        size = len(patterns)
         if error == 0.0 and total < 2.0**52 and all(map(float.is_integer, money)):
             if total < cost:
                 return None
@@ -313,13 +317,17 @@ class MesEngine:
             if total - margin < cost:
                 raise _Ambiguous
         if self.am == 2:
-            order = sorted(zip(money, weights, weighted, strict=True))
+            ratio_sorted, wa_sorted, wm_sorted = zip(
+                *sorted(zip(money, weights, weighted, strict=True)), strict=True
+            )
         else:
-            ratios = list(map(truediv, money, utilities))
-            order = sorted(zip(ratios, map(mul, weights, utilities), weighted, strict=True))
-        ratio_sorted = [item[0] for item in order]
-        prefix_money = [0.0, *accumulate(item[2] for item in order)]
-        prefix_wa = [0, *accumulate(item[1] for item in order)]
+            ratios = map(truediv, money, utilities)
+            ratio_sorted, wa_sorted, wm_sorted = zip(
+                *sorted(zip(ratios, map(mul, weights, utilities), weighted, strict=True)),
+                strict=True,
+            )
+        prefix_money = list(accumulate(wm_sorted, initial=0.0))
+        prefix_wa = list(accumulate(wa_sorted, initial=0))
         # smallest i with F(ratio_i) >= cost, where F(r_i) = P_i + r_i * (D - S_i)
         lo, hi = 0, size - 1
         while lo < hi:
@@ -368,23 +376,92 @@ class MesEngine:
             raise _Ambiguous
         return _Priced(j, tie, _down(q_low / kappa), _up(q_high / kappa), None, q_low, q_high, None)
 
-    def _fast_pay(self, moves: list, mid: dict, rad: dict, winner: _Priced) -> None:
-        q_low, q_high = winner.q_low, winner.q_high
+    def _pin_price(
+        self, node: _Node, mid: dict, rad: dict, lam: dict, t: Number, winner: _Priced
+    ) -> tuple[Fraction, frozenset[int]]:
+        """The winner's exact price and the table keys of those who pay all
+        they have.  Pinning every purchase to its exact price keeps the float
+        errors at rounding level (no growth from round to round).
+
+        The exact money of a live pattern is ``t - sum(lam[p] * a)`` over its
+        projects, so the exact price is a short linear combination of earlier
+        prices; only classes within the error bound of the boundary need an
+        exact check.  Raises :class:`_Ambiguous` if anything disagrees.
+        """
+        if winner.q_exact is not None:
+            return winner.q_exact, frozenset()
+        j = winner.project
+        patterns, utilities, weights, _ = self._lists(node, j)
+        q_mid = (winner.q_low + winner.q_high) / 2
+        am = self.am
+        poor_keys = []
+        poor_live = []
+        unsure = []
+        rich = 0
+        for pattern, a, w in zip(patterns, utilities, weights, strict=True):
+            m = mid[pattern]
+            e = rad[pattern]
+            if m == 0.0 and e == 0.0:
+                poor_keys.append(pattern * am + a)
+                continue
+            slack = e + (abs(m) + winner.q_high * a) * EPS * 4
+            if m + slack < winner.q_low * a:
+                is_poor = True
+            elif m - slack >= winner.q_high * a:
+                is_poor = False
+            else:
+                is_poor = m < q_mid * a
+                unsure.append((pattern, a, is_poor))
+            if is_poor:
+                poor_keys.append(pattern * am + a)
+                poor_live.append((pattern, w))
+            else:
+                rich += w * a
+        if rich <= 0:
+            raise _Ambiguous
+        q = Fraction(self.profile.costs[j] - self._exact_sum(lam, t, poor_live)) / rich
+        for pattern, a, is_poor in unsure:
+            money = self._exact_money(lam, t, pattern)
+            if (is_poor and money > q * a) or (not is_poor and money < q * a):
+                raise _Ambiguous
+        return q, frozenset(poor_keys)
+
+    def _exact_money(self, lam: dict, t: Number, pattern: int) -> Number:
+        money: Number = t
+        for p, a in self.pattern_pairs[pattern]:
+            money -= lam[p] * a
+        return money
+
+    def _exact_sum(self, lam: dict, t: Number, live: list[tuple[int, int]]) -> Number:
+        """Exact sum of weight * money over live (not exhausted) patterns."""
+        coefficients: dict[int, int] = {}
+        total_weight = 0
+        pairs_of = self.pattern_pairs
+        for pattern, w in live:
+            total_weight += w
+            for p, a in pairs_of[pattern]:
+                coefficients[p] = coefficients.get(p, 0) + w * a
+        result: Number = t * total_weight
+        for p, c in coefficients.items():
+            result -= lam[p] * c
+        return result
+
+    def _fast_pay(
+        self, moves: list, mid: dict, rad: dict, q: Fraction, poor_keys: frozenset[int]
+    ) -> None:
+        q_float = float(q)
+        q_error = abs(q_float) * EPS
+        am = self.am
         for new, old, a in moves:
             m = mid[old]
             e = rad[old]
-            hi = m + e - q_low * a
-            lo = m - e - q_high * a
-            slack = EPS * (abs(m) + e + q_high * a) * 4
-            hi += slack
-            lo -= slack
-            if hi <= 0.0:
+            if (m == 0.0 and e == 0.0) or old * am + a in poor_keys:
                 mid[new] = 0.0
                 rad[new] = 0.0
                 continue
-            lo = max(lo, 0.0)
-            mid[new] = (hi + lo) / 2
-            rad[new] = _up((hi - lo) / 2)
+            share = q_float * a
+            mid[new] = m - share
+            rad[new] = e + (abs(m) + share) * EPS * 2 + q_error * a
 
     def _fast_start(self, t: Number) -> tuple[dict, dict]:
         t_float = float(t)
@@ -393,6 +470,7 @@ class MesEngine:
 
     def _fast_run(self, t: Number) -> MesRun:
         mid, rad = self._fast_start(t)
+        lam: dict[int, Fraction] = {}
         bought: frozenset[int] = frozenset()
         node = self.nodes[bought]
         heap = [(self.initial_bound[j], self.tie[j], j) for j in self.candidates]
@@ -428,20 +506,12 @@ class MesEngine:
                     raise _Ambiguous
                 heapq.heappush(heap, (other.low, other.tie, other.project))
             alive.discard(best.project)
-            result.steps.append(
-                MesStep(
-                    best.project,
-                    best.low,
-                    best.high,
-                    best.exact,
-                    best.q_exact,
-                    best.full,
-                    best.partial,
-                )
-            )
+            q, poor = self._pin_price(node, mid, rad, lam, t, best)
+            lam[best.project] = q
+            result.steps.append(MesStep(best.project, best.low, best.high, best.exact, q))
             node, moves = self._move(bought, node, best.project)
             bought = bought | {best.project}
-            self._fast_pay(moves, mid, rad, best)
+            self._fast_pay(moves, mid, rad, q, poor)
         return result
 
     # -- exact path -------------------------------------------------------------
@@ -593,6 +663,7 @@ class MesEngine:
 
     def _certify(self, t2: Number, run: MesRun) -> bool:
         mid, rad = self._fast_start(t2)
+        lam: dict[int, Fraction] = {}
         bought: frozenset[int] = frozenset()
         node = self.nodes[bought]
         heap = [(self.initial_bound[j], self.tie[j], j) for j in self.candidates]
@@ -622,9 +693,11 @@ class MesEngine:
             if priced is None:  # impossible by monotonicity; be safe
                 return False
             alive.discard(w)
+            q, poor = self._pin_price(node, mid, rad, lam, t2, priced)
+            lam[w] = q
             node, moves = self._move(bought, node, w)
             bought = bought | {w}
-            self._fast_pay(moves, mid, rad, priced)
+            self._fast_pay(moves, mid, rad, q, poor)
         return all(self._fast_price(node, mid, rad, j) is None for j in alive)
 
     def cost_of(self, run: MesRun) -> int:
@@ -659,7 +732,7 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     start = k
     cap = max(k, -(-sum(profile.costs) // unit))
     guess = 2  # current guess of how far ahead a proof may reach
-    cooldown = 0
+    cooldown = failures = 0
     last: MesRun | None = None
     last_k = k
     everything = len(engine.candidates)
@@ -683,10 +756,12 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
                 step *= 2
             if reach > k:
                 guess = max(2, (reach - k) // 2)
+                failures = 0
             else:
                 guess = max(1, guess // 4)
+                failures += 1
                 if guess == 1:
-                    cooldown = 3
+                    cooldown = min(32, 2**failures)
         last_k = reach
         k = reach + 1
     if last is None:  # cannot happen: t = floor(B/n) never overspends
