@@ -128,12 +128,14 @@ def _explanations(
             extra = {}
             if run is not None:
                 extra = _mes_money(profile, run, j)
+            # The greedy position is the round that matters here; Equal Shares' own round
+            # (when the project dropped out of it) is superseded by the greedy decision.
+            extra["round"] = decision.position
             info = ProjectExplanation(
                 funded=decision.funded,
                 reason="greedy-completion"
                 if run and decision.funded
                 else ("greedy" if decision.funded else "over-remaining-budget"),
-                round=decision.position,
                 remaining_before=money(decision.remaining_before),
                 **extra,
                 **base,
