@@ -8,12 +8,9 @@ shown to them, their equality answers until they send, and the reference once se
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.core import ratelimit
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import render_form
@@ -170,14 +168,10 @@ def _easy(request: HttpRequest, consultation: Consultation, state: dict) -> bool
     return bool(state.get("easy"))
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request: HttpRequest, consultation: Consultation, bucket: str) -> bool:
     """Count one anonymous save or submission from this address; True when over the limit.
 
-    A fixed one-hour window in the default cache. Signed-in people are not limited.
+    A fixed one-hour window (core.ratelimit). Signed-in people are not limited.
     """
     if request.user.is_authenticated:
         return False
@@ -185,15 +179,8 @@ def _rate_limited(request: HttpRequest, consultation: Consultation, bucket: str)
         limit = getattr(settings, "ENGAGEMENT_ANON_RATE", 20)
     else:
         limit = getattr(settings, "ENGAGEMENT_ANON_SAVE_RATE", 60)
-    window = int(time.time() // 3600)
-    key = f"engagement:{bucket}:{consultation.pk}:{_client_ip(request)}:{window}"
-    cache.add(key, 0, timeout=3700)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3700)
-        count = 1
-    return count > limit
+    scope = f"engagement:{bucket}:{consultation.pk}"
+    return not ratelimit.hit(request, scope=scope, limit=limit, period=3600)
 
 
 def _too_many(request, consultation) -> HttpResponse:

@@ -1,43 +1,19 @@
-"""A fixed-window rate limit for anonymous writes (ideas and comment reports), per address.
-
-Counts live in Django's cache. The address is hashed before it is used as a key, so the
-cache never holds a visitor's IP address. ``REMOTE_ADDR`` is used as given: behind a proxy,
-configure the proxy to set it (we do not trust ``X-Forwarded-For`` from the internet).
-"""
+"""Rate limit for anonymous ideas and comment reports (setting IDEAS_ANON_RATE, e.g. "10/h")."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 from django.conf import settings
-from django.core.cache import cache
 
-PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+from coproduce.core import ratelimit
+
 DEFAULT_RATE = "10/h"
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """'10/h' → (10, 3600). A malformed setting is a configuration error."""
-    match = re.fullmatch(r"\s*(\d+)\s*/\s*([smhd])\s*", rate or "")
-    if not match:
-        raise ValueError(f"IDEAS_ANON_RATE must look like '10/h', not {rate!r}")
-    return int(match.group(1)), PERIODS[match.group(2)]
-
-
-def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "") or "unknown"
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
+    return ratelimit.parse_rate(rate, setting="IDEAS_ANON_RATE")
 
 
 def hit(request, *, bucket: str) -> bool:
     """Count one anonymous attempt; True if it is within the limit, False if over it."""
     limit, period = parse_rate(getattr(settings, "IDEAS_ANON_RATE", DEFAULT_RATE))
-    key = f"ideas:rate:{bucket}:{client_key(request)}"
-    cache.add(key, 0, timeout=period)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=period)
-        count = 1
-    return count <= limit
+    return ratelimit.hit(request, scope=f"ideas:{bucket}", limit=limit, period=period)
