@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import io
 import itertools
 import random
 import re
@@ -21,6 +20,7 @@ from django.utils import timezone
 from coproduce.accounts.models import User
 from coproduce.core.audit import audit_record
 from coproduce.core.errors import NotFound, ServiceError
+from coproduce.core.images import NotAnImage, identify_image
 from coproduce.core.services import counter_next
 
 from . import engine
@@ -300,28 +300,19 @@ class ProposalData:
 
 def check_photo(data: bytes) -> str:
     """Check that the bytes are a real JPEG, PNG or WebP image; return its content type."""
-    from PIL import Image, UnidentifiedImageError
-
     if len(data) > MAX_PHOTO_BYTES:
         raise ServiceError("photo_too_large", "The photo must be smaller than 5 MB.", field="photo")
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            width, height = image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        info = identify_image(data, formats=set(PHOTO_FORMATS))
+    except NotAnImage:
         raise ServiceError(
             "photo_not_image", "The photo must be a JPG, PNG or WebP image.", field="photo"
         ) from None
-    if kind not in PHOTO_FORMATS:
-        raise ServiceError(
-            "photo_not_image", "The photo must be a JPG, PNG or WebP image.", field="photo"
-        )
-    if width * height > MAX_PHOTO_PIXELS:
+    if info.width * info.height > MAX_PHOTO_PIXELS:
         raise ServiceError(
             "photo_too_large", "The photo has too many pixels. Use a smaller photo.", field="photo"
         )
-    return PHOTO_FORMATS[kind]
+    return PHOTO_FORMATS[info.format]
 
 
 def proposal_submit(*, actor: User, round_: Round, data: ProposalData) -> Proposal:

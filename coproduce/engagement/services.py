@@ -24,6 +24,7 @@ from coproduce.accounts.models import User
 from coproduce.commissioning.models import CommissioningProject
 from coproduce.core.audit import audit_record, diff
 from coproduce.core.errors import NotFound, ServiceError
+from coproduce.core.images import NotAnImage, identify_image
 from coproduce.core.services import counter_next
 
 from . import equality
@@ -352,8 +353,6 @@ def check_image(upload) -> str:
     Returns the file extension to store it under. Pillow reads the file's content, so a
     renamed document or a broken file is refused whatever its name says.
     """
-    from PIL import Image, UnidentifiedImageError
-
     limit = getattr(settings, "ENGAGEMENT_IMAGE_MAX_BYTES", 2 * 1024 * 1024)
     if upload.size > limit:
         raise ServiceError(
@@ -362,25 +361,14 @@ def check_image(upload) -> str:
             field="easy_read_image",
         )
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        info = identify_image(upload, formats=set(IMAGE_FORMATS))
+    except NotAnImage:
         raise ServiceError(
             "not_an_image",
             "The selected file must be a picture (PNG, JPEG, GIF or WebP).",
             field="easy_read_image",
         ) from None
-    finally:
-        upload.seek(0)
-    if kind not in IMAGE_FORMATS:
-        raise ServiceError(
-            "not_an_image",
-            "The selected file must be a picture (PNG, JPEG, GIF or WebP).",
-            field="easy_read_image",
-        )
-    return IMAGE_FORMATS[kind]
+    return IMAGE_FORMATS[info.format]
 
 
 def _clean_lines(lines: list[str]) -> list[str]:
