@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core import ratelimit
-from coproduce.core.errors import NotFound, ServiceError
+from coproduce.core.errors import ServiceError
 from coproduce.core.forms import apply_service_error
+from coproduce.core.http import not_found_as_404 as _404
 from coproduce.core.http import render_form
 
 from . import equality
@@ -77,20 +78,6 @@ FORGED_MESSAGE = (
     "This page was sent with a question or answer that is not part of this consultation, "
     "so nothing was saved. Check your answers on this page and try again."
 )
-
-
-def _404(fn):
-    """Turn a NotFound from a selector or service into a 404 page."""
-
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
 
 
 # --- Public: finding and reading ------------------------------------------------------

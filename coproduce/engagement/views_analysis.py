@@ -6,8 +6,6 @@ see answers 404, whether it exists or not.
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import not_found_as_404, render_form
 
 from . import selectors_analysis as sel
 from . import services_analysis as svc
@@ -35,19 +33,6 @@ from .forms_analysis import (
 RESPONSES_PER_PAGE = 10
 ANSWERS_PER_PAGE = 25
 CANDIDATES_PER_PAGE = 20
-
-
-def not_found_as_404(view):
-    """Turn a selector's or service's NotFound into a 404 page."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _consultation(request, reference, perm="engagement.analyse_responses"):
