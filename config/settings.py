@@ -56,6 +56,12 @@ INSTALLED_APPS = [
     "coproduce.ideas",
     "coproduce.equality",
     "coproduce.budgeting",
+    "coproduce.routes",
+    "coproduce.specifications",
+    "coproduce.evaluation",
+    "coproduce.tenders",
+    "coproduce.pipeline",
+    "coproduce.complaints",
     "coproduce.api",
     "coproduce.demo",
 ]

@@ -16,6 +16,12 @@ urlpatterns = [
     path("", include("coproduce.ideas.urls")),
     path("", include("coproduce.equality.urls")),
     path("", include("coproduce.budgeting.urls")),
+    path("", include("coproduce.routes.urls")),
+    path("", include("coproduce.specifications.urls")),
+    path("", include("coproduce.evaluation.urls")),
+    path("", include("coproduce.tenders.urls")),
+    path("", include("coproduce.pipeline.urls")),
+    path("", include("coproduce.complaints.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -169,3 +169,15 @@ def list_organisations(request: HttpRequest):
 )
 def get_organisation(request: HttpRequest, slug: str):
     return access_organisation_by_slug(user=request.user, slug=slug)
+
+
+# Per-domain routers (each module owns its endpoints and schemas).
+from . import budgeting as _budgeting  # noqa: E402
+from . import pipeline as _pipeline  # noqa: E402
+from . import procurement as _procurement  # noqa: E402
+from . import tenders as _tenders  # noqa: E402
+
+api.add_router("/", _budgeting.router)
+api.add_router("/", _procurement.router)
+api.add_router("/", _tenders.router)
+api.add_router("/", _pipeline.router)

@@ -1,0 +1,5 @@
+"""REST endpoints for budgeting (a django-ninja Router added to the API in api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["budgeting"])
