@@ -7,6 +7,8 @@ web  the public list of commissioning projects with 10,000 projects in the datab
      minimal Django view /healthz on the same server in the same run (bench/webbench.py);
 pb   the participatory budgeting allocation benchmark, bench/bench_pb.py, run as it is
      and its output passed through (skipped if the script does not exist).
+tenders  the opportunity search page with 100,000 published opportunities on SQLite and
+     PostgreSQL (full-text search), beside /healthz in the same run (bench/bench_tenders.py).
 
 Examples:
 
@@ -103,6 +105,11 @@ SCRIPTS = {
         "vote casting, 20 concurrent voters on PostgreSQL",
         "bench_votes.py",
         ["--db", "postgres"],
+    ),
+    "tenders": (
+        "opportunity search, 100,000 opportunities, SQLite and PostgreSQL beside /healthz",
+        "bench_tenders.py",
+        [],
     ),
 }
 

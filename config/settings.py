@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "coproduce.tenders",
     "coproduce.pipeline",
     "coproduce.complaints",
+    "coproduce.bids",
+    "coproduce.panels",
+    "coproduce.awards",
+    "coproduce.contracts",
     "coproduce.api",
     "coproduce.demo",
 ]
@@ -173,6 +177,21 @@ MEDIA_URL = "/media/"
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(_email)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="coproduce <no-reply@localhost>")
+# The site's public address, for links in emails sent by background tasks (no request there).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Sealed bids: the master key that wraps every tender's private opening key and every
+# bid's data key (see docs/bids.md, "How keys are managed"). 32 random bytes, urlsafe
+# base64 (python -c "import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())").
+# Required in production; a fixed development key otherwise (never use it for real bids).
+_DEV_SEALING_KEY = "ZGV2ZWxvcG1lbnQtb25seS1zZWFsaW5nLWtleS0wMDA="
+BID_SEALING_KEY = env.str("BID_SEALING_KEY", default="")
+if not BID_SEALING_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("BID_SEALING_KEY must be set when DJANGO_ENV=production.")
+    BID_SEALING_KEY = _DEV_SEALING_KEY
+# Earlier master keys, still able to unwrap keys made with them (rotation), comma-separated.
+BID_SEALING_OLD_KEYS = env.list("BID_SEALING_OLD_KEYS", default=[])
 
 # Background jobs through the Django tasks API (django-tasks backport of django.tasks).
 TASKS = {

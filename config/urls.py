@@ -22,6 +22,10 @@ urlpatterns = [
     path("", include("coproduce.tenders.urls")),
     path("", include("coproduce.pipeline.urls")),
     path("", include("coproduce.complaints.urls")),
+    path("", include("coproduce.bids.urls")),
+    path("", include("coproduce.panels.urls")),
+    path("", include("coproduce.awards.urls")),
+    path("", include("coproduce.contracts.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

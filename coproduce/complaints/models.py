@@ -76,7 +76,14 @@ class ComplaintEvent(models.Model):
     from_status = models.CharField(max_length=14, choices=ComplaintStatus.choices)
     to_status = models.CharField(max_length=14, choices=ComplaintStatus.choices)
     note = models.TextField()
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the complainant acted through their private link without signing in.",
+    )
     at = models.DateTimeField()
 
     class Meta:

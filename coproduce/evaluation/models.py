@@ -23,7 +23,11 @@ class ModelStatus(models.TextChoices):
 
 class PriceFormula(models.TextChoices):
     LOWEST_RATIO = "lowest_ratio", "Lowest price ÷ bid price × weight"
-    BUDGET_DEVIATION = "budget_deviation", "Proportional to the saving against the budget"
+    BUDGET_DEVIATION = (
+        "budget_deviation",
+        "Budget deviation: points lost in proportion to the gap to the lowest bid, "
+        "measured against the budget",
+    )
     FIXED_PRICE = "fixed_price", "Fixed price: bids compete on quality and social value only"
 
 
@@ -56,6 +60,10 @@ class EvaluationModel(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "locked"]), name="evaluation_model_status_known"
+            ),
+            # A double-clicked "Create" cannot make two models with the same title.
+            models.UniqueConstraint(
+                fields=["project", "title"], name="evaluation_model_title_unique_per_project"
             ),
         ]
 

@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "routes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("procurement-rules/", views.rules_page, name="rules"),
+    path("procurement-rules/advisor/", views.advisor_page, name="advisor"),
+    path("procurement-rules/bank-holidays/", views.bank_holidays, name="bank_holidays"),
+    path("procurement-rules/<str:key>/new-version/", views.new_version, name="new_version"),
+]

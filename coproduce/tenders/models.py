@@ -69,6 +69,14 @@ class Tender(TimeStampedModel):
     )
     no_lots_reason = models.TextField(blank=True)
     planned_notice_on = models.DateField(null=True, blank=True)
+    plan_entry = models.ForeignKey(
+        "pipeline.PlanEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The forward-plan entry (planned procurement notice) this tender follows.",
+    )
     status = models.CharField(
         max_length=12, choices=TenderStatus.choices, default=TenderStatus.DRAFT
     )
@@ -93,6 +101,12 @@ class Tender(TimeStampedModel):
                 condition=Q(status="draft")
                 | (Q(published_at__isnull=False) & Q(deadline__isnull=False)),
                 name="tender_published_has_dates",
+            ),
+            # A double-clicked "create" must not make two drafts of the same tender.
+            models.UniqueConstraint(
+                fields=["project", "title"],
+                condition=Q(status="draft"),
+                name="tender_draft_title_unique",
             ),
         ]
         indexes = [
@@ -161,6 +175,9 @@ class TenderDocument(TimeStampedModel):
     size_bytes = models.PositiveBigIntegerField(default=0)
     sha256 = models.CharField(max_length=64, blank=True)
     html = models.TextField(blank=True, help_text="The document as an accessible web page.")
+    html_source = models.TextField(
+        blank=True, help_text="The text the HTML version was made from (simple markdown)."
+    )
     position = models.PositiveSmallIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -169,6 +186,20 @@ class TenderDocument(TimeStampedModel):
 
     class Meta:
         ordering = ["tender", "position", "pk"]
+        constraints = [
+            # The same file uploaded twice (a double click) is stored once.
+            models.UniqueConstraint(
+                fields=["tender", "sha256"],
+                condition=~Q(sha256="") & Q(withdrawn_at__isnull=True),
+                name="tender_document_file_once",
+            ),
+            # The specification and evaluation model join the pack once, at publication.
+            models.UniqueConstraint(
+                fields=["tender", "kind"],
+                condition=Q(kind__in=["specification", "evaluation"], sha256=""),
+                name="tender_document_generated_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

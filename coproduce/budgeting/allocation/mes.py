@@ -52,6 +52,7 @@ Speed comes from four things, none of which changes the outcome:
 from __future__ import annotations
 
 import heapq
+import math
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -722,53 +723,70 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     Invariant: equals the naive loop ``t = floor(B/n), floor(B/n)+1, ...``
     stopping at the first overspending outcome and returning the one before;
     the result never costs more than the budget.
+
+    Each run (vectorised, :mod:`.fastmes`) also proves up to which budget its
+    decisions hold; the loop jumps straight there and resumes the next run
+    from the first round that may change.  A run that cannot be settled on
+    float intervals is redone exactly and the loop then moves one unit.
     """
+    from .fastmes import FastEngine
+
     engine = MesEngine(profile)
     unit = profile.scale
     n = profile.n_voters
     if n == 0:
         return Add1Result(engine.run(0, record), 0, 0, engine.runs, engine.exact_runs)
+    fast = FastEngine(engine)
     k = profile.budget // (unit * n)
     start = k
     cap = max(k, -(-sum(profile.costs) // unit))
-    guess = 2  # current guess of how far ahead a proof may reach
-    cooldown = failures = 0
     last: MesRun | None = None
     last_k = k
     everything = len(engine.candidates)
+    prefix: list = []
+    horizon = 16.0 * unit
     while True:
-        run = engine.run(k * unit)
+        t = k * unit
+        engine.runs += 1
+        try:
+            fast_run = fast.run(t, prefix, horizon=horizon, unit=unit)
+            run, until = fast_run.run, fast_run.until
+        except _Ambiguous:
+            run, until, fast_run = engine._exact_run(t), float(t + unit), None
         if engine.cost_of(run) > profile.budget:
             break
         last, last_k = run, k
         if len(run.steps) == everything or k >= cap:
             break
-        # Try to prove that the next budgets give the same outcome.  Where the
-        # outcome keeps changing, proofs fail and cost as much as a run, so
-        # back off for a few budgets after a failure.
-        reach = k
-        if cooldown:
-            cooldown -= 1
-        else:
-            step = max(2, guess)
-            while reach < cap and engine.certify(min(reach + step, cap) * unit, run):
-                reach = min(reach + step, cap)
-                step *= 2
-            if reach > k:
-                guess = max(2, (reach - k) // 2)
-                failures = 0
-            else:
-                guess = max(1, guess // 4)
-                failures += 1
-                if guess == 1:
-                    cooldown = min(32, 2**failures)
-        last_k = reach
-        k = reach + 1
+        # Every budget below ``until`` takes the same decisions.
+        next_k = k + 1 if until == math.inf else max(k + 1, math.ceil(until / unit))
+        if until == math.inf or next_k - 1 >= cap:
+            last_k = cap
+            break
+        last_k = next_k - 1
+        k = next_k
+        prefix = []
+        if fast_run is not None:
+            for rnd in fast_run.rounds:
+                if rnd.until <= k * unit:
+                    break
+                prefix.append(rnd)
     if last is None:  # cannot happen: t = floor(B/n) never overspends
         raise AssertionError("add1 found no feasible outcome")
     if record or last.t != last_k * unit:
-        last = engine.run(last_k * unit, record)
+        last = _run(engine, fast, last_k * unit, record)
     return Add1Result(last, start, last_k - start, engine.runs, engine.exact_runs)
+
+
+def _run(engine: MesEngine, fast, t: Number, record: bool) -> MesRun:
+    """One MES run: vectorised, or exact when recording or too close to call."""
+    if record:
+        return engine.run(t, record=True)
+    engine.runs += 1
+    try:
+        return fast.run(t, bounds=False).run
+    except _Ambiguous:
+        return engine._exact_run(t)
 
 
 def equal_shares(profile: NumericProfile, record: bool = False) -> MesRun:
@@ -776,7 +794,9 @@ def equal_shares(profile: NumericProfile, record: bool = False) -> MesRun:
 
     Invariant: the outcome costs at most the budget.
     """
+    from .fastmes import FastEngine
+
     engine = MesEngine(profile)
     n = profile.n_voters
     t = Fraction(profile.budget, n) if n else Fraction(0)
-    return engine.run(t, record)
+    return _run(engine, FastEngine(engine), t, record)

@@ -13,10 +13,11 @@ DATE_PART_LABELS = (_("Day"), _("Month"), _("Year"))
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple subclasses RadioSelect, so it must be tested first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Select):
@@ -114,3 +115,28 @@ def pounds(pence: int | None) -> str:
     whole, part = divmod(abs(int(pence)), 100)
     body = number_format(whole, force_grouping=True)
     return f"{sign}£{body}" if part == 0 else f"{sign}£{body}.{part:02d}"
+
+
+@register.filter
+def uk_datetime(value) -> str:
+    """A moment in UK time with the day of the week: "5:00pm on Tuesday 3 March 2026 (UK time)".
+
+    Deadlines are shown like this everywhere, so nobody has to work out the time zone or
+    the day. Naive values are taken as UK time already.
+    """
+    import datetime as dt
+    import zoneinfo
+
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        uk = zoneinfo.ZoneInfo("Europe/London")
+        local = value.astimezone(uk) if value.tzinfo else value
+    else:
+        return str(value)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return (
+        f"{hour}:{local.minute:02d}{suffix} on {local:%A} {local.day} {local:%B} {local.year}"
+        " (UK time)"
+    )

@@ -116,7 +116,7 @@ def test_audit_list_query_count_does_not_grow_with_events(client, commissioner, 
 
 
 def _run_manage(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    skip = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG"}
+    skip = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "BID_SEALING_KEY"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_extra)
     return subprocess.run(
@@ -142,6 +142,7 @@ def test_production_settings_pass_the_deployment_checklist():
         {
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
+            "BID_SEALING_KEY": "cHJvZHVjdGlvbi10ZXN0LXNlYWxpbmcta2V5LTAxMjM=",
             "ALLOWED_HOSTS": "coproduce.example",
         },
         "check",
@@ -151,3 +152,16 @@ def test_production_settings_pass_the_deployment_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_bid_sealing_key():
+    result = _run_manage(
+        {
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
+            "ALLOWED_HOSTS": "coproduce.example",
+        },
+        "check",
+    )
+    assert result.returncode != 0
+    assert "BID_SEALING_KEY must be set" in result.stderr

@@ -1,0 +1,604 @@
+"""Vectorised Method of Equal Shares, parametric in the per-voter budget ``t``.
+
+This is the fast path of :mod:`.mes` (see the docstring there and
+docs/allocation.md).  It works on the grouped ballots with NumPy arrays, one
+entry per ballot group:
+
+* ``M`` money left (float), ``R`` a rigorous bound on its error, ``X`` whether
+  the group has paid all it had (its money is then exactly 0);
+* ``B`` the slope ``d money / d t`` of the group's money as a function of the
+  starting budget ``t``, for the purchase sequence taken so far.
+
+**Exact decisions.**  Affordability and the winner of a round are decided on
+float intervals that carry rigorous error bounds (as in :mod:`.mes`); every
+purchase price is pinned to its exact :class:`~fractions.Fraction` value
+(``q = (c - t * W_poor + sum(lam_p * C_p)) / rich``, with integer ``W_poor``,
+``C_p`` and ``rich``), and groups too close to the boundary between paying all
+they have and paying the full share are checked exactly.  Anything too close
+to call raises :class:`~.mes._Ambiguous` and the caller redoes the run in
+exact arithmetic.
+
+**Breakpoints in ``t``.**  While the decisions of a run (winners, who pays
+all they have, which projects drop out) stay the same, every group's money is
+an affine function of ``t`` with slope ``B >= 0`` and every price is affine
+with slope ``lam1 <= 0``.  For each round we bound from below the ``t`` at
+which a decision could change:
+
+* the winner's partial payers stay partial while ``m + B d <= q(t) a``
+  (affine, solved per group);
+* a rival ``j`` can only match the winner where
+  ``G(t) = sum(w * min(m, q*(t) a)) - c_j >= 0`` with ``q*`` the winner's
+  value times ``kappa_j``; ``G`` is concave in ``t`` (a sum of minima of affine
+  functions), so it stays below its tangent at the current ``t``, and the
+  tangent's zero is a sound lower bound;
+* a rival whose best possible value ``c_j / (kappa_j D_j)`` is above the
+  winner's (which only falls with ``t``) can never match it;
+* a project that dropped out stays unaffordable while
+  ``sum(w * (m + B d)) < c_j``.
+
+All bounds are computed from float intervals and then shrunk by a relative
+margin (``MARGIN``) ten million times larger than the rounding error.  The
+minimum over the rounds so far (``until``) is recorded per round, so the next
+budget can *resume* from the first round whose decisions may change: the
+earlier rounds are replayed from their recorded poor sets and exact price
+formulas (no pricing of rivals), and only the rest is recomputed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .mes import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
+
+MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds
+INF = math.inf
+
+
+def _dot(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
+    """``sum(a * b)`` (over ``mask``), single-threaded: a BLAS dot product may
+    start threads, which costs far more than it saves at these sizes."""
+    if mask is None:
+        return float(np.einsum("i,i->", a, b))
+    return float(np.einsum("i,i,i->", a, b, mask))
+
+
+@dataclass
+class _Round:
+    """One purchase (``project`` is -1 for the final round, drops only).
+
+    ``drops`` are the projects found unaffordable in this round before the
+    purchase; ``until`` is the (exclusive) budget up to which this round and
+    every earlier one provably take the same decisions.  Bounds are absolute
+    budgets, so they stay valid when the round is replayed at a higher one.
+    """
+
+    project: int
+    drops: list[int]
+    until: float
+    own: float = -INF  # this round's own bound (absolute), -inf if not computed
+
+
+@dataclass
+class FastRun:
+    """A run plus what is needed to resume at a higher budget."""
+
+    run: MesRun
+    rounds: list[_Round] = field(default_factory=list)
+    until: float = INF
+
+
+class _State:
+    __slots__ = ("B", "M", "O", "R", "X", "alive", "bought", "dropped_at", "steps", "t", "tf")
+
+    def __init__(self, t, groups: int, m: int, candidates) -> None:
+        self.t = t
+        self.tf = float(t)
+        radius = 0.0 if Fraction(self.tf) == t else abs(self.tf) * EPS
+        self.M = np.full(groups, self.tf)
+        self.R = np.full(groups, radius)
+        self.B = np.ones(groups)
+        self.O = self.M + self.R  # upper offset of money as t rises
+        self.X = np.zeros(groups, dtype=bool)
+        self.bought = np.zeros(m, dtype=bool)
+        self.alive = set(candidates)
+        self.steps: list[MesStep] = []
+        self.dropped_at: dict[int, int] = {}
+
+
+class FastEngine:
+    """Vectorised MES on one profile; see the module docstring."""
+
+    def __init__(self, engine) -> None:
+        profile = engine.profile
+        self.engine = engine
+        self.costs = profile.costs
+        self.kappa = engine.kappa
+        self.tie = engine.tie
+        self.free = engine.free
+        self.candidates = engine.candidates
+        self.initial_bound = engine.initial_bound
+        m = len(profile.ids)
+        self.m = m
+        weights = np.array([w for w, _ in profile.groups], dtype=np.int64)
+        self.n_groups = len(weights)
+        lengths = np.array([len(pairs) for _, pairs in profile.groups], dtype=np.int64)
+        self.g_ptr = np.zeros(self.n_groups + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.g_ptr[1:])
+        self.g_len = lengths
+        flat = [pair for _, pairs in profile.groups for pair in pairs]
+        self.g_proj = np.array([j for j, _ in flat], dtype=np.int64)
+        self.g_util = np.array([a for _, a in flat], dtype=np.int64)
+        self.g_weight = weights
+        group_of = np.repeat(np.arange(self.n_groups, dtype=np.int64), lengths)
+        order = np.argsort(self.g_proj, kind="stable")
+        starts = np.searchsorted(self.g_proj[order], np.arange(m + 1))
+        self.S: list[np.ndarray] = []
+        self.A: list[np.ndarray] = []
+        self.Af: list[np.ndarray] = []
+        self.W: list[np.ndarray] = []
+        self.Wf: list[np.ndarray] = []
+        self.WA: list[np.ndarray] = []
+        self.WAf: list[np.ndarray] = []
+        self.D: list[int] = []
+        for j in range(m):
+            sel = order[starts[j] : starts[j + 1]]
+            groups = group_of[sel]
+            utils = self.g_util[sel]
+            w = weights[groups]
+            self.S.append(groups)
+            self.A.append(utils)
+            self.Af.append(utils.astype(float))
+            self.W.append(w)
+            self.Wf.append(w.astype(float))
+            wa = w * utils
+            self.WA.append(wa)
+            self.WAf.append(wa.astype(float))
+            self.D.append(int(wa.sum()))
+        if sum(self.D) >= 2**52:
+            raise OverflowError("too many voters for exact float sums")
+        self.kD = np.array([float(self.kappa[j]) * self.D[j] for j in range(m)])
+        self.costf = np.array([float(c) for c in self.costs])
+
+    # -- pricing ----------------------------------------------------------------
+
+    def _price(self, st: _State, j: int) -> _Priced | None:
+        """Project j's price with certain bounds (see ``MesEngine._fast_price``)."""
+        idx = self.S[j]
+        m = st.M[idx]
+        e = st.R[idx]
+        w = self.Wf[j]
+        a = self.Af[j]
+        cost = self.costs[j]
+        costf = float(cost)
+        size = len(idx)
+        total = _dot(w, m)
+        error = _dot(w, e)
+        if error == 0.0 and total < 2.0**52 and bool(np.all(m == np.floor(m))):
+            if total < cost:
+                return None
+            margin = 0.0
+        else:
+            margin = error + (size + 4) * EPS * (total + costf)
+            if total + margin < costf:
+                return None
+            if total - margin < costf:
+                raise _Ambiguous
+        kappa = self.kappa[j]
+        tie = self.tie[j]
+        d_all = self.D[j]
+        q_exact = Fraction(cost, d_all)
+        q_up = _up(float(q_exact))
+        if bool(np.all((m - e) * (1 - EPS) >= q_up * a * (1 + EPS))):
+            value = q_exact / kappa
+            value_float = float(value)
+            return _Priced(
+                j,
+                tie,
+                _down(value_float),
+                _up(value_float),
+                value,
+                _down(float(q_exact)),
+                q_up,
+                q_exact,
+            )
+        wa = self.WAf[j]
+        wm = w * m
+        q = costf / d_all
+        rich = 0.0
+        for _ in range(200):
+            is_rich = m > q * a
+            rich = _dot(wa, is_rich)
+            if rich <= 0:
+                raise _Ambiguous
+            poor_money = total - _dot(wm, is_rich)
+            q_next = (costf - poor_money) / rich
+            if q_next <= q:
+                break
+            q = q_next
+        else:
+            raise _Ambiguous
+        slack = margin + error + (size + 8) * EPS * (total + q * d_all + costf)
+        width = 2 * slack / rich + abs(q) * 4 * EPS + 1e-300
+        for _ in range(6):
+            q_low = q - width
+            q_high = q + width
+            f_low = _dot(w, np.minimum(m, q_low * a))
+            f_high = _dot(w, np.minimum(m, q_high * a))
+            if f_low + slack < costf and f_high - slack >= costf:
+                break
+            width *= 4
+        else:
+            raise _Ambiguous
+        return _Priced(j, tie, _down(q_low / kappa), _up(q_high / kappa), None, q_low, q_high, None)
+
+    def _pin(
+        self, st: _State, winner: _Priced
+    ) -> tuple[np.ndarray, float, float, Fraction | None, float, int, int]:
+        """The winner's partial payers (a mask over its supporters), its price
+        (float with a rigorous error bound, and exact when nobody pays
+        partially), and the slope bound ``lam1`` of the price in ``t``."""
+        j = winner.project
+        idx = self.S[j]
+        if winner.q_exact is not None:
+            q = winner.q_exact
+            q_float = float(q)
+            poor = np.zeros(len(idx), dtype=bool)
+            return poor, q_float, abs(q_float) * EPS, q, 0.0, int(self.W[j].sum()), 0
+        m = st.M[idx]
+        e = st.R[idx]
+        a = self.Af[j]
+        gone = st.X[idx]
+        slack = e + (np.abs(m) + winner.q_high * a) * EPS * 4
+        poor = (m + slack < winner.q_low * a) | gone
+        if not bool(np.all(poor | (m - slack >= winner.q_high * a))):
+            raise _Ambiguous
+        rich = int(np.einsum("i,i->", self.WA[j], ~poor))
+        if rich <= 0:
+            raise _Ambiguous
+        live = poor & ~gone
+        w = self.Wf[j]
+        poor_money = _dot(w, m, live)
+        poor_error = _dot(w, e, live)
+        cost = float(self.costs[j])
+        q_float = (cost - poor_money) / rich
+        q_error = (poor_error + (len(idx) + 4) * EPS * (abs(poor_money) + cost)) / rich
+        q_error += abs(q_float) * 2 * EPS
+        lam1 = -_dot(w, st.B[idx], poor) / rich
+        full = int(np.einsum("i,i->", self.W[j], ~poor))
+        partial = int(np.einsum("i,i->", self.W[j], live))
+        return poor, q_float, q_error, None, lam1, full, partial
+
+    def _pay(
+        self, st: _State, j: int, poor: np.ndarray, q: float, q_error: float, lam1: float
+    ) -> None:
+        idx = self.S[j]
+        gp = idx[poor]
+        st.O[gp] = np.minimum(st.O[gp] - (q - q_error) * self.Af[j][poor], 0.0)
+        st.M[gp] = 0.0
+        st.R[gp] = 0.0
+        st.X[gp] = True
+        rich = ~poor
+        gr = idx[rich]
+        a = self.Af[j][rich]
+        m = st.M[gr]
+        share = q * a
+        st.M[gr] = m - share
+        st.R[gr] += (np.abs(m) + share) * EPS * 2 + q_error * a
+        st.O[gr] = st.M[gr] + st.R[gr]
+        if lam1:
+            st.B[idx] -= lam1 * self.Af[j]
+        st.bought[j] = True
+
+    # -- breakpoints --------------------------------------------------------------
+
+    def _money_bound(self, st: _State, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Money of these groups at ``t + d`` (same purchases so far) is at most
+        ``max(0, offset + slope * d)``: live groups hold ``M`` (plus its error)
+        now; groups that paid all they had are ``-offset`` short of paying."""
+        return st.O[idx], st.B[idx]
+
+    @staticmethod
+    def _first_root(
+        offset: np.ndarray,
+        slope: np.ndarray,
+        w: np.ndarray,
+        cap0: np.ndarray | None,
+        cap_slope: np.ndarray | None,
+        cost: float,
+        horizon: float,
+    ) -> float:
+        """A lower bound on the first ``d`` in ``[0, horizon]`` with
+        ``sum(w * min(max(0, offset + slope d), cap0 + cap_slope d)) >= cost``
+        (no cap when ``cap0`` is None); ``horizon`` if there is none.
+
+        The sum is piecewise linear: each term is flat until its money starts
+        to rise, rises with ``slope`` until it reaches its cap, then follows
+        the cap.  Events are sorted and the pieces walked in one pass.
+        """
+        positive = np.maximum(offset, 0.0)
+        scale = _dot(w, positive) + _dot(w, slope) * horizon + cost
+        tolerance = (len(w) + 16) * EPS * scale * 16 + scale * MARGIN
+        with np.errstate(divide="ignore", invalid="ignore"):
+            start = np.where(offset >= 0, 0.0, -offset / slope)
+        start = np.where(np.isnan(start), INF, start)
+        if cap0 is None:
+            h0 = _dot(w, positive) - cost
+            rise = w * slope
+            s0 = _dot(w, slope, start <= 0)
+            ev_d = start[start > 0]
+            ev_s = rise[start > 0]
+        else:
+            h0 = _dot(w, np.minimum(positive, cap0)) - cost
+            saturated = positive >= cap0
+            with np.errstate(divide="ignore", invalid="ignore"):
+                full = (cap0 - offset) / (slope - cap_slope)
+            full = np.where(np.isnan(full) | (full < 0), INF, full)
+            rise = w * slope
+            fall = w * cap_slope
+            live = ~saturated & (start <= 0)
+            s0 = _dot(w, cap_slope, saturated) + _dot(w, slope, live)
+            later = ~saturated & (start > 0) & (start < full)
+            ends = ~saturated & (full < INF)
+            ev_d = np.concatenate((start[later], full[ends]))
+            ev_s = np.concatenate((rise[later], (fall - rise)[ends]))
+        h0 += tolerance
+        if h0 >= 0:
+            return 0.0
+        order = np.argsort(ev_d, kind="stable")
+        ev_d = ev_d[order]
+        keep = ev_d < horizon
+        ev_d = ev_d[keep]
+        slopes = s0 + np.cumsum(ev_s[order][keep])
+        points = np.concatenate(([0.0], ev_d))
+        before = np.concatenate(([s0], slopes))  # slope on [points[k], points[k+1])
+        values = h0 + np.concatenate(([0.0], np.cumsum(before[:-1] * np.diff(points))))
+        hit = np.flatnonzero(values >= 0)
+        # the root lies in [points[k], points[k+1]]
+        k = int(hit[0]) - 1 if len(hit) else len(points) - 1
+        if before[k] <= 0:
+            return float(points[k + 1]) if k + 1 < len(points) else horizon
+        root = float(points[k]) - float(values[k]) / float(before[k])
+        return max(0.0, min(root * (1 - MARGIN), horizon))
+
+    def _drop_bound(self, st: _State, j: int, horizon: float) -> float:
+        """How far t may rise while j stays unaffordable (relative)."""
+        idx = self.S[j]
+        offset, slope = self._money_bound(st, idx)
+        slope = slope * (1 + MARGIN)
+        w = self.Wf[j]
+        cost = float(self.costs[j])
+        most = _dot(w, np.maximum(offset, 0.0)) + _dot(w, slope) * horizon
+        if most * (1 + MARGIN) + (len(idx) + 16) * EPS * (most + cost) < cost:
+            return horizon
+        return self._first_root(
+            offset, slope, self.Wf[j], None, None, float(self.costs[j]), horizon
+        )
+
+    def _upper_price(self, st: _State, winner: _Priced, ahead: float) -> float | None:
+        """A certain upper bound on the winner's price at budget ``t + ahead``
+        if the same projects are bought before it: live supporters then hold
+        at least ``m + ahead`` (their money rises at least as fast as ``t``).
+
+        ``F(q) = sum(w * min(money, q a))`` is concave, so after a few Newton
+        steps from below, the chord to the current price (where ``F >= c``
+        already) crosses ``c`` above the root; the result is checked."""
+        j = winner.project
+        idx = self.S[j]
+        low = np.maximum(st.M[idx] - st.R[idx], 0.0) + ahead
+        low[st.X[idx]] = 0.0
+        w = self.Wf[j]
+        a = self.Af[j]
+        cost = float(self.costs[j])
+        wm = w * low
+        total = float(np.einsum("i->", wm))
+        if total * (1 - 1e-9) < cost:
+            return None
+        wa = self.WAf[j]
+        q = cost / self.D[j]
+        f_q = 0.0
+        for _ in range(3):
+            rich = low > q * a
+            rich_wa = _dot(wa, rich)
+            if rich_wa <= 0:
+                return None
+            poor_money = total - _dot(wm, rich)
+            f_q = poor_money + q * rich_wa
+            q_next = (cost - poor_money) / rich_wa
+            if q_next <= q:
+                f_q = cost
+                break
+            q = q_next
+        else:
+            f_q = _dot(w, np.minimum(low, q * a))
+        q_now = winner.q_high
+        f_now = _dot(w, np.minimum(low, q_now * a))
+        if f_q >= cost or f_now <= f_q:
+            q_high = q
+        else:
+            q_high = q + (cost - f_q) * (q_now - q) / (f_now - f_q)
+        q_high = min(q_high, q_now) * (1 + MARGIN) + 1e-300
+        raised = _dot(w, np.minimum(low, q_high * a))
+        if raised - (len(idx) + 8) * EPS * (raised + cost) >= cost:
+            return q_high
+        return None
+
+    def _rival_bound(
+        self, st: _State, r: int, q_star: float, q_slope: float, horizon: float
+    ) -> float:
+        """A lower bound on how far t may rise before rival r could match the
+        winner, whose price for r's supporters is at most ``q_star + q_slope d``
+        for ``d <= horizon``: r's supporters would have to raise its cost at
+        that price, with at most ``max(0, offset + slope d)`` each."""
+        idx = self.S[r]
+        offset, slope = self._money_bound(st, idx)
+        a = self.Af[r]
+        w = self.Wf[r]
+        cost = float(self.costs[r])
+        cap = q_star * a
+        positive = np.maximum(offset, 0.0)
+        below = positive < cap
+        most = _dot(w, np.minimum(positive, cap)) + _dot(w, slope, below) * horizon
+        if most * (1 + 2 * MARGIN) + (len(idx) + 16) * EPS * (most + cost) < cost:
+            return horizon
+        return self._first_root(
+            offset,
+            slope * (1 + MARGIN),
+            self.Wf[r],
+            q_star * a,
+            q_slope * a,
+            float(self.costs[r]),
+            horizon,
+        )
+
+    def _round_bound(
+        self, st: _State, winner: _Priced, horizon: float, enough: float, known: dict
+    ) -> float:
+        """How far (at most ``horizon``) t may rise with every rival still
+        losing to the winner.  The winner's price is convex and non-increasing
+        in t, so below the chord from its price now to an upper bound of its
+        price at ``t + horizon``.  Stops early once the bound is at most
+        ``enough`` (a smaller one would change nothing); rivals are tried
+        closest first (``known``: their latest value this run)."""
+        j = winner.project
+        rivals = [r for r in st.alive if r != j]
+        if not rivals:
+            return INF
+        kappa_w = float(self.kappa[j])
+        value_high = winner.high * (1 + 4 * EPS)
+        ahead = self._upper_price(st, winner, horizon)
+        value_slope = 0.0
+        if ahead is not None:
+            value_slope = min(0.0, (ahead / kappa_w - value_high) / horizon)
+        rv = np.array(rivals, dtype=np.int64)
+        possible = rv[value_high * self.kD[rv] >= self.costf[rv] * (1 - MARGIN)].tolist()
+        initial = self.initial_bound
+        possible.sort(key=lambda r: known.get(r, initial[r]))
+        bound = horizon
+        for r in possible:
+            kappa = float(self.kappa[r])
+            found = self._rival_bound(st, r, value_high * kappa, value_slope * kappa, bound)
+            bound = min(bound, found)
+            if bound <= enough:
+                return bound
+        return bound
+
+    # -- runs -----------------------------------------------------------------
+
+    def _buy(self, st: _State, winner: _Priced) -> None:
+        j = winner.project
+        poor, q, q_error, q_exact, lam1, full, partial = self._pin(st, winner)
+        st.alive.discard(j)
+        st.steps.append(MesStep(j, winner.low, winner.high, winner.exact, q_exact, full, partial))
+        self._pay(st, j, poor, q, q_error, lam1)
+
+    def run(
+        self,
+        t,
+        prefix: list[_Round] | None = None,
+        bounds: bool = True,
+        horizon: float = 16.0,
+        unit: int = 1,
+    ) -> FastRun:
+        """MES at budget ``t``.
+
+        ``prefix`` lists rounds known to buy the same projects at ``t`` (their
+        ``until`` is above ``t``): they are replayed by pricing only their
+        winner.  With ``bounds``, every round records up to which budget its
+        decisions provably hold, looking at most ``horizon`` ahead (a replayed
+        round keeps its old bound while that reaches two ``unit`` beyond
+        ``t``).  Raises :class:`_Ambiguous` when a decision is too close to
+        call in floating point.
+        """
+        st = _State(t, self.n_groups, self.m, self.candidates)
+        result = FastRun(MesRun(t, list(self.free), []))
+        rounds = result.rounds
+        tf = st.tf
+        # Bounds stop mattering once ``until`` is at most ``limit``: the next
+        # budget to try is then one unit up whatever they say.
+        limit = tf + unit
+        until = INF if bounds else -INF
+        known: dict[int, float] = {}
+        replay = list(prefix or ())
+        heap: list | None = None
+        while True:
+            old = replay.pop(0) if replay else None
+            own = INF
+            reuse = old is not None and old.own >= tf + 2 * unit
+            if old is not None:
+                drops = list(old.drops)
+                for j in drops:
+                    st.alive.discard(j)
+                    st.dropped_at[j] = len(st.steps)
+                    if until > limit and not reuse:
+                        own = min(own, tf + self._drop_bound(st, j, min(own, until) - tf))
+                best = None
+                if old.project >= 0:
+                    best = self._price(st, old.project)
+                    if best is None:
+                        raise _Ambiguous
+            else:
+                if heap is None:
+                    heap = [(known.get(j, self.initial_bound[j]), self.tie[j], j) for j in st.alive]
+                    heapq.heapify(heap)
+                best, drops = self._find_winner(st, heap, known)
+                if until > limit:
+                    for j in drops:
+                        own = min(own, tf + self._drop_bound(st, j, min(own, until) - tf))
+            if reuse:
+                own = old.own
+            elif best is not None and until > limit and min(own, until) > limit:
+                ahead = min(own, until, tf + horizon) - tf
+                found = self._round_bound(st, best, ahead, unit, known)
+                if found < 2 * unit < ahead:
+                    # the chord of the winner's price is tighter over a
+                    # shorter stretch; both bounds are sound, keep the better
+                    found = max(found, self._round_bound(st, best, 2 * unit, unit, known))
+                own = min(own, tf + found)
+            if until > limit:
+                until = min(until, own)
+            if best is None:
+                rounds.append(_Round(-1, drops, until, own))
+                break
+            rounds.append(_Round(best.project, drops, until, own))
+            self._buy(st, best)
+        result.until = until
+        result.run.steps = st.steps
+        result.run.dropped_at = st.dropped_at
+        return result
+
+    def _find_winner(self, st: _State, heap: list, known: dict) -> tuple[_Priced | None, list[int]]:
+        """The round's winner (lazy: re-prices only projects that could win)
+        and the projects found unaffordable on the way."""
+        best: _Priced | None = None
+        evaluated: list[_Priced] = []
+        drops: list[int] = []
+        while heap:
+            bound, tie, j = heap[0]
+            if best is not None and (bound > best.high or (bound == best.high and tie > best.tie)):
+                break
+            heapq.heappop(heap)
+            if j not in st.alive:
+                continue
+            priced = self._price(st, j)
+            if priced is None:
+                st.alive.discard(j)
+                st.dropped_at[j] = len(st.steps)
+                drops.append(j)
+                continue
+            known[j] = priced.low
+            evaluated.append(priced)
+            if best is None or (priced.high, priced.tie) < (best.high, best.tie):
+                best = priced
+        if best is not None:
+            for other in evaluated:
+                if other is best:
+                    continue
+                if not _beats(best, best.tie, other, other.tie):
+                    raise _Ambiguous
+                heapq.heappush(heap, (other.low, other.tie, other.project))
+        return best, drops

@@ -1,0 +1,220 @@
+"""Opportunity search and saved searches. Views parse input, call a selector or service,
+and render. Everything works without JavaScript; htmx only swaps the results in place."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from coproduce.core.errors import ServiceError
+from coproduce.core.forms import apply_service_error
+from coproduce.core.http import not_found_as_404, render_form
+
+from .forms_search import SavedSearchAlertsForm, SavedSearchNameForm, SearchForm
+from .selectors_search import (
+    TenderSearch,
+    access_saved_search_by_id,
+    saved_searches_for,
+    tender_search,
+)
+from .services_alerts import (
+    saved_search_create,
+    saved_search_delete,
+    saved_search_from_alerts_off_token,
+    saved_search_rename,
+    saved_search_set_alerts,
+)
+
+PAGE_SIZE = 20
+SEARCH_KEYS = (
+    "q",
+    "status",
+    "service_area",
+    "value_min",
+    "value_max",
+    "locality",
+    "closing_within",
+    "suitable_for_small",
+    "reserved_only",
+    "sort",
+)
+
+
+def _search_form(data: QueryDict) -> SearchForm:
+    """The search form bound to the search parameters in ``data`` (defaults filled in)."""
+    bound = QueryDict(mutable=True)
+    for key in SEARCH_KEYS:
+        values = data.getlist(key)
+        if values:
+            bound.setlist(key, values)
+    bound.setdefault("status", "open")
+    bound.setdefault("sort", "closing")
+    return SearchForm(bound)
+
+
+def _search_query(data: QueryDict) -> str:
+    """The search parameters of a request as a query string (no page, no token)."""
+    kept = QueryDict(mutable=True)
+    for key in SEARCH_KEYS:
+        values = [v for v in data.getlist(key) if v != ""]
+        if values:
+            kept.setlist(key, values)
+    return kept.urlencode()
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Published opportunities matching the filters; 400 with an error summary if they are
+    not valid."""
+    form = _search_form(request.GET)
+    query = _search_query(request.GET)
+    htmx = request.headers.get("HX-Request") == "true"
+    context = {
+        "form": form,
+        "query": query,
+        "page": None,
+        "search_summary": [],
+        "now": timezone.now(),
+    }
+    status = 200
+    if form.is_valid():
+        found = form.search()
+        page = Paginator(tender_search(search=found), PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, search_summary=found.describe())
+        context["save_url"] = reverse("tenders:saved_search_create") + (
+            f"?{query}" if query else ""
+        )
+    elif htmx:
+        # htmx does not swap an error response: load the whole page, with its error summary.
+        response = HttpResponse(status=200)
+        response["HX-Redirect"] = request.get_full_path()
+        return response
+    else:
+        status = 400
+    template = "tenders/search_results_partial.html" if htmx else "tenders/search.html"
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def saved_search_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's saved searches, with links, alerts and actions."""
+    searches = [
+        {
+            "saved": saved,
+            "search": (s := TenderSearch.from_params(saved.params)),
+            "querystring": s.as_querystring(),
+            "summary": s.describe(),
+        }
+        for saved in saved_searches_for(request.user)
+    ]
+    return render(request, "tenders/saved_search_list.html", {"searches": searches})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_search_create_view(request: HttpRequest) -> HttpResponse:
+    """Name and save the search described by the query string."""
+    search_form = _search_form(request.GET)
+    if not search_form.is_valid():
+        return redirect(reverse("tenders:search") + "?" + _search_query(request.GET))
+    found = search_form.search()
+    form = SavedSearchNameForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved_search_create(actor=request.user, name=form.cleaned_data["name"], search=found)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Search saved as “{form.cleaned_data['name']}”. We will email you when a new "
+                "opportunity matches it.",
+            )
+            return redirect("tenders:saved_searches")
+    return render_form(
+        request,
+        "tenders/saved_search_form.html",
+        {
+            "form": form,
+            "summary": found.describe(),
+            "query": _search_query(request.GET),
+            "saved": None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def saved_search_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = access_saved_search_by_id(request.user, pk)
+    form = SavedSearchNameForm(request.POST or None, initial={"name": saved.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved_search_rename(actor=request.user, saved=saved, name=form.cleaned_data["name"])
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Search renamed.")
+            return redirect("tenders:saved_searches")
+    summary = TenderSearch.from_params(saved.params).describe()
+    return render_form(
+        request,
+        "tenders/saved_search_form.html",
+        {"form": form, "summary": summary, "saved": saved, "query": ""},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def saved_search_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = access_saved_search_by_id(request.user, pk)
+    if request.method == "POST":
+        saved_search_delete(actor=request.user, saved=saved)
+        messages.success(request, f"Saved search “{saved.name}” deleted.")
+        return redirect("tenders:saved_searches")
+    return render(request, "tenders/saved_search_delete.html", {"saved": saved})
+
+
+@login_required
+@require_POST
+@not_found_as_404
+def saved_search_alerts_view(request: HttpRequest, pk: int) -> HttpResponse:
+    saved = access_saved_search_by_id(request.user, pk)
+    form = SavedSearchAlertsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose whether to get emails.")
+        return redirect("tenders:saved_searches")
+    saved_search_set_alerts(actor=request.user, saved=saved, alerts=form.cleaned_data["alerts"])
+    messages.success(
+        request,
+        f"Email alerts turned {'on' if saved.alerts else 'off'} for “{saved.name}”.",
+    )
+    return redirect("tenders:saved_searches")
+
+
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def alerts_off(request: HttpRequest, token: str) -> HttpResponse:
+    """The "stop these emails" link from an alert: confirm, then turn the alerts off.
+
+    No sign-in needed (the signed token names the search); the change needs a POST, so a
+    mail scanner following the link changes nothing.
+    """
+    saved = saved_search_from_alerts_off_token(token)
+    done = False
+    if request.method == "POST":
+        saved_search_set_alerts(actor=None, saved=saved, alerts=False)
+        done = True
+    return render(request, "tenders/saved_search_alerts_off.html", {"saved": saved, "done": done})
