@@ -2,14 +2,16 @@
 
 Run from the repository root::
 
-    python bench/bench_pb.py            # everything (a few minutes on 2 cores)
-    python bench/bench_pb.py --quick    # skip Warszawa's add1 and pabutools
+    python bench/bench_pb.py            # everything (about 2 minutes, one core)
+    python bench/bench_pb.py --quick    # ours only, no pabutools
 
 What it measures, on Kraków 2024 (65,101 voters, 119 projects) and Warszawa
 Mokotów 2023 (11,067 voters, 81 projects) from ../shared/data/pabulib, and on a
 seeded synthetic election of 100,000 voters:
 
-* ours: greedy, plain MES and MES with add1, each timed from the parsed file;
+* ours: greedy, plain MES and MES with add1, each timed from the parsed file,
+  in a fresh child process per election so that its peak memory (ru_maxrss)
+  is ours alone;
 * pabutools on the same file in the same run: its greedy and ONE plain MES
   run.  pabutools has no add1 of this exact kind that finishes in reasonable
   time at this size (its own ``exhaustion_by_budget_increase`` re-runs MES for
@@ -20,7 +22,8 @@ seeded synthetic election of 100,000 voters:
   and are slower, so the extrapolation is a lower bound for pabutools.
 
 Both wall-clock and CPU (process) times are shown; on a shared machine the CPU
-time is the steadier figure.
+time is the steadier figure.  Everything runs on one core: NumPy's BLAS is not
+used by the engine (its dot products are single-threaded ``einsum``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import random
+import resource
 import sys
 import time
 from fractions import Fraction
@@ -65,7 +69,7 @@ class Timer:
         return f"{self.wall:8.2f} s wall {self.cpu:8.2f} s CPU"
 
 
-def line(label: str, timer: Timer, extra: str = "") -> None:
+def line(label: str, timer: Timer | _Done, extra: str = "") -> None:
     print(f"  {label:<34} {timer}  {extra}", flush=True)
 
 
@@ -102,26 +106,8 @@ def synthetic(n_voters: int = 100_000, n_projects: int = 80, seed: int = 2024) -
     )
 
 
-def add1_in_child(name: str) -> tuple[float, float, int, int, int, int, tuple[str, ...]]:
-    """Parse a file and time MES add1 in a separate process (the second core)."""
-    election = parse_pabulib(DATA / name)
-    profile = build_profile(election)
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = equal_shares_add1(profile)
-    selected = tuple(profile.ids[j] for j in result.run.selected)
-    return (
-        time.perf_counter() - wall,
-        time.process_time() - cpu,
-        result.increments,
-        result.runs,
-        result.exact_runs,
-        len(selected),
-        selected,
-    )
-
-
 class _Done:
-    """A finished timing, shaped like :class:`Timer` and the add1 result."""
+    """A finished timing, shaped like :class:`Timer`."""
 
     def __init__(self, wall: float, cpu: float) -> None:
         self.wall, self.cpu = wall, cpu
@@ -130,30 +116,58 @@ class _Done:
         return f"{self.wall:8.2f} s wall {self.cpu:8.2f} s CPU"
 
 
-class _Increments:
-    def __init__(self, increments: int) -> None:
-        self.increments = increments
+def _timed(fn, *args):
+    wall, cpu = time.perf_counter(), time.process_time()
+    value = fn(*args)
+    return _Done(time.perf_counter() - wall, time.process_time() - cpu), value
 
 
-def bench_ours(election: Election, add1: bool = True) -> dict:
-    results: dict = {}
-    for rule in ("greedy", "mes"):
-        with Timer() as t:
-            outcome = allocate(election, rule)
-        line(f"ours {rule}", t, f"{len(outcome.selected)} projects")
-        results[rule] = (t, outcome)
-    if add1:
-        profile = build_profile(election)
-        with Timer() as t:
-            result = equal_shares_add1(profile)
+def ours_in_child(name: str | None) -> dict:
+    """Parse (or generate) an election and time our rules on it, in a child
+    process; also report the child's peak memory."""
+    out: dict = {}
+    if name is None:
+        out["parse"], election = _timed(synthetic)
+    else:
+        out["parse"], election = _timed(parse_pabulib, DATA / name)
+    out["voters"], out["projects"] = len(election.ballots), len(election.projects)
+    out["profile"], profile = _timed(build_profile, election)
+    out["groups"] = len(profile.groups)
+    if name is not None:
+        for rule in ("greedy", "mes"):
+            out[rule] = _timed(allocate, election, rule)
+    out["mes-add1"], result = _timed(equal_shares_add1, profile)
+    out["add1"] = (
+        result.increments,
+        result.runs,
+        result.exact_runs,
+        tuple(profile.ids[j] for j in result.run.selected),
+    )
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def report_ours(out: dict, synthetic_run: bool = False) -> None:
+    if synthetic_run:
+        line("generate", out["parse"])
+        line("group ballots (build_profile)", out["profile"], f"{out['groups']:,} distinct ballots")
+    else:
         line(
-            "ours mes-add1",
-            t,
-            f"{len(result.run.selected)} projects, {result.increments} increments, "
-            f"{result.runs} runs ({result.exact_runs} exact)",
+            "ours parse",
+            out["parse"],
+            f"{out['voters']:,} voters, {out['projects']} projects, {out['groups']:,} distinct",
         )
-        results["mes-add1"] = (t, result)
-    return results
+        for rule in ("greedy", "mes"):
+            timer, outcome = out[rule]
+            line(f"ours {rule}", timer, f"{len(outcome.selected)} projects")
+    increments, runs, exact, selected = out["add1"]
+    aim = "; aim: under 1 s" if synthetic_run else ""
+    line(
+        "ours mes-add1" + (" (from profile)" if synthetic_run else ""),
+        out["mes-add1"],
+        f"{len(selected)} projects, {increments} increments, {runs} runs ({exact} exact){aim}",
+    )
+    print(f"  {'ours peak memory (child process)':<34} {out['maxrss_mb']:8.0f} MB", flush=True)
 
 
 def bench_pabutools(path: Path, election: Election, ours: dict) -> float | None:
@@ -218,13 +232,13 @@ def bench_pabutools(path: Path, election: Election, ours: dict) -> float | None:
     same = [p.name for p in mes] == list(ours["mes"][1].selected)
     ratio = t.cpu / max(ours["mes"][0].cpu, 1e-9)
     line("pabutools MES (1 run)", t, f"same result: {same}; ours is {ratio:.0f}x faster (CPU)")
-    if "mes-add1" in ours:
-        extrapolate(t.cpu, *ours["mes-add1"])
+    increments = ours["add1"][0]
+    extrapolate(t.cpu, ours["mes-add1"], increments)
     return t.cpu
 
 
-def extrapolate(one_run_cpu: float, add1_timer: Timer | _Done, result) -> None:
-    runs = result.increments + 2
+def extrapolate(one_run_cpu: float, add1_timer: _Done, increments: int) -> None:
+    runs = increments + 2
     estimate = one_run_cpu * runs
     print(
         f"  {'pabutools add1 (extrapolated)':<34} >= {estimate:8.0f} s CPU  "
@@ -236,58 +250,27 @@ def extrapolate(one_run_cpu: float, add1_timer: Timer | _Done, result) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip the slowest parts")
+    parser.add_argument("--quick", action="store_true", help="ours only, no pabutools")
     args = parser.parse_args(argv)
     if not DATA.is_dir():
         print(f"pabulib data folder not found: {DATA}", file=sys.stderr)
         return 1
     started = time.perf_counter()
     print(f"Python {sys.version.split()[0]}; each timing in one process on one core")
-    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
-    slow = "Poland_Warszawa_2023_Mokotow.pb"
-    child = None if args.quick else pool.submit(add1_in_child, slow)
-    if child is not None:
-        print(f"(MES add1 on {slow} runs meanwhile in a second process; reported below)")
-    pabutools_one_run = None
-    for name in FILES:
-        path = DATA / name
-        print(f"\n{name}")
-        with Timer() as t:
-            election = parse_pabulib(path)
-        line(
-            "ours parse", t, f"{len(election.ballots):,} voters, {len(election.projects)} projects"
-        )
-        ours = bench_ours(election, add1=name != slow)
-        if not args.quick:
-            one_run = bench_pabutools(path, election, ours)
-            if name == slow:
-                pabutools_one_run = one_run
-    print("\nSynthetic approval election, 100,000 voters, 80 projects (seed 2024)")
-    with Timer() as t:
-        election = synthetic()
-    line("generate", t)
-    with Timer() as t:
-        profile = build_profile(election)
-    line("group ballots (build_profile)", t, f"{len(profile.groups):,} distinct ballots")
-    with Timer() as t:
-        result = equal_shares_add1(profile)
-    line(
-        "ours mes-add1 (from profile)",
-        t,
-        f"{len(result.run.selected)} projects, {result.increments} increments, "
-        f"{result.runs} runs; aim: under 1 s",
-    )
-    if child is not None:
-        wall, cpu, increments, runs, exact, count, _ = child.result()
-        print(f"\n{slow} (continued)")
-        line(
-            "ours mes-add1",
-            _Done(wall, cpu),  # type: ignore[arg-type]
-            f"{count} projects, {increments} increments, {runs} runs ({exact} exact)",
-        )
-        if pabutools_one_run is not None:
-            extrapolate(pabutools_one_run, _Done(wall, cpu), _Increments(increments))
-    pool.shutdown()
+    # One worker, one task per child: each election's peak memory is its own.
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1)
+    try:
+        for name in FILES:
+            print(f"\n{name}")
+            ours = pool.submit(ours_in_child, name).result()
+            report_ours(ours)
+            if not args.quick:
+                election = parse_pabulib(DATA / name)
+                bench_pabutools(DATA / name, election, ours)
+        print("\nSynthetic approval election, 100,000 voters, 80 projects (seed 2024)")
+        report_ours(pool.submit(ours_in_child, None).result(), synthetic_run=True)
+    finally:
+        pool.shutdown()
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -172,7 +172,11 @@ def get_organisation(request: HttpRequest, slug: str):
 
 
 # Per-domain routers (each module owns its endpoints and schemas).
+from . import awards as _awards  # noqa: E402
+from . import bidder as _bidder  # noqa: E402
+from . import bids as _bids  # noqa: E402
 from . import budgeting as _budgeting  # noqa: E402
+from . import panels as _panels  # noqa: E402
 from . import pipeline as _pipeline  # noqa: E402
 from . import procurement as _procurement  # noqa: E402
 from . import tenders as _tenders  # noqa: E402
@@ -181,3 +185,7 @@ api.add_router("/", _budgeting.router)
 api.add_router("/", _procurement.router)
 api.add_router("/", _tenders.router)
 api.add_router("/", _pipeline.router)
+api.add_router("/", _panels.router)
+api.add_router("/", _awards.router)
+api.add_router("/", _bids.router)
+api.add_router("/", _bidder.router)

@@ -180,10 +180,7 @@ def _explain(bidder: Figures, winner: Figures, lines: list[CriterionLine], n: in
 
 def ordinal(n: int) -> str:
     """1 → "1st", 2 → "2nd", 11 → "11th"."""
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 

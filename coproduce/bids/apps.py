@@ -5,3 +5,11 @@ class BidsConfig(AppConfig):
     name = "coproduce.bids"
     label = "bids"
     verbose_name = "Bids (sealed until the closing time)"
+
+    def ready(self) -> None:
+        from coproduce.core.selectors import AUDIT_EVENT_HIDERS
+
+        from .selectors import sealed_audit_events
+
+        if sealed_audit_events not in AUDIT_EVENT_HIDERS:
+            AUDIT_EVENT_HIDERS.append(sealed_audit_events)

@@ -1,5 +1,9 @@
 """Who may do what with bids (django-rules). Views, services and the API ask these.
 
+Bidder-side checks call the predicates directly (``is_bid_lead_member(user, bid)``), never
+``user.has_perm``: Django answers True to every ``has_perm`` for a superuser, and a sealed
+bid must stay closed to superusers too.
+
 Nobody is given a permission that depends on the number or content of bids before the
 closing time: council staff permissions below are combined with "the tender has been
 opened" in the selectors (``coproduce.bids.selectors``), never in templates.

@@ -19,6 +19,7 @@ from coproduce.core.errors import NotFound
 
 from . import sealing
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, Opening, RequiredDocument
+from .rules import is_bid_organisation_member
 
 
 def tender_opening(tender) -> Opening | None:
@@ -36,7 +37,7 @@ def access_bid_for_bidder(user, reference: str) -> Bid:
         .filter(reference=reference)
         .first()
     )
-    if bid is None or not user.has_perm("bids.view_bid_as_bidder", bid):
+    if bid is None or not is_bid_organisation_member(user, bid):
         raise NotFound()
     return bid
 
@@ -75,7 +76,7 @@ def bid_count_visible(user, tender) -> int | None:
 def bid_file_content(*, user, bid_file: BidFile) -> bytes:
     """A document's bytes: for the bidding organisations any time, for staff after opening."""
     bid = bid_file.bid
-    if not user.has_perm("bids.view_bid_as_bidder", bid):
+    if not is_bid_organisation_member(user, bid):
         if bid.opened_at is None or not user.has_perm("bids.view_opened_bids"):
             raise NotFound()
     return sealing.decrypt_blob(bytes(bid_file.ciphertext))
@@ -87,7 +88,9 @@ def draft_content(bid: Bid) -> dict:
     draft = getattr(bid, "draft", None) if _has_draft(bid) else None
     if draft is None:
         return {"answers": {}, "prices": {}, "lots": [], "members": []}
-    data = json.loads(sealing.decrypt_for_bid(bytes(draft.wrapped_data_key), bytes(draft.ciphertext)))
+    data = json.loads(
+        sealing.decrypt_for_bid(bytes(draft.wrapped_data_key), bytes(draft.ciphertext))
+    )
     for key, empty in (("answers", {}), ("prices", {}), ("lots", []), ("members", [])):
         data.setdefault(key, empty)
     return data

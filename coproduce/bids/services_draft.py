@@ -71,8 +71,8 @@ def _require_lead_member(actor: User, bid: Bid) -> None:
 
 def _lock_bid(bid: Bid) -> Bid:
     """The bid's row locked for the rest of the transaction (serialises with submission)."""
-    return Bid.objects.select_for_update().select_related("tender", "lead_organisation").get(
-        pk=bid.pk
+    return (
+        Bid.objects.select_for_update().select_related("tender", "lead_organisation").get(pk=bid.pk)
     )
 
 
@@ -206,7 +206,9 @@ def _clean_lots(tender: Tender, lots: list) -> list[int]:
     for value in lots:
         key = str(getattr(value, "pk", value))
         if key not in available:
-            raise ServiceError("unknown_lot", "That lot is not part of this opportunity.", "lots")
+            raise ServiceError(
+                "unknown_lot", "That lot is not part of this opportunity.", field="lots"
+            )
         if int(key) not in chosen:
             chosen.append(int(key))
     if not chosen:
@@ -240,11 +242,14 @@ def _clean_prices(tender: Tender, prices: dict, chosen_lots: list[int]) -> dict[
             raise ServiceError("invalid_amount", f"Enter {label} in pounds.", field=f"price_{key}")
         if pence <= 0:
             raise ServiceError(
-                "price_not_positive", f"Enter {label}: it must be more than £0.", f"price_{key}"
+                "price_not_positive",
+                f"Enter {label}: it must be more than £0.",
+                field=f"price_{key}",
             )
         if pence > MAX_PRICE_PENCE:
             raise ServiceError(
-                "price_too_large", f"{label.capitalize()} is too large. Check the amount.",
+                "price_too_large",
+                f"{label.capitalize()} is too large. Check the amount.",
                 field=f"price_{key}",
             )
         cleaned[key] = pence
@@ -451,7 +456,9 @@ def consortium_member_add(
         share = _clean_share(share_percent)
         if organisation.pk == bid.lead_organisation_id:
             raise ServiceError(
-                "partner_is_lead", "Your own organisation is already the lead.", "organisation"
+                "partner_is_lead",
+                "Your own organisation is already the lead.",
+                field="organisation",
             )
         if ConsortiumMember.objects.filter(bid=bid, organisation=organisation).exists():
             raise ServiceError(
@@ -526,7 +533,9 @@ def _clean_share_or_hundred(value) -> Decimal:
         return Decimal(str(value).strip().rstrip("%").strip()).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ServiceError(
-            "invalid_share", "Enter the share of the work as a number, like 25.", "share_percent"
+            "invalid_share",
+            "Enter the share of the work as a number, like 25.",
+            field="share_percent",
         ) from None
 
 
@@ -539,7 +548,7 @@ def consortium_shares_set(*, actor: User, bid: Bid, shares: dict[int, Any]) -> B
     with transaction.atomic():
         bid = _prepare(actor, bid)
         members = {m.pk: m for m in ConsortiumMember.objects.select_for_update().filter(bid=bid)}
-        if set(int(k) for k in shares) != set(members):
+        if {int(k) for k in shares} != set(members):
             raise ServiceError("shares_incomplete", "Give a share for every partner.")
         new: dict[int, Decimal] = {}
         for key, value in shares.items():
@@ -650,6 +659,7 @@ def consortium_member_decline(*, actor: User, member: ConsortiumMember) -> None:
 
 
 # --- documents ------------------------------------------------------------------------
+
 
 def bid_file_plaintext(bid_file: BidFile) -> bytes:
     """Decrypt a bid file. No permission check: callers (selectors) decide who may read."""

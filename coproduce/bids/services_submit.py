@@ -37,6 +37,7 @@ from coproduce.tenders.selectors_clarifications import amendments_requiring_reco
 
 from . import sealing
 from .models import Bid, BidStatus, BidSubmission, LateAttempt, TenderKey
+from .rules import is_bid_lead_member
 from .selectors import draft_content, latest_submission, missing_documents
 
 BID_GRACE_SECONDS = 5
@@ -134,7 +135,9 @@ def _chosen_lots(tender: Tender, draft: dict) -> list[Lot]:
     chosen_ids = {str(x) for x in draft.get("lots") or []}
     chosen = [lot for lot in lots if str(lot.pk) in chosen_ids]
     if not chosen or len(chosen) != len(chosen_ids):
-        raise ServiceError("lots_missing", "Choose at least one lot of this tender to bid for.", field="lots")
+        raise ServiceError(
+            "lots_missing", "Choose at least one lot of this tender to bid for.", field="lots"
+        )
     return chosen
 
 
@@ -208,7 +211,9 @@ def eligibility_problem(*, reservation: str, organisations: list, day: dt.date) 
         if len(organisations) == 1:
             percent = Decimal(organisations[0].workforce_disadvantaged_percent)
         else:
-            no_headcount = [o.name for o in organisations if not getattr(o, "workforce_headcount", None)]
+            no_headcount = [
+                o.name for o in organisations if not getattr(o, "workforce_headcount", None)
+            ]
             if no_headcount:
                 return (
                     "This lot is reserved for supported businesses. For a joint bid we add up "
@@ -255,9 +260,7 @@ def _check_eligibility(tender: Tender, lots: list[Lot], organisations: list, day
     for reservation, _label in targets:
         if not reservation:
             continue
-        problem = eligibility_problem(
-            reservation=reservation, organisations=organisations, day=day
-        )
+        problem = eligibility_problem(reservation=reservation, organisations=organisations, day=day)
         if problem:
             raise ServiceError("not_eligible", problem, field="lots")
 
@@ -275,7 +278,9 @@ def _check_documents(bid: Bid) -> None:
 # --------------------------------------------------------------------------- services
 
 
-def _record_late(*, actor, bid: Bid, started_at: dt.datetime, now: dt.datetime, reason: str) -> None:
+def _record_late(
+    *, actor, bid: Bid, started_at: dt.datetime, now: dt.datetime, reason: str
+) -> None:
     with transaction.atomic():
         attempt = LateAttempt.objects.create(
             tender=bid.tender,
@@ -335,9 +340,7 @@ def _send_receipt(*, actor, bid: Bid, submission: BidSubmission, reconfirm: bool
         f"Keep this email. You can see the receipt again at {link}\n"
     )
     transaction.on_commit(
-        lambda: send_mail(
-            f"Bid {bid.reference} {what}", body, settings.DEFAULT_FROM_EMAIL, [email]
-        )
+        lambda: send_mail(f"Bid {bid.reference} {what}", body, settings.DEFAULT_FROM_EMAIL, [email])
     )
 
 
@@ -356,7 +359,7 @@ def bid_submit(*, actor, bid: Bid, started_at: dt.datetime | None = None) -> Bid
     """
     now = _now()
     started_at = min(started_at or now, now)
-    if not actor.has_perm("bids.submit_bid", bid):
+    if not is_bid_lead_member(actor, bid):
         raise NotFound()
     try:
         with transaction.atomic():
@@ -443,7 +446,7 @@ def bid_withdraw(*, actor, bid: Bid) -> Bid:
     The sealed copy is discarded, so a withdrawn bid is never opened; the receipts stay.
     Idempotent for a bid already withdrawn. Audited as ``bids.bid.withdrawn``.
     """
-    if not actor.has_perm("bids.submit_bid", bid):
+    if not is_bid_lead_member(actor, bid):
         raise NotFound()
     with transaction.atomic():
         bid, tender = _locked(bid)
@@ -478,13 +481,15 @@ def bid_reconfirm(*, actor, bid: Bid, started_at: dt.datetime | None = None) -> 
     """
     now = _now()
     started_at = min(started_at or now, now)
-    if not actor.has_perm("bids.submit_bid", bid):
+    if not is_bid_lead_member(actor, bid):
         raise NotFound()
     try:
         with transaction.atomic():
             bid, tender = _locked(bid)
             if bid.status != BidStatus.SUBMITTED:
-                raise ServiceError("not_submitted", "Only a bid that has been sent can be confirmed.")
+                raise ServiceError(
+                    "not_submitted", "Only a bid that has been sent can be confirmed."
+                )
             if is_late(tender, started_at=started_at, now=_now()):
                 raise _Late(_late_reason(tender))
             last = latest_submission(bid)

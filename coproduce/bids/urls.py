@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The bids app's URLs: staff opening pages and receipts, and the bidder pages."""
+
+from . import urls_bidder, urls_open
 
 app_name = "bids"
 
-urlpatterns: list = []
+urlpatterns = [
+    *urls_open.urlpatterns,
+    *urls_bidder.urlpatterns,
+]

@@ -56,7 +56,7 @@ def bid(tender, lead):
 
 
 def test_start_gives_reference_lead_member_and_audit(bid, lead):
-    user, org = lead
+    _user, org = lead
     assert bid.reference.startswith(f"B-{timezone.localdate().year}-")
     assert len(bid.reference.split("-")[-1]) == 5
     member = ConsortiumMember.objects.get(bid=bid)
@@ -165,7 +165,7 @@ def test_draft_refused_after_the_deadline(bid, lead, tender):
 
 
 def test_adding_a_partner_takes_its_share_from_the_lead(bid, lead):
-    partner_user, partner = make_member(name="Local Carers Charity")
+    _partner_user, partner = make_member(name="Local Carers Charity")
     member = consortium_member_add(
         actor=lead[0], bid=bid, organisation=partner, role="Delivers lot 2", share_percent="40"
     )

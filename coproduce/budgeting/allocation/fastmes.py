@@ -54,17 +54,21 @@ from fractions import Fraction
 import numpy as np
 
 from .mes import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
+from .profile import NumericProfile
 
 MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds
 INF = math.inf
 
 
 def _dot(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
-    """``sum(a * b)`` (over ``mask``), single-threaded: a BLAS dot product may
-    start threads, which costs far more than it saves at these sizes."""
-    if mask is None:
-        return float(np.einsum("i,i->", a, b))
-    return float(np.einsum("i,i,i->", a, b, mask))
+    """``sum(a * b)`` (over ``mask``) on one core.  Above a few thousand
+    elements a BLAS dot product may start threads, which costs far more CPU
+    than it saves here, so long vectors go through ``einsum``."""
+    if mask is not None:
+        b = b * mask
+    if len(a) <= 4096:
+        return float(a.dot(b))
+    return float(np.einsum("i,i->", a, b))
 
 
 @dataclass
@@ -93,7 +97,20 @@ class FastRun:
 
 
 class _State:
-    __slots__ = ("B", "M", "O", "R", "X", "alive", "bought", "dropped_at", "steps", "t", "tf")
+    __slots__ = (
+        "B",
+        "M",
+        "O",
+        "R",
+        "X",
+        "alive",
+        "bought",
+        "cache",
+        "dropped_at",
+        "steps",
+        "t",
+        "tf",
+    )
 
     def __init__(self, t, groups: int, m: int, candidates) -> None:
         self.t = t
@@ -105,6 +122,7 @@ class _State:
         self.O = self.M + self.R  # upper offset of money as t rises
         self.X = np.zeros(groups, dtype=bool)
         self.bought = np.zeros(m, dtype=bool)
+        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.alive = set(candidates)
         self.steps: list[MesStep] = []
         self.dropped_at: dict[int, int] = {}
@@ -113,17 +131,17 @@ class _State:
 class FastEngine:
     """Vectorised MES on one profile; see the module docstring."""
 
-    def __init__(self, engine) -> None:
-        profile = engine.profile
-        self.engine = engine
+    def __init__(self, profile: NumericProfile) -> None:
+        self.profile = profile
         self.costs = profile.costs
-        self.kappa = engine.kappa
-        self.tie = engine.tie
-        self.free = engine.free
-        self.candidates = engine.candidates
-        self.initial_bound = engine.initial_bound
         m = len(profile.ids)
         self.m = m
+        cost_mode = profile.mode == "cost"
+        self.kappa = [c if cost_mode else 1 for c in profile.costs]
+        self.tie = [profile.tie_key(j) for j in range(m)]
+        supported = [j for j in range(m) if profile.eligible[j] and profile.votes[j] > 0]
+        self.free = sorted((j for j in supported if self.costs[j] == 0), key=self.tie.__getitem__)
+        self.candidates = [j for j in supported if self.costs[j] > 0]
         weights = np.array([w for w, _ in profile.groups], dtype=np.int64)
         self.n_groups = len(weights)
         lengths = np.array([len(pairs) for _, pairs in profile.groups], dtype=np.int64)
@@ -161,16 +179,28 @@ class FastEngine:
             self.D.append(int(wa.sum()))
         if sum(self.D) >= 2**52:
             raise OverflowError("too many voters for exact float sums")
+        self.initial_bound = {
+            j: _down(float(Fraction(self.costs[j], self.kappa[j] * self.D[j])))
+            for j in self.candidates
+        }
         self.kD = np.array([float(self.kappa[j]) * self.D[j] for j in range(m)])
         self.costf = np.array([float(c) for c in self.costs])
 
     # -- pricing ----------------------------------------------------------------
 
+    def _money(self, st: _State, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Money and its error bound for j's supporters (cached until the
+        next purchase)."""
+        found = st.cache.get(j)
+        if found is None:
+            idx = self.S[j]
+            found = st.cache[j] = (st.M[idx], st.R[idx])
+        return found
+
     def _price(self, st: _State, j: int) -> _Priced | None:
         """Project j's price with certain bounds (see ``MesEngine._fast_price``)."""
         idx = self.S[j]
-        m = st.M[idx]
-        e = st.R[idx]
+        m, e = self._money(st, j)
         w = self.Wf[j]
         a = self.Af[j]
         cost = self.costs[j]
@@ -238,7 +268,7 @@ class FastEngine:
 
     def _pin(
         self, st: _State, winner: _Priced
-    ) -> tuple[np.ndarray, float, float, Fraction | None, float, int, int]:
+    ) -> tuple[np.ndarray, float, float, float, Fraction | None, float, int, int]:
         """The winner's partial payers (a mask over its supporters), its price
         (float with a rigorous error bound, and exact when nobody pays
         partially), and the slope bound ``lam1`` of the price in ``t``."""
@@ -248,9 +278,10 @@ class FastEngine:
             q = winner.q_exact
             q_float = float(q)
             poor = np.zeros(len(idx), dtype=bool)
-            return poor, q_float, abs(q_float) * EPS, q, 0.0, int(self.W[j].sum()), 0
-        m = st.M[idx]
-        e = st.R[idx]
+            q_error = abs(q_float) * EPS
+            q_floor = q_float - q_error - _dot(self.Wf[j], self._money(st, j)[1]) / self.D[j]
+            return poor, q_float, q_error, q_floor, q, 0.0, int(self.W[j].sum()), 0
+        m, e = self._money(st, j)
         a = self.Af[j]
         gone = st.X[idx]
         slack = e + (np.abs(m) + winner.q_high * a) * EPS * 4
@@ -271,28 +302,37 @@ class FastEngine:
         lam1 = -_dot(w, st.B[idx], poor) / rich
         full = int(np.einsum("i,i->", self.W[j], ~poor))
         partial = int(np.einsum("i,i->", self.W[j], live))
-        return poor, q_float, q_error, None, lam1, full, partial
+        # The price computed from the money upper bounds (m + e) may lie below
+        # the true one by up to sum(w * e) / rich; the money bounds use this floor.
+        q_floor = q_float - q_error - _dot(w, e) / rich
+        return poor, q_float, q_error, q_floor, None, lam1, full, partial
 
     def _pay(
-        self, st: _State, j: int, poor: np.ndarray, q: float, q_error: float, lam1: float
+        self,
+        st: _State,
+        j: int,
+        poor: np.ndarray,
+        q: float,
+        q_error: float,
+        q_floor: float,
+        lam1: float,
     ) -> None:
+        """Charge the winner's supporters.  The money bounds as t rises
+        (``O + B d``) drop by at least ``(q_floor + lam1 d) * a``: the price
+        at ``t + d`` is at least that (it is convex in ``d`` when computed from
+        money upper bounds, and ``lam1`` is a lower bound on its slope)."""
         idx = self.S[j]
-        gp = idx[poor]
-        st.O[gp] = np.minimum(st.O[gp] - (q - q_error) * self.Af[j][poor], 0.0)
-        st.M[gp] = 0.0
-        st.R[gp] = 0.0
-        st.X[gp] = True
-        rich = ~poor
-        gr = idx[rich]
-        a = self.Af[j][rich]
-        m = st.M[gr]
+        a = self.Af[j]
+        m, e = self._money(st, j)
         share = q * a
-        st.M[gr] = m - share
-        st.R[gr] += (np.abs(m) + share) * EPS * 2 + q_error * a
-        st.O[gr] = st.M[gr] + st.R[gr]
+        st.M[idx] = np.where(poor, 0.0, m - share)
+        st.R[idx] = np.where(poor, 0.0, e + (np.abs(m) + share) * EPS * 2 + q_error * a)
+        st.X[idx] |= poor
+        st.O[idx] -= q_floor * a
         if lam1:
-            st.B[idx] -= lam1 * self.Af[j]
+            st.B[idx] -= lam1 * a
         st.bought[j] = True
+        st.cache.clear()
 
     # -- breakpoints --------------------------------------------------------------
 
@@ -343,7 +383,7 @@ class FastEngine:
             live = ~saturated & (start <= 0)
             s0 = _dot(w, cap_slope, saturated) + _dot(w, slope, live)
             later = ~saturated & (start > 0) & (start < full)
-            ends = ~saturated & (full < INF)
+            ends = ~saturated & (full < INF) & (full > start)
             ev_d = np.concatenate((start[later], full[ends]))
             ev_s = np.concatenate((rise[later], (fall - rise)[ends]))
         h0 += tolerance
@@ -379,6 +419,21 @@ class FastEngine:
             offset, slope, self.Wf[j], None, None, float(self.costs[j]), horizon
         )
 
+    def _price_slack(self, st: _State, winner: _Priced) -> float:
+        """How far above the winner's price the price computed from its
+        supporters' money lower bounds (``m - e``) can be:
+        ``sum(w * e) / (weight * utility of those surely paying in full)``."""
+        j = winner.project
+        m, e = self._money(st, j)
+        error = _dot(self.Wf[j], e)
+        if error == 0.0:
+            return 0.0
+        # rich at every price up to q_high (1 + 1e-6), far beyond the slack
+        sure = (m - e) > winner.q_high * (1 + 1e-6) * self.Af[j]
+        rich = _dot(self.WAf[j], sure)
+        slack = INF if rich <= 0 else error / rich * (1 + MARGIN)
+        return slack if slack < winner.q_high * 1e-6 else INF
+
     def _upper_price(self, st: _State, winner: _Priced, ahead: float) -> float | None:
         """A certain upper bound on the winner's price at budget ``t + ahead``
         if the same projects are bought before it: live supporters then hold
@@ -389,7 +444,8 @@ class FastEngine:
         already) crosses ``c`` above the root; the result is checked."""
         j = winner.project
         idx = self.S[j]
-        low = np.maximum(st.M[idx] - st.R[idx], 0.0) + ahead
+        m, e = self._money(st, j)
+        low = np.maximum(m - e, 0.0) + ahead
         low[st.X[idx]] = 0.0
         w = self.Wf[j]
         a = self.Af[j]
@@ -472,8 +528,13 @@ class FastEngine:
         value_high = winner.high * (1 + 4 * EPS)
         ahead = self._upper_price(st, winner, horizon)
         value_slope = 0.0
-        if ahead is not None:
-            value_slope = min(0.0, (ahead / kappa_w - value_high) / horizon)
+        slack = self._price_slack(st, winner) if ahead is not None else INF
+        if slack < INF:
+            # chord of a convex upper bound of the winner's price, from just
+            # above its price now (float error of the money) to ``ahead``
+            start = value_high + slack / kappa_w
+            value_slope = min(0.0, (ahead / kappa_w - start) / horizon)
+            value_high = max(value_high, start)
         rv = np.array(rivals, dtype=np.int64)
         possible = rv[value_high * self.kD[rv] >= self.costf[rv] * (1 - MARGIN)].tolist()
         initial = self.initial_bound
@@ -491,10 +552,10 @@ class FastEngine:
 
     def _buy(self, st: _State, winner: _Priced) -> None:
         j = winner.project
-        poor, q, q_error, q_exact, lam1, full, partial = self._pin(st, winner)
+        poor, q, q_error, q_floor, q_exact, lam1, full, partial = self._pin(st, winner)
         st.alive.discard(j)
         st.steps.append(MesStep(j, winner.low, winner.high, winner.exact, q_exact, full, partial))
-        self._pay(st, j, poor, q, q_error, lam1)
+        self._pay(st, j, poor, q, q_error, q_floor, lam1)
 
     def run(
         self,
@@ -553,14 +614,11 @@ class FastEngine:
                 own = old.own
             elif best is not None and until > limit and min(own, until) > limit:
                 ahead = min(own, until, tf + horizon) - tf
-                found = self._round_bound(st, best, ahead, unit, known)
-                if found < 2 * unit < ahead:
-                    # the chord of the winner's price is tighter over a
-                    # shorter stretch; both bounds are sound, keep the better
-                    found = max(found, self._round_bound(st, best, 2 * unit, unit, known))
-                own = min(own, tf + found)
+                own = min(own, tf + self._round_bound(st, best, ahead, unit, known))
             if until > limit:
                 until = min(until, own)
+            else:
+                own = -INF  # not computed
             if best is None:
                 rounds.append(_Round(-1, drops, until, own))
                 break

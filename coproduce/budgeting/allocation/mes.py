@@ -63,6 +63,7 @@ from .profile import NumericProfile
 
 Number = int | Fraction
 EPS = 2.0**-50  # relative slack: 8x double-precision unit round-off
+NODE_LIMIT = 2000  # pattern-table sets kept per engine (memory bound)
 
 
 class _Ambiguous(Exception):
@@ -196,10 +197,18 @@ class MesEngine:
         self.nodes: dict[frozenset[int], _Node] = {
             frozenset(): _Node(frozenset(), None, {}, tables)
         }
+        self.root_tables = tables
         self.runs = 0
         self.exact_runs = 0
 
     # -- pattern bookkeeping -------------------------------------------------
+
+    def _trim(self) -> None:
+        """Bound the memory of the shared pattern tables: past ``NODE_LIMIT``
+        sets, start again from the empty set (tables are rebuilt on demand).
+        Called only between runs."""
+        if len(self.nodes) > NODE_LIMIT:
+            self.nodes = {frozenset(): _Node(frozenset(), None, {}, self.root_tables)}
 
     def _pattern(self, pairs: tuple[tuple[int, int], ...]) -> int:
         pid = self.pattern_ids.get(pairs)
@@ -470,6 +479,7 @@ class MesEngine:
         return {0: t_float}, {0: radius}
 
     def _fast_run(self, t: Number) -> MesRun:
+        self._trim()
         mid, rad = self._fast_start(t)
         lam: dict[int, Fraction] = {}
         bought: frozenset[int] = frozenset()
@@ -547,6 +557,7 @@ class MesEngine:
         return Fraction(remaining) / denominator, full, partial, frozenset(poor)
 
     def _exact_run(self, t: Number, record: bool = False) -> MesRun:
+        self._trim()
         self.exact_runs += 1
         money: dict[int, Number] = {0: t}
         bought: frozenset[int] = frozenset()
@@ -663,6 +674,7 @@ class MesEngine:
             return False
 
     def _certify(self, t2: Number, run: MesRun) -> bool:
+        self._trim()
         mid, rad = self._fast_start(t2)
         lam: dict[int, Fraction] = {}
         bought: frozenset[int] = frozenset()
@@ -717,6 +729,42 @@ class Add1Result:
     exact_runs: int
 
 
+class _Engines:
+    """The vectorised engine, and the exact one built only when needed
+    (explanations, or a run too close to call in floating point)."""
+
+    def __init__(self, profile: NumericProfile) -> None:
+        from .fastmes import FastEngine
+
+        self.profile = profile
+        self.fast = FastEngine(profile)
+        self._exact: MesEngine | None = None
+        self.runs = 0
+
+    @property
+    def exact(self) -> MesEngine:
+        if self._exact is None:
+            self._exact = MesEngine(self.profile)
+        return self._exact
+
+    @property
+    def exact_runs(self) -> int:
+        return self._exact.exact_runs if self._exact is not None else 0
+
+    def cost_of(self, run: MesRun) -> int:
+        return sum(self.profile.costs[j] for j in run.selected)
+
+    def run(self, t: Number, record: bool = False) -> MesRun:
+        """One MES run: vectorised, or exact when recording or too close to call."""
+        self.runs += 1
+        if not record:
+            try:
+                return self.fast.run(t, bounds=False).run
+            except _Ambiguous:
+                pass
+        return self.exact._exact_run(t, record=record)
+
+
 def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Result:
     """MES with the add1 completion (see module docstring).
 
@@ -729,31 +777,29 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     from the first round that may change.  A run that cannot be settled on
     float intervals is redone exactly and the loop then moves one unit.
     """
-    from .fastmes import FastEngine
-
-    engine = MesEngine(profile)
+    engines = _Engines(profile)
     unit = profile.scale
     n = profile.n_voters
     if n == 0:
-        return Add1Result(engine.run(0, record), 0, 0, engine.runs, engine.exact_runs)
-    fast = FastEngine(engine)
+        return Add1Result(engines.run(0, record), 0, 0, engines.runs, engines.exact_runs)
+    fast = engines.fast
     k = profile.budget // (unit * n)
     start = k
     cap = max(k, -(-sum(profile.costs) // unit))
     last: MesRun | None = None
     last_k = k
-    everything = len(engine.candidates)
+    everything = len(fast.candidates)
     prefix: list = []
     horizon = 16.0 * unit
     while True:
         t = k * unit
-        engine.runs += 1
+        engines.runs += 1
         try:
             fast_run = fast.run(t, prefix, horizon=horizon, unit=unit)
             run, until = fast_run.run, fast_run.until
         except _Ambiguous:
-            run, until, fast_run = engine._exact_run(t), float(t + unit), None
-        if engine.cost_of(run) > profile.budget:
+            run, until, fast_run = engines.exact._exact_run(t), float(t + unit), None
+        if engines.cost_of(run) > profile.budget:
             break
         last, last_k = run, k
         if len(run.steps) == everything or k >= cap:
@@ -774,19 +820,8 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     if last is None:  # cannot happen: t = floor(B/n) never overspends
         raise AssertionError("add1 found no feasible outcome")
     if record or last.t != last_k * unit:
-        last = _run(engine, fast, last_k * unit, record)
-    return Add1Result(last, start, last_k - start, engine.runs, engine.exact_runs)
-
-
-def _run(engine: MesEngine, fast, t: Number, record: bool) -> MesRun:
-    """One MES run: vectorised, or exact when recording or too close to call."""
-    if record:
-        return engine.run(t, record=True)
-    engine.runs += 1
-    try:
-        return fast.run(t, bounds=False).run
-    except _Ambiguous:
-        return engine._exact_run(t)
+        last = engines.run(last_k * unit, record)
+    return Add1Result(last, start, last_k - start, engines.runs, engines.exact_runs)
 
 
 def equal_shares(profile: NumericProfile, record: bool = False) -> MesRun:
@@ -794,9 +829,6 @@ def equal_shares(profile: NumericProfile, record: bool = False) -> MesRun:
 
     Invariant: the outcome costs at most the budget.
     """
-    from .fastmes import FastEngine
-
-    engine = MesEngine(profile)
     n = profile.n_voters
     t = Fraction(profile.budget, n) if n else Fraction(0)
-    return _run(engine, FastEngine(engine), t, record)
+    return _Engines(profile).run(t, record)

@@ -162,3 +162,90 @@ def test_add1_equals_naive_loop_on_small_real_files(name: str) -> None:
     assert list(outcome.selected) == naive_add1(election)
     # and the exact run there is the textbook one
     assert list(outcome.selected) == ref_mes(election, outcome.per_voter_budget)
+
+
+# -- the vectorised engine and its breakpoints (coproduce.budgeting.allocation.fastmes) --
+
+
+@st.composite
+def bigger_elections(draw) -> Election:
+    """Elections with more voters and larger amounts, so that add1 spans many
+    budgets and the breakpoint proofs have work to do."""
+    vote_type = draw(st.sampled_from(VOTE_TYPES))
+    n_projects = draw(st.integers(2, 9))
+    ids = [f"p{i}" for i in range(n_projects)]
+    costs = [draw(st.integers(0, 3000)) for _ in ids]
+    budget = draw(st.integers(100, 6000))
+    seed = draw(st.integers(0, 10**6))
+    rng = random.Random(seed)
+    ballots = []
+    for v in range(draw(st.integers(1, 60))):
+        chosen = rng.sample(ids, rng.randint(1, n_projects))
+        points = None
+        if vote_type == "cumulative":
+            points = tuple(Fraction(rng.randint(1, 4)) for _ in chosen)
+        ballots.append(Ballot(f"v{v}", tuple(chosen), points))
+    projects = {pid: Project(pid, Fraction(c)) for pid, c in zip(ids, costs, strict=True)}
+    columns = ("voter_id", "vote", "points") if vote_type == "cumulative" else ("voter_id", "vote")
+    return Election(
+        {"budget": str(budget), "vote_type": vote_type},
+        Fraction(budget),
+        vote_type,
+        ("project_id", "cost"),
+        projects,
+        columns,
+        tuple(ballots),
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(bigger_elections(), st.integers(0, 200))
+def test_breakpoint_bounds_are_sound(election: Election, extra: int) -> None:
+    """Every round's bound ``until`` is proved: at every whole budget below it,
+    the exact run buys the same first projects."""
+    from coproduce.budgeting.allocation.fastmes import FastEngine
+    from coproduce.budgeting.allocation.mes import _Ambiguous
+
+    profile = build_profile(election)
+    engine = MesEngine(profile)
+    fast = FastEngine(engine)
+    t = profile.budget // max(profile.n_voters, 1) + extra
+    try:
+        result = fast.run(t, horizon=40.0)
+    except _Ambiguous:
+        return
+    chosen = [s.project for s in result.run.steps]
+    assert chosen == [s.project for s in engine._exact_run(t).steps]
+    for t2 in range(t + 1, t + 41):
+        if t2 >= result.rounds[0].until:
+            break
+        exact = [s.project for s in engine._exact_run(t2).steps]
+        for r, rnd in enumerate(result.rounds):
+            if t2 >= rnd.until:
+                break
+            if rnd.project >= 0:
+                assert exact[: r + 1] == chosen[: r + 1], (t, t2, r)
+            else:
+                assert exact == chosen, (t, t2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bigger_elections())
+def test_add1_equals_one_unit_at_a_time_on_bigger_elections(election: Election) -> None:
+    assert list(allocate(election, "mes-add1").selected) == naive_add1(election)
+
+
+@settings(max_examples=60, deadline=None)
+@given(bigger_elections(), st.integers(0, 300))
+def test_vectorised_run_equals_exact_run(election: Election, extra: int) -> None:
+    from coproduce.budgeting.allocation.fastmes import FastEngine
+    from coproduce.budgeting.allocation.mes import _Ambiguous
+
+    profile = build_profile(election)
+    engine = MesEngine(profile)
+    t = Fraction(profile.budget, max(profile.n_voters, 1)) + extra
+    try:
+        fast = FastEngine(engine).run(t, bounds=False).run
+    except _Ambiguous:
+        return
+    assert fast.selected == engine._exact_run(t).selected

@@ -1,0 +1,246 @@
+"""Award pages: the staff award desk, decisions, letters, cancellation, market diversity."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from coproduce.core.errors import ServiceError
+from coproduce.core.forms import apply_service_error
+from coproduce.core.http import not_found_as_404, render_form
+
+from . import selectors as sel
+from . import services as svc
+from .forms import CancelForm, ConfirmForm, DecideForm, ResumeForm, WithdrawForm
+from .models import AwardStatus
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = sel.access_tender_for_awards(request.user, reference)
+    can_decide = request.user.has_perm("awards.decide")
+    units = sel.award_units(tender=tender)
+    for u in units:
+        live = u.decision
+        u.can_decide = can_decide and live is None and u.cancellation is None and not u.blockers
+        u.can_decide = u.can_decide and bool(u.ranking)
+        u.can_confirm = bool(
+            can_decide and live and u.status == AwardStatus.STANDSTILL and u.standstill_over
+        )
+        u.can_resume = bool(can_decide and live and u.status == AwardStatus.PAUSED)
+        u.can_withdraw = bool(
+            can_decide and live and live.status in (AwardStatus.STANDSTILL, AwardStatus.PAUSED)
+        )
+        u.paused = u.status == AwardStatus.PAUSED
+    return render(
+        request,
+        "awards/tender_awards.html",
+        {
+            "tender": tender,
+            "units": units,
+            "can_cancel": can_decide and tender.status != "cancelled",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
+    tender = sel.access_tender_for_awards(request.user, reference, perm="awards.decide")
+    lot = sel.lot_from_key(tender, key)
+    from coproduce.panels.selectors import award_blockers, ranking
+
+    try:
+        ranked = ranking(tender=tender, lot=lot)
+    except ServiceError:
+        ranked = []
+    form = DecideForm(request.POST or None, ranking=ranked)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        bid = next((r.bid for r in ranked if r.bid.pk == d["bid"]), None)
+        try:
+            svc.award_decide(
+                actor=request.user,
+                tender=tender,
+                lot=lot,
+                bid=bid,
+                reasons=d["reasons"],
+                override_reason=d["override_reason"],
+            )
+        except ServiceError as exc:
+            if exc.code == "already_decided":
+                messages.info(request, exc.message)
+                return redirect("awards:manage", tender.reference)
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request, "Award decided. Every bidder has been told their letter is ready."
+            )
+            return redirect("awards:manage", tender.reference)
+    return render_form(
+        request,
+        "awards/decide.html",
+        {
+            "tender": tender,
+            "lot": lot,
+            "form": form,
+            "ranking": ranked,
+            "blockers": award_blockers(tender=tender, lot=lot),
+        },
+    )
+
+
+ACTIONS = {
+    "confirm": (ConfirmForm, "Confirm the award and create the contract"),
+    "resume": (ResumeForm, "Resume the award"),
+    "withdraw": (WithdrawForm, "Withdraw the award"),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404
+    decision = sel.access_decision(request.user, pk)
+    form_class, heading = ACTIONS[action]
+    form = form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if action == "confirm":
+                contract = svc.award_confirm(
+                    actor=request.user, decision=decision, starts_on=d["starts_on"]
+                )
+                messages.success(request, f"Award confirmed: contract {contract.reference}.")
+            elif action == "resume":
+                svc.award_resume(actor=request.user, decision=decision, reason=d["note"])
+                messages.success(request, "The award has resumed.")
+            else:
+                svc.award_withdraw(actor=request.user, decision=decision, reason=d["reason"])
+                messages.success(request, "The award has been withdrawn.")
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            return redirect("awards:manage", decision.tender.reference)
+    return render_form(
+        request,
+        "awards/decision_action.html",
+        {
+            "decision": decision,
+            "tender": decision.tender,
+            "form": form,
+            "action": action,
+            "heading": heading,
+            "status": sel.effective_status(decision),
+            "confirm_from": sel.can_confirm_on(decision),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def cancel(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = sel.access_tender_for_awards(request.user, reference, perm="awards.decide")
+    lots = list(tender.lots.all())
+    form = CancelForm(request.POST or None, lots=lots)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            svc.tender_cancel(
+                actor=request.user,
+                tender=tender,
+                lot=sel.lot_from_key(tender, d["lot"]) if d["lot"] != "whole" else None,
+                reason_code=d["reason_code"],
+                reason_text=d["reason_text"],
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(request, "Cancelled. Bidders have been told.")
+            return redirect("awards:manage", tender.reference)
+    return render_form(request, "awards/cancel.html", {"tender": tender, "form": form})
+
+
+@login_required
+@require_GET
+def my_letters(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "awards/my_letters.html", {"letters": sel.letters_for_user(request.user)}
+    )
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = sel.access_letter(request.user, pk)
+    return render(request, "awards/letter.html", {"letter": letter})
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = sel.access_letter(request.user, pk)
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    name = f"assessment-summary-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chart(part) -> list[dict]:
+    """Bar lengths (0–300 px) for the SVG chart, with the numbers written beside them."""
+    rows = []
+    for i, row in enumerate(part.rows):
+        rows.append(
+            {
+                "label": row.label,
+                "bid_share": row.bid_share,
+                "award_share": row.award_share,
+                "bid_width": int(row.bid_share * 3),
+                "award_width": int(row.award_share * 3),
+                "y": i * 70,
+            }
+        )
+    return rows
+
+
+@require_GET
+def market(request: HttpRequest) -> HttpResponse:
+    diversity = sel.market_diversity()
+    return render(
+        request,
+        "awards/market.html",
+        {
+            "diversity": diversity,
+            "chart": _chart(diversity.overall),
+            "chart_height": len(diversity.overall.rows) * 70,
+        },
+    )
+
+
+@require_GET
+@not_found_as_404
+def tender_market(request: HttpRequest, reference: str) -> HttpResponse:
+    tender = sel.access_tender_market(reference)
+    diversity = sel.market_diversity(tender=tender)
+    return render(
+        request,
+        "awards/market.html",
+        {
+            "diversity": diversity,
+            "tender": tender,
+            "chart": _chart(diversity.overall),
+            "chart_height": len(diversity.overall.rows) * 70,
+        },
+    )
