@@ -6,8 +6,8 @@ answers, in the database ``coproduce_bench_tenders``, dropped and created again)
 1. in a child process (this script with ``--seed``): migrate, insert 100,000 published
    tenders and 1,000 drafts with ``bulk_create`` (one project, specification and
    evaluation model reused; titles and summaries built from word lists; service areas,
-   values, localities, deadlines spread out; 2 lots on every tenth tender), add the
-   PostgreSQL full-text (GIN) indexes if the migrations have not, analyse, and count the
+   values, localities, deadlines spread out; 2 lots on every tenth tender; the
+   PostgreSQL full-text (GIN) indexes come from the migrations), analyse, and count the
    SQL queries of each URL;
 2. serve the app with gunicorn (2 sync workers, ``DEBUG=False``), check each URL once,
    and load it from a separate process (``bench/loadgen.py``) round-robin beside the
@@ -46,11 +46,7 @@ PUBLISHED = int(os.environ.get("BENCH_TENDERS", 100_000))  # smaller for a quick
 DRAFTS = 1_000
 SEED = 20261121
 PG_NAME = "coproduce_bench_tenders"
-INDEXES = {
-    # name: (model label, fields) -- the expression text_filter searches.
-    "tender_search_gin": ("tenders.Tender", ("title", "summary")),
-    "lot_title_search_gin": ("tenders.Lot", ("title",)),
-}
+GIN_INDEXES = ("tender_search_gin", "lot_title_search_gin")  # tenders migration 0005
 
 SEARCH = (
     "/opportunities/?q=day+support&service_area=adult-social-care"
@@ -170,9 +166,7 @@ def seed() -> dict:
         Lot.objects.bulk_create(lots, batch_size=2000)
     timings["insert_s"] = time.perf_counter() - t0
 
-    added = []
-    if connection.vendor == "postgresql":
-        added = add_search_indexes()
+    gin = search_indexes() if connection.vendor == "postgresql" else []
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute("VACUUM ANALYZE")
@@ -184,31 +178,21 @@ def seed() -> dict:
         "published": Tender.objects.filter(published_at__isnull=False).count(),
         "drafts": Tender.objects.filter(status="draft").count(),
         "lots": Lot.objects.count(),
-        "indexes_added_by_bench": added,
+        "gin_indexes": gin,
         **{k: round(v, 2) for k, v in timings.items()},
     }
 
 
-def add_search_indexes() -> list[str]:
-    """Create the GIN indexes the search uses, unless a migration already did."""
-    from django.apps import apps
-    from django.contrib.postgres.indexes import GinIndex
+def search_indexes() -> list[str]:
+    """The full-text (GIN) indexes present (migration tenders 0005 creates them)."""
     from django.db import connection
 
-    from coproduce.core.search import search_vector
-
     with connection.cursor() as cur:
-        cur.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
-        present = {row[0] for row in cur.fetchall()}
-    added = []
-    for name, (label, fields) in INDEXES.items():
-        if name in present:
-            continue
-        index = GinIndex(search_vector(*fields), name=name)
-        with connection.schema_editor() as editor:
-            editor.add_index(apps.get_model(label), index)
-        added.append(name)
-    return added
+        cur.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname = ANY(%s)",
+            [list(GIN_INDEXES)],
+        )
+        return sorted(row[0] for row in cur.fetchall())
 
 
 def probe(paths: list[str]) -> dict[str, int]:
@@ -267,7 +251,7 @@ def run_db(db: str, args) -> dict:
         log(
             f"{s['published']:,} published, {s['drafts']:,} drafts, {s['lots']:,} lots in "
             f"{time.perf_counter() - t0:.0f} s (migrate {s['migrate_s']} s, insert "
-            f"{s['insert_s']} s); indexes added by the bench: {s['indexes_added_by_bench']}"
+            f"{s['insert_s']} s); full-text indexes: {s['gin_indexes']}"
         )
         port = webbench.free_port()
         logfile = tmp / "gunicorn.log"

@@ -175,6 +175,19 @@ class OrganisationForm(forms.Form):
         },
     )
 
+    workforce_headcount = forms.IntegerField(
+        label="How many people work for you? (optional)",
+        required=False,
+        min_value=1,
+        help_text="Paid staff, counted as people, not full-time equivalents. Needed for "
+        "joint bids on contracts reserved for supported businesses.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the number of people as a whole number, like 12",
+            "min_value": "Enter the number of people who work for you, 1 or more",
+        },
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for scheme in SCHEMES.values():
@@ -203,6 +216,7 @@ class OrganisationForm(forms.Form):
             user_led_description=d["user_led_description"],
             is_supported_business=d["is_supported_business"],
             workforce_disadvantaged_percent=d["workforce_disadvantaged_percent"],
+            workforce_headcount=d["workforce_headcount"],
             service_area_ids=[a.pk for a in d["service_areas"]],
             identifiers={code: d[field_name(code)] for code in SCHEMES},
         )
@@ -224,6 +238,7 @@ def organisation_initial(org) -> dict:
             "user_led_description",
             "is_supported_business",
             "workforce_disadvantaged_percent",
+            "workforce_headcount",
         ]
     }
     initial["service_areas"] = list(org.service_areas.all())

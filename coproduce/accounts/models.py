@@ -133,6 +133,9 @@ class Organisation(TimeStampedModel):
     user_led_description = models.CharField(max_length=200, blank=True)
     is_supported_business = models.BooleanField("Supported business", default=False)
     workforce_disadvantaged_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Staff headcount, so that a consortium's combined workforce can be worked out
+    # (all members' disabled or disadvantaged staff ÷ all their staff).
+    workforce_headcount = models.PositiveIntegerField(null=True, blank=True)
     service_areas = models.ManyToManyField(ServiceArea, blank=True, related_name="organisations")
 
     class Meta:

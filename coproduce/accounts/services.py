@@ -102,6 +102,7 @@ class OrganisationData:
     user_led_description: str = ""
     is_supported_business: bool = False
     workforce_disadvantaged_percent: int | None = None
+    workforce_headcount: int | None = None
     service_area_ids: list[int] = field(default_factory=list)
     identifiers: dict[str, str] = field(default_factory=dict)  # scheme -> number as typed
 
@@ -137,6 +138,12 @@ def _validate_organisation(data: OrganisationData, *, exclude_pk: int | None = N
                 "business” or correct the percentage.",
                 field="workforce_disadvantaged_percent",
             )
+    if data.workforce_headcount is not None and data.workforce_headcount < 1:
+        raise ServiceError(
+            "headcount_range",
+            "Enter the number of people who work for you, 1 or more.",
+            field="workforce_headcount",
+        )
     if data.is_user_led and not data.user_led_description.strip():
         raise ServiceError(
             "user_led_description_required",
@@ -180,6 +187,7 @@ def _validate_organisation(data: OrganisationData, *, exclude_pk: int | None = N
             "user_led_description": data.user_led_description.strip() if data.is_user_led else "",
             "is_supported_business": data.is_supported_business,
             "workforce_disadvantaged_percent": percent,
+            "workforce_headcount": data.workforce_headcount,
         },
         "identifiers": identifiers,
         "areas": areas,

@@ -1,6 +1,7 @@
 """REST endpoints for tenders (a django-ninja Router added to the API in api.py)."""
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -9,6 +10,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from coproduce.core.errors import ServiceError
 from coproduce.tenders.selectors_search import (
     CLOSING_WITHIN_DAYS,
+    CappedCount,
     Sort,
     TenderSearch,
     tender_search,
@@ -89,16 +91,44 @@ def _opportunity_search(filters: OpportunityQuery) -> TenderSearch:
     )
 
 
+COUNT_CAP = 1000
+
+
+class CappedPageNumberPagination(PageNumberPagination):
+    """Page-number pagination that counts the matches only up to 1,000 (``CappedCount``).
+
+    ``count`` is exact up to 1,000 (or up to the end of a later page asked for); beyond
+    that ``count_capped`` is true and ``count`` means "more than this many".
+    """
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="Matches, counted up to 1,000 (see count_capped)")
+        count_capped: bool = Field(description="True when there are more matches than count")
+
+    def paginate_queryset(self, queryset, pagination, request: HttpRequest, **params: Any):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        counter = CappedCount(cap=COUNT_CAP, per_page=page_size, page=pagination.page)
+        found = counter.count(queryset)
+        return {
+            "items": queryset[offset : offset + page_size],
+            "count": min(found, counter.limit),
+            "count_capped": counter.capped,
+        }
+
+
 @router.get(
     "/opportunities",
     response=list[OpportunityOut],
     summary="Search published opportunities",
     tags=["opportunities"],
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(CappedPageNumberPagination, page_size=50)
 def list_opportunities(request: HttpRequest, filters: Query[OpportunityQuery]):
     """Published tenders (never drafts), open ones unless include_closed, with the same
-    filters as the search page. Money in pence; times in UTC (ISO 8601)."""
+    filters as the search page. Money in pence; times in UTC (ISO 8601). ``count`` is
+    exact up to 1,000 matches; past that ``count_capped`` is true."""
     return tender_search(search=_opportunity_search(filters))
 
 
@@ -278,7 +308,10 @@ class QuestionAskedOut(Schema):
     lot_number: int | None
     asked_by: str = Field(description="Your organisation's pseudonym on this tender")
     question: str
-    status: str
+    status: str = Field(description="awaiting, published or declined")
+    decline_reason: str = Field(
+        "", description="Why the council will not publish it (only when declined)"
+    )
 
 
 class TenderChangeOut(Schema):
@@ -300,6 +333,7 @@ def _q_clarification_row(c) -> dict:
         "answer": c.answer,
         "published_at": c.published_at,
         "status": c.status,
+        "decline_reason": c.decline_reason if c.status == "declined" else "",
     }
 
 

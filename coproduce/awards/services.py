@@ -75,7 +75,11 @@ def _required_text(value: str, *, code: str, field: str, message: str) -> str:
 
 
 def _lock_tender(tender: Tender) -> Tender:
-    return Tender.objects.select_for_update().select_related("service_area").get(pk=tender.pk)
+    return (
+        Tender.objects.select_for_update(of=("self",))
+        .select_related("service_area")
+        .get(pk=tender.pk)
+    )
 
 
 def _check_lot(tender: Tender, lot: Lot | None) -> None:
@@ -262,7 +266,7 @@ def award_decide(
 
 def _lock_decision(decision: AwardDecision) -> AwardDecision:
     return (
-        AwardDecision.objects.select_for_update()
+        AwardDecision.objects.select_for_update(of=("self",))
         .select_related("tender", "lot", "winning_bid")
         .get(pk=decision.pk)
     )
@@ -277,7 +281,11 @@ def award_pause_for_complaint(*, actor, tender: Tender, complaint=None) -> list[
     """
     paused = []
     with transaction.atomic():
-        rows = AwardDecision.objects.select_for_update().filter(tender=tender, status=S.STANDSTILL)
+        rows = (
+            AwardDecision.objects.select_for_update(of=("self",))
+            .filter(tender=tender, status=S.STANDSTILL)
+            .order_by("pk")
+        )
         now = timezone.now()
         for decision in rows:
             AWARD_STATES.check(decision.status, S.PAUSED)
@@ -500,7 +508,11 @@ def tender_cancel(
             return existing
         if tender.status == TenderStatus.CANCELLED:
             raise ServiceError("cancelled", "The whole tender has already been cancelled.")
-        decisions = AwardDecision.objects.select_for_update().filter(tender=tender)
+        decisions = (
+            AwardDecision.objects.select_for_update(of=("self",))
+            .filter(tender=tender)
+            .order_by("pk")
+        )
         if lot is not None:
             decisions = decisions.filter(lot=lot)
         if decisions.filter(status=S.CONFIRMED).exists():

@@ -76,9 +76,9 @@ def bid_count_visible(user, tender) -> int | None:
 def bid_file_content(*, user, bid_file: BidFile) -> bytes:
     """A document's bytes: for the bidding organisations any time, for staff after opening."""
     bid = bid_file.bid
-    if not is_bid_organisation_member(user, bid):
-        if bid.opened_at is None or not user.has_perm("bids.view_opened_bids"):
-            raise NotFound()
+    staff_after_opening = bid.opened_at is not None and user.has_perm("bids.view_opened_bids")
+    if not (is_bid_organisation_member(user, bid) or staff_after_opening):
+        raise NotFound()
     return sealing.decrypt_blob(bytes(bid_file.ciphertext))
 
 

@@ -20,6 +20,7 @@ changed, never its content.
 from __future__ import annotations
 
 import json
+import secrets
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -30,7 +31,6 @@ from django.utils import timezone
 from coproduce.accounts.models import Membership, Organisation, User
 from coproduce.core.audit import audit_record
 from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.services import counter_next
 from coproduce.evaluation.models import Criterion, CriterionKind
 from coproduce.tenders.models import Lot, Tender
 
@@ -259,12 +259,22 @@ def _clean_prices(tender: Tender, prices: dict, chosen_lots: list[int]) -> dict[
 # --- starting a bid -------------------------------------------------------------------
 
 
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
+
+
+def _random_reference() -> str:
+    """A bid reference that reveals nothing about other bids (about 10^12 possibilities)."""
+    chars = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+    return f"B-{chars[:4]}-{chars[4:]}"
+
+
 def bid_start(*, actor: User, tender: Tender, organisation: Organisation) -> Bid:
     """Start ``organisation``'s bid for ``tender``, or return the one it already has.
 
     One bid per organisation per tender (constraint ``bid_one_per_lead_organisation``):
     starting again, or a double click, opens the existing bid. A new bid gets a reference
-    (B-YYYY-NNNNN from the ``bid-YYYY`` counter), the lead as a confirmed consortium
+    (random, e.g. B-7KQ4-M2PX: a running number would tell bidders how many bids
+    exist, which must stay sealed), the lead as a confirmed consortium
     member with 100% of the work, and an empty encrypted draft. NotFound unless the actor
     belongs to the organisation; refused when the tender is not open.
     """
@@ -281,10 +291,8 @@ def bid_start(*, actor: User, tender: Tender, organisation: Organisation) -> Bid
                 return existing
             _require_open(tender)
             now = timezone.now()
-            year = timezone.localdate(now).year
-            number = counter_next(name=f"bid-{year}")
             bid = Bid.objects.create(
-                reference=f"B-{year}-{number:05d}",
+                reference=_random_reference(),
                 tender=tender,
                 lead_organisation=organisation,
                 created_by=actor,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -225,8 +225,10 @@ def eligibility_problem(*, reservation: str, organisations: list, day: dt.date) 
                 Decimal(o.workforce_headcount * o.workforce_disadvantaged_percent) / 100
                 for o in organisations
             )
-            percent = (disadvantaged * 100 / staff).quantize(Decimal("0.1"))
+            # Compared exactly; rounded down only for the message (29.96% is not 30%).
+            percent = disadvantaged * 100 / staff
         if percent < minimum:
+            percent = percent.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
             who = "Your organisation's" if len(organisations) == 1 else "The partners' combined"
             return (
                 f"This lot is reserved for supported businesses: at least {minimum}% of the "

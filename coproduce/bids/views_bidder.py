@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -653,7 +652,3 @@ def invitation_decline(request: HttpRequest, member_id: int) -> HttpResponse:
     return render_form(
         request, "bids/consortium_decline.html", {"form": form, "member": member, "bid": member.bid}
     )
-
-
-def overview_url(bid: Bid) -> str:
-    return reverse("bids:overview", kwargs={"reference": bid.reference})

@@ -150,6 +150,11 @@ def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -
             target=complaint,
             changes={"tender": tender.reference, "subject": data.subject, "respond_by": respond_by},
         )
+        # A complaint during standstill pauses the award until it is decided (same
+        # transaction, so a complaint is never recorded without the pause).
+        from coproduce.awards.services import award_pause_for_complaint
+
+        award_pause_for_complaint(actor=user, tender=tender, complaint=complaint)
         from coproduce.core.tasks import send_email
 
         from .selectors import complaint_status_url

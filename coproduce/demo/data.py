@@ -25,6 +25,7 @@ from coproduce.demo import budgeting as budgeting_demo
 from coproduce.demo import engagement_consultation
 from coproduce.demo import equality as equality_demo
 from coproduce.demo import ideas as ideas_demo
+from coproduce.demo import procurement as procurement_demo
 
 DEMO_PASSWORD = "Riverside-demo-2026"
 
@@ -328,4 +329,5 @@ def load(stdout=None) -> dict[str, int]:
         created.update(engagement_findings.load(users))
         # After the findings, which the demo equality impact assessment cites.
         created.update(equality_demo.load(users))
+        created.update(procurement_demo.load(users))  # after findings and equality: it cites them
     return created

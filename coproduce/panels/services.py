@@ -619,7 +619,7 @@ def moderation_complete(*, actor: User, moderation: Moderation) -> Moderation:
     _require(actor, "panels.moderate", tender)
     with transaction.atomic():
         mod = (
-            Moderation.objects.select_for_update()
+            Moderation.objects.select_for_update(of=("self",))
             .select_related("tender", "lot")
             .get(pk=moderation.pk)
         )

@@ -112,6 +112,15 @@ class Tender(TimeStampedModel):
         indexes = [
             models.Index(fields=["status", "deadline"], name="tender_status_deadline_idx"),
             models.Index(fields=["-published_at", "-id"], name="tender_public_order_idx"),
+            # The opportunity search (open tenders): newest first, and by service area
+            # closing soonest. PostgreSQL also has GIN indexes for the words (migration
+            # 0005); they are expressions the search builds, so they live in a migration.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="tender_status_newest_idx"
+            ),
+            models.Index(
+                fields=["status", "service_area", "deadline"], name="tender_status_area_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -259,7 +268,9 @@ class Clarification(TimeStampedModel):
     """A question about a tender (or one lot) and the council's answer, published to all.
 
     The asker is never shown: the public sees ``pseudonym``. Questions are refused once
-    the tender's question deadline (or its deadline) has passed.
+    the tender's question deadline (or its deadline) has passed. ``answer`` holds only an
+    answer (draft or published); a declined question keeps its reason in
+    ``decline_reason``, which only the asking organisation and officers see.
     """
 
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="clarifications")
@@ -277,6 +288,10 @@ class Clarification(TimeStampedModel):
         max_length=12, choices=ClarificationStatus.choices, default=ClarificationStatus.AWAITING
     )
     answer = models.TextField(blank=True)
+    decline_reason = models.TextField(
+        blank=True,
+        help_text="Why the council will not publish the question (shown to the asker only).",
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

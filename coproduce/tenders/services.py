@@ -695,3 +695,33 @@ def tender_close(*, actor: User | None, tender: Tender, now: dt.datetime | None 
             changes={"status": [TenderStatus.OPEN, TenderStatus.CLOSED]},
         )
     return locked
+
+
+def tenders_close_due(*, now: dt.datetime | None = None) -> list[Tender]:
+    """Close every open tender whose deadline has passed by ``now`` (the server clock).
+
+    The scheduled job behind ``manage.py close_tenders`` and the task
+    ``tasks_close.close_due_tenders``. Each tender is closed by ``tender_close`` (actor
+    None: the system) in its own transaction, with its audit event. Idempotent: a tender
+    already closed is not open, so running again closes nothing; one changed meanwhile
+    (an amendment moved its deadline, or it was cancelled) is skipped and logged.
+    Returns the tenders closed by this run, earliest deadline first.
+    """
+    now = now or timezone.now()
+    due = Tender.objects.filter(status=TenderStatus.OPEN, deadline__lte=now).order_by(
+        "deadline", "pk"
+    )
+    closed = []
+    for tender in due:
+        with transaction.atomic():
+            # Locked and checked again: another run may have closed it meanwhile.
+            current = Tender.objects.select_for_update().filter(pk=tender.pk).first()
+            if current is None or current.status != TenderStatus.OPEN:
+                continue
+            try:
+                done = tender_close(actor=None, tender=current, now=now)
+            except ServiceError as exc:  # e.g. an amendment moved the deadline
+                logger.info("Not closing %s: %s", tender.reference, exc.message)
+                continue
+        closed.append(done)
+    return closed

@@ -201,6 +201,7 @@ def clarification_answer(
     original and every edit stay in the audit trail. Publishing notifies the members of
     every following organisation after commit (once each). A published answer can still be
     corrected (audited), without a second notification. Publishing twice does nothing.
+    Answering a declined question takes it out of "declined" and clears its reason.
     """
     if not actor.has_perm("tenders.answer_clarification"):
         raise NotFound()
@@ -234,15 +235,20 @@ def clarification_answer(
         changes: dict = {}
         if locked.question != question:
             changes["question"] = [locked.question, question]
-        # While awaiting or declined, ``answer`` may hold a draft or the decline reason.
+        # While awaiting or declined, ``answer`` may hold a draft answer.
         if locked.answer != answer:
             changes["answer"] = [locked.answer, answer]
         if locked.status != new_status:
             changes["status"] = [locked.status, new_status]
+            if locked.decline_reason:
+                # No longer declined: the old reason would only mislead.
+                changes["decline_reason"] = [locked.decline_reason, ""]
         if not changes:
             return locked
         locked.question = question
         locked.answer = answer
+        if "decline_reason" in changes:
+            locked.decline_reason = ""
         locked.answered_by = actor
         locked.status = new_status
         if new_status == ClarificationStatus.PUBLISHED and locked.published_at is None:
@@ -267,8 +273,10 @@ def clarification_decline(
 ) -> Clarification:
     """Decline to publish a question, with a reason shown to the asking organisation only.
 
-    The reason is kept in ``answer`` (a declined question is never public) and emailed to
-    the person who asked. A published question cannot be declined.
+    The reason is kept in ``decline_reason`` (a declined question is never public; a draft
+    answer in ``answer`` is left as it was) and emailed to the person who asked. A
+    published question cannot be declined. Declining again with the same reason changes
+    nothing.
     """
     if not actor.has_perm("tenders.answer_clarification"):
         raise NotFound()
@@ -292,13 +300,13 @@ def clarification_decline(
                 "This answer has already been published to everyone, so it cannot be declined. "
                 "Correct the answer instead.",
             )
-        if locked.status == ClarificationStatus.DECLINED and locked.answer == reason:
+        if locked.status == ClarificationStatus.DECLINED and locked.decline_reason == reason:
             return locked
         changes = {"status": [locked.status, ClarificationStatus.DECLINED]}
-        if locked.answer != reason:
-            changes["answer"] = [locked.answer, reason]
+        if locked.decline_reason != reason:
+            changes["decline_reason"] = [locked.decline_reason, reason]
         locked.status = ClarificationStatus.DECLINED
-        locked.answer = reason
+        locked.decline_reason = reason
         locked.answered_by = actor
         locked.save()
         audit_record(

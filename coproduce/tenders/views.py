@@ -60,7 +60,6 @@ from .services import (
     tender_set_no_lots_reason,
     tender_update,
 )
-from .templatetags.tenders_core import optional_url
 
 CHANGE = "tenders.change_tender"
 PAGE_SIZE = 25
@@ -79,25 +78,6 @@ def _document_rows(tender: Tender, documents) -> list[dict]:
             }
         )
     return rows
-
-
-def _links(tender: Tender) -> dict:
-    ref = tender.reference
-    spec = tender.specification
-    return {
-        "specification_url": optional_url(
-            "specifications:version", tender.project.reference, spec.version
-        ),
-        "questions_url": optional_url("tenders:questions", ref),
-        "ask_url": optional_url("tenders:ask", ref),
-        "follow_url": optional_url("tenders:follow", ref),
-        "feedback_url": optional_url("tenders:feedback", ref),
-        "complaint_url": optional_url("complaints:raise", ref),
-        "amend_url": optional_url("tenders:amend", ref),
-        "amendments_url": optional_url("tenders:amendments", ref),
-        "questions_manage_url": optional_url("tenders:questions_manage", ref),
-        "search_url": optional_url("tenders:search"),
-    }
 
 
 @require_GET
@@ -121,7 +101,6 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
         "documents": _document_rows(tender, documents),
         "amendments": list(tender.amendments.order_by("number")),
         "can_change": can_change,
-        **_links(tender),
     }
     return render(request, "tenders/detail.html", context)
 
@@ -138,7 +117,6 @@ def pack(request: HttpRequest, reference: str) -> HttpResponse:
             "tender": tender,
             "documents": _document_rows(tender, tender_pack_documents(tender)),
             "is_draft": tender.status == TenderStatus.DRAFT,
-            **_links(tender),
         },
     )
 
@@ -305,7 +283,6 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
             "tender": tender,
             "is_draft": is_draft,
             "problems": problems,
-            "amend_url": optional_url("tenders:amend", tender.reference),
         },
     )
 

@@ -197,17 +197,16 @@ def answer(request: HttpRequest, reference: str, number: int) -> HttpResponse:
     tender = access_tender_for_officer(request.user, reference)
     clarification = access_clarification_for_answer(request.user, tender, number)
     action = request.POST.get("action", "publish")
-    is_declined = clarification.status == ClarificationStatus.DECLINED
     answer_form = AnswerForm(
         request.POST if request.method == "POST" and action != "decline" else None,
         initial={
             "question": clarification.question,
-            "answer": "" if is_declined else clarification.answer,
+            "answer": clarification.answer,
         },
     )
     decline_form = DeclineForm(
         request.POST if request.method == "POST" and action == "decline" else None,
-        initial={"reason": clarification.answer if is_declined else ""},
+        initial={"reason": clarification.decline_reason},
         prefix="decline",
     )
     form = decline_form if action == "decline" else answer_form

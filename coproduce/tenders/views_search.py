@@ -3,6 +3,9 @@ and render. Everything works without JavaScript; htmx only swaps the results in 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,14 +14,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import ServiceError
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.templatetags.govuk import pounds, uk_datetime
 
 from .forms_search import SavedSearchAlertsForm, SavedSearchNameForm, SearchForm
 from .selectors_search import (
+    CappedCount,
     TenderSearch,
     access_saved_search_by_id,
     saved_searches_for,
@@ -33,6 +40,79 @@ from .services_alerts import (
 )
 
 PAGE_SIZE = 20
+COUNT_CAP = 1000  # results are counted up to here; beyond it the page says "more than"
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts with ``CappedCount`` instead of ``COUNT(*)`` over every match."""
+
+    def __init__(self, object_list, per_page: int, *, page: int = 1, cap: int | None = None):
+        super().__init__(object_list, per_page)
+        self.counter = CappedCount(cap=cap or COUNT_CAP, per_page=per_page, page=page)
+
+    @cached_property
+    def count(self) -> int:
+        return self.counter.count(self.object_list)
+
+    @property
+    def capped(self) -> bool:
+        """True when there are more results than were counted (``count`` is a floor)."""
+        self.count  # noqa: B018 - counting sets the flag
+        return self.counter.capped
+
+    @property
+    def counted(self) -> int:
+        """The number shown as "more than N" when ``capped``."""
+        return self.counter.limit
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One opportunity in the results list, formatted once in Python (20 per page)."""
+
+    url: str
+    reference: str
+    title: str
+    summary: str
+    service_area: str
+    value: str
+    deadline: str
+    locality: str
+    small: bool
+    reserved: bool
+    closed: bool
+
+
+def _result_rows(tenders, now) -> list[ResultRow]:
+    """The page's tenders as display rows. The same values the template filters gave
+    (``pounds``, ``uk_datetime``, ``truncatewords:35``), without a template lookup each."""
+    detail = reverse("tenders:detail", args=["REF"])
+    prefix, suffix = detail.split("REF")
+    return [
+        ResultRow(
+            url=f"{prefix}{quote(t.reference)}{suffix}",
+            reference=t.reference,
+            title=t.title,
+            summary=Truncator(t.summary).words(35, truncate=" …"),
+            service_area=t.service_area.name,
+            value=pounds(t.value_pence),
+            deadline=uk_datetime(t.deadline),
+            locality=t.locality,
+            small=t.suitable_for_small,
+            reserved=bool(t.reserved_for or t.lot_reserved or t.route == "reserved"),
+            closed=t.status != "open" or t.deadline <= now,
+        )
+        for t in tenders
+    ]
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 SEARCH_KEYS = (
     "q",
     "status",
@@ -86,8 +166,14 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid():
         found = form.search()
-        page = Paginator(tender_search(search=found), PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, search_summary=found.describe())
+        number = _page_number(request.GET.get("page"))
+        paginator = CappedPaginator(tender_search(search=found), PAGE_SIZE, page=number)
+        page = paginator.get_page(number)
+        context.update(
+            page=page,
+            rows=_result_rows(page.object_list, context["now"]),
+            search_summary=found.describe(),
+        )
         context["save_url"] = reverse("tenders:saved_search_create") + (
             f"?{query}" if query else ""
         )

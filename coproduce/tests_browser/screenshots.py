@@ -19,7 +19,8 @@ PROJECT_TITLE = "Day opportunities for adults with learning disabilities"
 
 
 def take(browser, base_url: str, out: Path = OUT) -> list[Path]:
-    """Save home.png and project.png at 1280 wide and project-mobile.png at 390 wide."""
+    """Save home.png, project.png, opportunities.png, tender.png and specification.png at
+    1280 wide and project-mobile.png at 390 wide."""
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     desktop = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
@@ -44,6 +45,17 @@ def take(browser, base_url: str, out: Path = OUT) -> list[Path]:
         phone = mobile.new_page()
         phone.goto(project_path)
         saved.append(_shot(phone, out / "project-mobile.png"))
+
+        # The opportunity portal (issue 5): search, the flagship tender, and its
+        # specification ("what you told us → what we asked for").
+        page.goto("/opportunities/")
+        saved.append(_shot(page, out / "opportunities.png"))
+        page.goto("/opportunities/?q=" + PROJECT_TITLE.replace(" ", "+"))
+        page.click(f"#main-content a:has-text('{PROJECT_TITLE}')")
+        page.wait_for_load_state()
+        saved.append(_shot(page, out / "tender.png"))
+        page.goto(project_path.rstrip("/") + "/specification/")
+        saved.append(_shot(page, out / "specification.png"))
     finally:
         desktop.close()
         mobile.close()

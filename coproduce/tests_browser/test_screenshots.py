@@ -28,5 +28,12 @@ def png_width(path) -> int:
 def test_screenshots_of_the_demo_council(demo, browser, live_server, tmp_path):
     out = screenshots.OUT if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     saved = screenshots.take(browser, live_server.url, out)
-    assert [p.name for p in saved] == ["home.png", "project.png", "project-mobile.png"]
-    assert [png_width(p) for p in saved] == [1280, 1280, 390]
+    assert [p.name for p in saved] == [
+        "home.png",
+        "project.png",
+        "project-mobile.png",
+        "opportunities.png",
+        "tender.png",
+        "specification.png",
+    ]
+    assert [png_width(p) for p in saved] == [1280, 1280, 390, 1280, 1280, 1280]

@@ -49,6 +49,16 @@ def test_a_person_adds_their_organisation_and_becomes_its_admin(client, resident
     assert AuditEvent.objects.filter(verb="accounts.organisation.created").count() == 1
 
 
+def test_workforce_headcount_is_saved_for_joint_bid_checks(client, resident, form_data):
+    client.force_login(resident)
+    client.post(
+        "/organisations/new/",
+        {**form_data, "workforce_headcount": "12", "workforce_disadvantaged_percent": "40"},
+    )
+    org = Organisation.objects.get()
+    assert (org.workforce_headcount, org.workforce_disadvantaged_percent) == (12, 40)
+
+
 def test_an_organisation_outside_the_area_is_not_local(client, resident, form_data):
     client.force_login(resident)
     client.post("/organisations/new/", {**form_data, "postcode": "LS1 4AP"})
@@ -75,6 +85,8 @@ def test_an_organisation_outside_the_area_is_not_local(client, resident, form_da
             "workforce_disadvantaged_percent",
             "between 0 and 100",
         ),
+        ({"workforce_headcount": "0"}, "workforce_headcount", "1 or more"),
+        ({"workforce_headcount": "twelve"}, "workforce_headcount", "whole number"),
         ({"user_led_description": ""}, "user_led_description", "Say whose organisation it is"),
         ({"name": ""}, "name", "Enter the organisation’s name"),
         ({"name": "x" * 201}, "name", "200 characters"),

@@ -205,9 +205,8 @@ def test_complaint_pauses_the_award_and_the_officer_resumes_when_not_upheld(
     decision = decide(commissioner, built)
     at(monkeypatch, 2026, 4, 8)
     complaint = raise_complaint(built.tender)
-    # Shown as paused at once, even before the pause is recorded.
+    # Raising the complaint records the pause in the same transaction.
     assert effective_status(decision) == AwardStatus.PAUSED
-    svc.award_pause_for_complaint(actor=None, tender=built.tender, complaint=complaint)
     decision.refresh_from_db()
     assert decision.status == AwardStatus.PAUSED
     assert AuditEvent.objects.filter(verb="awards.award.paused").count() == 1

@@ -433,3 +433,55 @@ def test_bid_actions_tag(tender, lead):
     html = template.render(Context({"request": request, "tender": tender}))
     assert bid.reference in html
     assert "Start a bid" not in html
+
+
+def test_partner_remove_page_and_change_page(client, bid, lead):
+    partner_user, partner = make_member(name="Partner Org")
+    member = consortium_member_add(
+        actor=lead[0], bid=bid, organisation=partner, role="Transport", share_percent=30
+    )
+    client.force_login(partner_user)
+    remove = reverse(
+        "bids:partner_remove", kwargs={"reference": bid.reference, "member_id": member.pk}
+    )
+    change = reverse(
+        "bids:partner_change", kwargs={"reference": bid.reference, "member_id": member.pk}
+    )
+    assert client.get(remove).status_code == 404
+    assert client.post(change, {"role": "All", "share_percent": "50"}).status_code == 404
+    client.force_login(lead[0])
+    response = client.post(change, {"role": "Transport and meals", "share_percent": "35"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.role, member.share_percent, member.confirmed_at) == (
+        "Transport and meals",
+        35,
+        None,
+    )
+    assert client.get(remove).status_code == 200
+    assert client.post(remove).status_code == 302
+    assert not ConsortiumMember.objects.filter(pk=member.pk).exists()
+
+
+def test_pages_after_the_deadline_are_read_only(client, bid, lead):
+    tender = bid.tender
+    tender.deadline = timezone.now() - dt.timedelta(minutes=5)
+    tender.save()
+    client.force_login(lead[0])
+    q = questions(tender)[0]
+    url = reverse("bids:answer", kwargs={"reference": bid.reference, "criterion_id": q.pk})
+    assert client.post(url, {"answer": "late words"}).status_code == 302
+    assert bid_draft_load(user=lead[0], bid=bid)["answers"] == {}
+    page = client.get(reverse("bids:check", kwargs={"reference": bid.reference})).content.decode()
+    assert "Send the bid" not in page
+
+
+def test_invitations_page_query_count(client, bid, lead, django_assert_max_num_queries):
+    partner_user, partner = make_member(name="Partner Org")
+    consortium_member_add(
+        actor=lead[0], bid=bid, organisation=partner, role="Transport", share_percent=30
+    )
+    client.force_login(partner_user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("bids:invitations"))
+    assert "Confirm our part" in response.content.decode()

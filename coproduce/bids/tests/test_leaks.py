@@ -101,7 +101,7 @@ def test_staff_overview_says_only_sealed_until(client, platform_admin, sealed):
 
 
 def test_the_bidder_sees_its_own_receipt(client, sealed):
-    tender, bid, _ = sealed
+    _tender, bid, _ = sealed
     client.force_login(bid.created_by)
     page = client.get(reverse("bids:receipt", args=[bid.reference, 1])).content.decode()
     assert bid.receipt_hash in page and bid.reference in page

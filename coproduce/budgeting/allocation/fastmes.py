@@ -1,47 +1,47 @@
-"""Vectorised Method of Equal Shares, parametric in the per-voter budget ``t``.
+"""Vectorised Method of Equal Shares, with proofs of how far ``t`` may rise.
 
 This is the fast path of :mod:`.mes` (see the docstring there and
 docs/allocation.md).  It works on the grouped ballots with NumPy arrays, one
-entry per ballot group:
+entry per ballot group (pure NumPy, no BLAS threads: one core):
 
-* ``M`` money left (float), ``R`` a rigorous bound on its error, ``X`` whether
-  the group has paid all it had (its money is then exactly 0);
-* ``B`` the slope ``d money / d t`` of the group's money as a function of the
-  starting budget ``t``, for the purchase sequence taken so far.
+* ``M`` money left (float) and ``R`` a rigorous bound on its error; ``X``
+  whether the group has paid all it had (its money is then exactly 0);
+* ``O`` and ``B``: while the same projects are bought, the group's money at
+  budget ``t + d`` is at most ``max(0, O + B d)``.
 
-**Exact decisions.**  Affordability and the winner of a round are decided on
-float intervals that carry rigorous error bounds (as in :mod:`.mes`); every
-purchase price is pinned to its exact :class:`~fractions.Fraction` value
-(``q = (c - t * W_poor + sum(lam_p * C_p)) / rich``, with integer ``W_poor``,
-``C_p`` and ``rich``), and groups too close to the boundary between paying all
-they have and paying the full share are checked exactly.  Anything too close
-to call raises :class:`~.mes._Ambiguous` and the caller redoes the run in
-exact arithmetic.
+**Certain decisions.**  Affordability and each round's winner are decided
+on float intervals with rigorous error bounds, as in :mod:`.mes`.  A price is
+found by Newton steps from below on the concave ``F(q) = sum(w min(m, q a))``
+and proved by evaluating ``F`` just below and just above it.  The winner's
+partial payers must be certain (else :class:`~.mes._Ambiguous`), and its price
+is then recomputed from them (``q = (c - sum(poor money)) / rich``) with its
+error bound.  Anything too close to call raises :class:`~.mes._Ambiguous` and
+the caller redoes that budget in exact rational arithmetic.
 
-**Breakpoints in ``t``.**  While the decisions of a run (winners, who pays
-all they have, which projects drop out) stay the same, every group's money is
-an affine function of ``t`` with slope ``B >= 0`` and every price is affine
-with slope ``lam1 <= 0``.  For each round we bound from below the ``t`` at
-which a decision could change:
+**How far the same purchases hold** (for add1).  Along a fixed purchase
+sequence, money only rises with ``t`` and prices only fall.  Per round we
+bound from below the budget at which its decisions could change:
 
-* the winner's partial payers stay partial while ``m + B d <= q(t) a``
-  (affine, solved per group);
-* a rival ``j`` can only match the winner where
-  ``G(t) = sum(w * min(m, q*(t) a)) - c_j >= 0`` with ``q*`` the winner's
-  value times ``kappa_j``; ``G`` is concave in ``t`` (a sum of minima of affine
-  functions), so it stays below its tangent at the current ``t``, and the
-  tangent's zero is a sound lower bound;
-* a rival whose best possible value ``c_j / (kappa_j D_j)`` is above the
-  winner's (which only falls with ``t``) can never match it;
-* a project that dropped out stays unaffordable while
-  ``sum(w * (m + B d)) < c_j``.
+* upper bounds on money, ``max(0, O + B d)``: each purchase lowers them by at
+  least ``(q + lam1 d) a``, where ``lam1 <= 0`` bounds the price's slope from
+  below (the price computed from linear money upper bounds is convex in
+  ``d``, so it lies above its tangent);
+* an upper bound on the winner's price: live supporters gain at least ``d``,
+  so the price computed from money ``m - e + d`` (convex in ``d``) lies below
+  its chord between ``d = 0`` and the horizon;
+* a rival ``r`` can only match the winner where
+  ``H(d) = sum(w min(max(0, O + B d), q*(d) a)) - c_r >= 0``, with ``q*`` the
+  winner's value bound times ``kappa_r``; ``H`` is piecewise linear and its
+  first root is found by sorting its kinks (a cheap linear bound settles most
+  rivals first);
+* a rival whose best possible value ``c_r / (kappa_r D_r)`` is above the
+  winner's can never match it; a project that dropped out stays unaffordable
+  while ``sum(w max(0, O + B d)) < c``.
 
-All bounds are computed from float intervals and then shrunk by a relative
-margin (``MARGIN``) ten million times larger than the rounding error.  The
-minimum over the rounds so far (``until``) is recorded per round, so the next
-budget can *resume* from the first round whose decisions may change: the
-earlier rounds are replayed from their recorded poor sets and exact price
-formulas (no pricing of rivals), and only the rest is recomputed.
+All bounds are shrunk by a relative margin (``MARGIN``, 2^-30) far above the
+rounding error.  The minimum over the rounds so far (``until``) is kept per
+round, so the next budget *resumes* from the first round whose decisions may
+change: earlier rounds are replayed by pricing their known winner only.
 """
 
 from __future__ import annotations
@@ -177,8 +177,9 @@ class FastEngine:
             self.WA.append(wa)
             self.WAf.append(wa.astype(float))
             self.D.append(int(wa.sum()))
-        if sum(self.D) >= 2**52:
-            raise OverflowError("too many voters for exact float sums")
+        # Weight sums must be exact in floating point; beyond that, every run
+        # is left to the exact engine.
+        self.too_big = sum(self.D) >= 2**52
         self.initial_bound = {
             j: _down(float(Fraction(self.costs[j], self.kappa[j] * self.D[j])))
             for j in self.candidates
@@ -575,6 +576,8 @@ class FastEngine:
         ``t``).  Raises :class:`_Ambiguous` when a decision is too close to
         call in floating point.
         """
+        if self.too_big:
+            raise _Ambiguous
         st = _State(t, self.n_groups, self.m, self.candidates)
         result = FastRun(MesRun(t, list(self.free), []))
         rounds = result.rounds
@@ -596,7 +599,9 @@ class FastEngine:
                     st.alive.discard(j)
                     st.dropped_at[j] = len(st.steps)
                     if until > limit and not reuse:
-                        own = min(own, tf + self._drop_bound(st, j, min(own, until) - tf))
+                        own = min(
+                            own, tf + self._drop_bound(st, j, min(own, until, tf + horizon) - tf)
+                        )
                 best = None
                 if old.project >= 0:
                     best = self._price(st, old.project)
@@ -609,7 +614,9 @@ class FastEngine:
                 best, drops = self._find_winner(st, heap, known)
                 if until > limit:
                     for j in drops:
-                        own = min(own, tf + self._drop_bound(st, j, min(own, until) - tf))
+                        own = min(
+                            own, tf + self._drop_bound(st, j, min(own, until, tf + horizon) - tf)
+                        )
             if reuse:
                 own = old.own
             elif best is not None and until > limit and min(own, until) > limit:

@@ -17,36 +17,34 @@ Definitions (see docs/allocation.md for the full account):
   outcome.
 
 Exactness.  Every decision -- is a project affordable, which project wins a
-round, which supporters pay all they have -- is *certain*.  The fast path
-works in floating point but carries a rigorous error bound on every amount
+round, which supporters pay all they have -- is *certain*.  The fast paths
+work in floating point but carry a rigorous error bound on every amount
 (interval arithmetic with outward slack far larger than rounding error); a
-decision is taken only when the intervals settle it.  Each purchase's price is
-then pinned to its exact rational value (a short linear combination of the
-earlier prices), so errors stay at rounding level instead of growing from
-round to round.  If anything is too close to call, that whole run is redone in
-exact rational arithmetic (:class:`fractions.Fraction`), which is also used
-for explanations.  The outcome is therefore always the exact-arithmetic
-outcome.
+decision is taken only when the intervals settle it.  If anything is too close
+to call, that whole run is redone in exact rational arithmetic
+(:class:`fractions.Fraction`), which is also used for explanations.  The
+outcome is therefore always the exact-arithmetic outcome.
+
+Two engines share these rules.  :class:`MesEngine` (this module) tracks
+voters by pattern classes with dictionaries; it holds the exact run used for
+explanations and as the fallback.  ``fastmes.FastEngine`` keeps one NumPy
+entry per group of identical ballots and runs plain MES and add1.
 
 Speed comes from four things, none of which changes the outcome:
 
 1. Identical ballots are grouped (``weight = count``).
-2. Voters are tracked by *pattern*: the part of their ballot that lies in the
-   set of projects bought so far.  Voters with the same pattern have the same
-   money left, so a project's supporters collapse to a few pattern classes.
-   Pattern tables depend only on the *set* bought, not on ``t`` or on the
-   order, so they are computed once and shared by every run.
+2. Vectorised arithmetic over each project's supporters (NumPy).
 3. Lazy evaluation: a project's ``q / kappa`` only rises during a run, so the
    last value is a lower bound and most projects need not be re-priced.
 4. add1 skips budgets it can *prove* give the same outcome.  For a fixed
    purchase sequence every voter's money is non-decreasing in ``t`` and every
-   price is non-increasing in ``t``.  So if at ``t2 > t1`` each round's
-   winner at ``t1`` still beats, at its ``t1`` price, every rival's ``t2``
-   price (and nothing else is affordable at the end at ``t2``), then every
-   ``t`` in ``[t1, t2]`` makes exactly the same choices.  The search gallops
-   (doubling the step) and bisects to a large provable ``t2``, and backs off
-   when proofs keep failing.  The tests check the result against a
-   deliberately simple one-unit-at-a-time implementation.
+   price is non-increasing.  Each run bounds, round by round, the budget up
+   to which that round's winner still beats every rival and dropped projects
+   stay unaffordable (see ``fastmes``); add1 jumps straight past the bound,
+   and the next run replays the rounds whose bound still holds (pricing only
+   their known winner) and recomputes the rest.  The tests check the result
+   against a deliberately simple one-unit-at-a-time implementation and check
+   every bound against exact runs.
 """
 
 from __future__ import annotations

@@ -208,7 +208,7 @@ def test_breakpoint_bounds_are_sound(election: Election, extra: int) -> None:
 
     profile = build_profile(election)
     engine = MesEngine(profile)
-    fast = FastEngine(engine)
+    fast = FastEngine(profile)
     t = profile.budget // max(profile.n_voters, 1) + extra
     try:
         result = fast.run(t, horizon=40.0)
@@ -245,7 +245,7 @@ def test_vectorised_run_equals_exact_run(election: Election, extra: int) -> None
     engine = MesEngine(profile)
     t = Fraction(profile.budget, max(profile.n_voters, 1)) + extra
     try:
-        fast = FastEngine(engine).run(t, bounds=False).run
+        fast = FastEngine(profile).run(t, bounds=False).run
     except _Ambiguous:
         return
     assert fast.selected == engine._exact_run(t).selected

@@ -1,29 +1,10 @@
-"""Template helpers for tender pages: optional links and the project page's tender section."""
+"""Template helpers for tender pages: the project page's tender section."""
 
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
 register = template.Library()
-
-
-def optional_url(name: str, *args) -> str:
-    """The URL for ``name``, or "" when that page does not exist (yet) in this build.
-
-    The notice links to pages other parts of the portal provide (questions and
-    answers, follow, feedback, complaints); a missing one is left out, not an error.
-    """
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-@register.simple_tag
-def maybe_url(name: str, *args) -> str:
-    """``{% maybe_url "tenders:questions" tender.reference as url %}`` ("" if missing)."""
-    return optional_url(name, *args)
 
 
 @register.inclusion_tag("tenders/includes/project_tenders.html", takes_context=True)

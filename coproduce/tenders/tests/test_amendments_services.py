@@ -12,7 +12,7 @@ from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.models import AuditEvent
 from coproduce.routes.selectors import minimum_deadline
 from coproduce.tenders import tasks_notify
-from coproduce.tenders.models import AlertDelivery, Amendment, Tender, TenderStatus
+from coproduce.tenders.models import AlertDelivery, Amendment, TenderStatus
 from coproduce.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 from coproduce.tenders.services_clarifications import tender_amend, tender_follow
 

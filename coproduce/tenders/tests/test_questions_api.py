@@ -72,6 +72,27 @@ def test_member_asks_through_the_api(client, commissioner):
     assert Clarification.objects.count() == 1
 
 
+def test_asking_again_after_a_decline_shows_the_reason_to_the_asker(client, commissioner):
+    from coproduce.tenders.services_clarifications import clarification_decline
+
+    tender = make_tender(actor=commissioner)
+    user, org = make_member()
+    client.force_login(user)
+    url = f"/api/opportunities/{tender.reference}/questions"
+    first = post(client, url, {"organisation": org.slug, "question": "Rival prices?"})
+    assert first.json()["decline_reason"] == ""
+    clarification_decline(
+        actor=commissioner,
+        clarification=Clarification.objects.get(),
+        reason="Commercially sensitive.",
+    )
+    again = post(client, url, {"organisation": org.slug, "question": "Rival prices?"})
+    assert again.json()["status"] == "declined"
+    assert again.json()["decline_reason"] == "Commercially sensitive."
+    # The public list never shows it.
+    assert "Commercially sensitive." not in client.get(url).content.decode()
+
+
 def test_asking_needs_sign_in(client, commissioner):
     tender = make_tender(actor=commissioner)
     response = post(

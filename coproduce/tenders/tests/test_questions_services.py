@@ -302,12 +302,41 @@ def test_decline_with_reason_tells_the_asker_only(commissioner, commit):
             actor=commissioner, clarification=q, reason="Commercially sensitive."
         )
     assert q.status == "declined"
+    assert q.decline_reason == "Commercially sensitive." and q.answer == ""
     assert [m.to for m in mail.outbox] == [[user.email]]
     assert "Commercially sensitive." in mail.outbox[0].body
     assert (
         AuditEvent.objects.get(verb="tenders.clarification.declined").reason
         == "Commercially sensitive."
     )
+
+
+def test_decline_keeps_a_draft_answer_and_is_idempotent(commissioner):
+    tender = make_tender(actor=commissioner)
+    user, org = make_member()
+    q = clarification_ask(actor=user, tender=tender, organisation=org, question="Rival?")
+    clarification_answer(
+        actor=commissioner, clarification=q, question="Rival?", answer="Draft.", publish=False
+    )
+    clarification_decline(actor=commissioner, clarification=q, reason="Sensitive.")
+    clarification_decline(actor=commissioner, clarification=q, reason="Sensitive.")
+    q.refresh_from_db()
+    assert (q.status, q.answer, q.decline_reason) == ("declined", "Draft.", "Sensitive.")
+    assert AuditEvent.objects.filter(verb="tenders.clarification.declined").count() == 1
+
+
+def test_answering_a_declined_question_clears_the_reason(commissioner):
+    tender = make_tender(actor=commissioner)
+    user, org = make_member()
+    q = clarification_ask(actor=user, tender=tender, organisation=org, question="Hours?")
+    clarification_decline(actor=commissioner, clarification=q, reason="Out of scope.")
+    q = clarification_answer(
+        actor=commissioner, clarification=q, question="Hours?", answer="9 to 5.", publish=True
+    )
+    q.refresh_from_db()
+    assert (q.status, q.answer, q.decline_reason) == ("published", "9 to 5.", "")
+    event = AuditEvent.objects.get(verb="tenders.clarification.published")
+    assert event.changes["decline_reason"] == ["Out of scope.", ""]
 
 
 def test_published_question_cannot_be_declined(commissioner):

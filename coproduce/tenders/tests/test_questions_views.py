@@ -312,7 +312,12 @@ def test_officer_declines_with_a_reason(client, commissioner):
     response = client.post(url, {"action": "decline", "decline-reason": "Sensitive."})
     assert response.status_code == 302
     q.refresh_from_db()
-    assert q.status == "declined" and q.answer == "Sensitive."
+    assert q.status == "declined" and q.decline_reason == "Sensitive." and q.answer == ""
+    # The form shows the reason again; the answer box stays empty.
+    page = client.get(url)
+    assert page.context["decline_form"].initial["reason"] == "Sensitive."
+    assert page.context["answer_form"].initial["answer"] == ""
+    assert "Sensitive." in page.content.decode()
 
 
 def test_unknown_question_number_is_404(client, commissioner):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from coproduce.demo import data
 
@@ -15,7 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if settings.PRODUCTION and not force:
             raise CommandError("Refusing to load demo accounts in production (use --force).")
-        created = data.load()
+        # The demo's people are fictional: keep the emails its services send (new-tender
+        # alerts, answers, confirmations) off the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created = data.load()
         if any(created.values()):
             self.stdout.write(
                 self.style.SUCCESS(
