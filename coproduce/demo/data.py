@@ -330,4 +330,8 @@ def load(stdout=None) -> dict[str, int]:
         # After the findings, which the demo equality impact assessment cites.
         created.update(equality_demo.load(users))
         created.update(procurement_demo.load(users))  # after findings and equality: it cites them
+        # After the procurement demo: the closed, awarded tender (issue 6) checks its complaint.
+        from coproduce.demo import bids as bids_demo
+
+        created.update(bids_demo.load(users))
     return created

@@ -62,6 +62,17 @@ def take(browser, base_url: str, out: Path = OUT) -> list[Path]:
     return saved
 
 
+PANEL_SCORING_PHONE = "panel-scoring-phone.png"
+
+
+def save_panel_scoring_phone(page, out: Path = OUT) -> Path:
+    """Save a service-user panel member's scoring page, open in ``page`` on a 390×844 phone
+    viewport, as panel-scoring-phone.png. It needs a panel member's session (from an
+    invitation link), so the browser tests take it (``test_screenshots.py``), not ``take``."""
+    out.mkdir(parents=True, exist_ok=True)
+    return _shot(page, out / PANEL_SCORING_PHONE)
+
+
 def _shot(page, path: Path) -> Path:
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(path), full_page=True, animations="disabled")

@@ -37,3 +37,27 @@ def test_screenshots_of_the_demo_council(demo, browser, live_server, tmp_path):
         "specification.png",
     ]
     assert [png_width(p) for p in saved] == [1280, 1280, 390, 1280, 1280, 1280]
+
+
+def test_screenshot_of_a_service_user_scoring_on_a_phone(demo, new_context, tmp_path):
+    """docs/screenshots/panel-scoring-phone.png: the scoring page of a service-user member."""
+    from coproduce.demo import bids as bids_demo
+
+    from .test_bids import PHONE, make_scoring_tender
+
+    scoring = make_scoring_tender(title="Peer support into work: screenshot round")
+    member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
+    page = new_context(
+        viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True
+    ).new_page()
+    page.goto(scoring.links[member.email])
+    page.get_by_role("button", name="Start").click()
+    page.goto(f"/panel/{member.pk}/declare/")
+    page.get_by_label("No, I do not know any of them", exact=False).check()
+    page.get_by_role("button", name="Send").click()
+    page.wait_for_load_state()
+    page.goto(f"/panel/{member.pk}/bids/{scoring.bids[bids_demo.FORUM].reference}/")
+    out = screenshots.OUT if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    saved = screenshots.save_panel_scoring_phone(page, out)
+    assert saved.name == "panel-scoring-phone.png"
+    assert png_width(saved) == 390

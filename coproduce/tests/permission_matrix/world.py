@@ -49,7 +49,7 @@ STAGES = [SEALED, CLOSED, OPENED, MODERATING, MODERATED, AWARDED, CONTRACTED]
 ANSWER = "Quokka-lantern answer: people choose their own day"
 RIVAL_ANSWER = "Heron-teapot answer from the rival bidder"
 PRICE = 12_345_67
-RIVAL_PRICE = 7_000_00  # abnormally low next to 12,345.67: needs an explanation
+RIVAL_PRICE = 7_013_59  # abnormally low next to 12,345.67: needs an explanation
 JUSTIFICATION = "Officer's private marmoset justification"
 FILE_BYTES = b"%PDF-1.4 platypus secret file"
 
@@ -79,6 +79,7 @@ STAFF = {
     "officer",
     "officer_conflicted",
 }
+NO_ACCOUNT = {"anonymous", "service_user", "service_user_other_tender"}
 COMMISSIONERS = STAFF - {"finance"}  # role commissioner or admin (panel officers are commissioners)
 
 

@@ -1,0 +1,325 @@
+"""The permission matrix: for each page or API call, who gets what at each stage.
+
+Each row is ``Row(key, url, expect, method)``:
+
+* ``url(world) -> str``: the address in this world (objects that do not exist yet at a
+  stage get an id that does not exist, which must answer exactly like a forbidden one);
+* ``expect(role, stage) -> int | str``: ``200``, ``302`` (a redirect inside the service,
+  e.g. "already declared"), ``404``, ``LOGIN`` (redirect to sign-in), ``401`` (API, not
+  signed in) or ``SKIP`` (an allowed POST that would change state: not exercised here;
+  the app's own tests cover it). **403 is never expected.**
+
+Pages are enumerated from the URL patterns of ``bids``, ``panels``, ``awards`` and
+``contracts``; the test fails when a URL name has no row. API paths are enumerated from
+``/api/openapi.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from .world import (
+    AWARDED,
+    BIDDERS,
+    CLOSED,
+    COMMISSIONERS,
+    CONTRACTED,
+    MODERATED,
+    MODERATING,
+    NO_ACCOUNT,
+    OPENED,
+    SEALED,
+    STAFF,
+    World,
+    at_least,
+)
+
+LOGIN = "login"
+SKIP = "skip"
+NONE = 999_999  # an id that does not exist
+
+Expect = Callable[[str, str], object]
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # the URL name (plus a variant after a space), or "api GET /path"
+    url: Callable[[World], str]
+    expect: Expect
+    method: str = "GET"
+
+
+def signed_in(rule: Expect) -> Expect:
+    """Pages behind ``login_required``: anonymous visitors are sent to sign in."""
+    return lambda role, stage: LOGIN if role in NO_ACCOUNT else rule(role, stage)
+
+
+def api(rule: Expect) -> Expect:
+    """API calls with ``django_auth``: anonymous callers get 401 (not 403)."""
+    return lambda role, stage: 401 if role in NO_ACCOUNT else rule(role, stage)
+
+
+def only(roles: set[str], *, since: str = SEALED, until: str | None = None, ok=200) -> Expect:
+    def rule(role: str, stage: str) -> object:
+        in_time = at_least(stage, since) and (until is None or not at_least(stage, until))
+        return ok if role in roles and in_time else 404
+
+    return rule
+
+
+def everyone(code=200) -> Expect:
+    return lambda role, stage: code
+
+
+def post_only(roles: set[str], since: str = SEALED) -> Expect:
+    """A state-changing POST: the allowed roles are skipped, everyone else gets 404."""
+    return lambda role, stage: SKIP if role in roles and at_least(stage, since) else 404
+
+
+def _ref(w: World) -> str:
+    return w.tender.reference
+
+
+def _member(w: World, name: str) -> int:
+    m = w.members.get(name)
+    return m.pk if m is not None else NONE
+
+
+def _criterion(w: World) -> int:
+    return w.criteria[0].pk
+
+
+SIGNED_IN = signed_in(everyone())
+ACCOUNTS = BIDDERS | STAFF | {"resident", "unrelated_provider", "other_bidder"}
+
+
+def page_rows() -> list[Row]:
+    r = reverse
+    b = "B-2026-7001"
+    return [
+        # --- bids: staff pages ------------------------------------------------------------
+        Row("bids:open_overview", lambda w: r("bids:open_overview", args=[_ref(w)]),
+            signed_in(only(STAFF))),
+        Row("bids:open_bids", lambda w: r("bids:open_bids", args=[_ref(w)]),
+            signed_in(post_only(COMMISSIONERS)), "POST"),
+        Row("bids:open_rectification", lambda w: r("bids:open_rectification", args=[_ref(w)]),
+            signed_in(only(COMMISSIONERS, since=OPENED))),
+        Row("bids:open_bid", lambda w: r("bids:open_bid", args=[_ref(w), b]),
+            signed_in(only(STAFF, since=OPENED))),
+        Row("bids:open_bid file", lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.pk]),
+            signed_in(only(STAFF, since=OPENED))),
+        Row("bids:open_bid_file", lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.pk]),
+            signed_in(only(STAFF, since=OPENED))),
+        Row("bids:documents_required", lambda w: r("bids:documents_required", args=[_ref(w)]),
+            signed_in(only(COMMISSIONERS))),
+        Row("bids:document_required_remove",
+            lambda w: r("bids:document_required_remove", args=[_ref(w), NONE]),
+            signed_in(everyone(404)), "POST"),
+        Row("bids:receipt", lambda w: r("bids:receipt", args=[b, 1]),
+            signed_in(only(BIDDERS))),
+        # --- bids: bidder pages -----------------------------------------------------------
+        Row("bids:my_bids", lambda w: r("bids:my_bids"), SIGNED_IN),
+        Row("bids:invitations", lambda w: r("bids:invitations"), SIGNED_IN),
+        Row("bids:invitation_confirm",
+            lambda w: r("bids:invitation_confirm", args=[w.partner_seat.pk]),
+            signed_in(post_only({"partner_member"})), "POST"),
+        Row("bids:invitation_decline",
+            lambda w: r("bids:invitation_decline", args=[w.partner_seat.pk]),
+            signed_in(only({"partner_member"}, until=CLOSED))),
+        Row("bids:start", lambda w: r("bids:start", args=[_ref(w)]),
+            signed_in(only({"unrelated_provider"}, until=CLOSED))),
+        Row("bids:overview", lambda w: r("bids:overview", args=[b]), signed_in(only(BIDDERS))),
+        *[
+            Row(f"bids:{name}", (lambda n: lambda w: r(f"bids:{n}", args=[b]))(name),
+                signed_in(only({"lead_member"}, until=CLOSED)))
+            for name in ("lots", "prices", "documents", "partners", "shares", "check", "withdraw")
+        ],
+        Row("bids:answer", lambda w: r("bids:answer", args=[b, _criterion(w)]),
+            signed_in(only({"lead_member"}, until=CLOSED))),
+        Row("bids:document_remove", lambda w: r("bids:document_remove", args=[b, w.file.pk]),
+            signed_in(post_only({"lead_member"})), "POST"),
+        Row("bids:partner_change",
+            lambda w: r("bids:partner_change", args=[b, w.partner_seat.pk]),
+            signed_in(only({"lead_member"}, until=CLOSED))),
+        Row("bids:partner_remove",
+            lambda w: r("bids:partner_remove", args=[b, w.partner_seat.pk]),
+            signed_in(only({"lead_member"}, until=CLOSED))),
+        Row("bids:reconfirm", lambda w: r("bids:reconfirm", args=[b]),
+            signed_in(post_only({"lead_member"})), "POST"),
+        # --- panels: staff ----------------------------------------------------------------
+        Row("panels:manage", lambda w: r("panels:manage", args=[_ref(w)]),
+            signed_in(only(STAFF))),
+        Row("panels:appoint", lambda w: r("panels:appoint", args=[_ref(w)]),
+            signed_in(only(COMMISSIONERS))),
+        Row("panels:resend", lambda w: r("panels:resend", args=[_ref(w), _member(w, "service_user")]),
+            signed_in(post_only(COMMISSIONERS, since=OPENED)), "POST"),
+        Row("panels:remove", lambda w: r("panels:remove", args=[_ref(w), _member(w, "service_user")]),
+            signed_in(only(COMMISSIONERS, since=OPENED))),
+        Row("panels:moderation", lambda w: r("panels:moderation", args=[_ref(w), "whole"]),
+            signed_in(only(COMMISSIONERS, since=OPENED))),
+        Row("panels:moderation_start",
+            lambda w: r("panels:moderation_start", args=[_ref(w), "whole"]),
+            signed_in(post_only(COMMISSIONERS, since=OPENED)), "POST"),
+        Row("panels:moderation_complete",
+            lambda w: r("panels:moderation_complete", args=[_ref(w), "whole"]),
+            signed_in(post_only(COMMISSIONERS, since=OPENED)), "POST"),
+        Row("panels:agree",
+            lambda w: r("panels:agree", args=[_ref(w), "whole", b, _criterion(w)]),
+            signed_in(only(COMMISSIONERS, since=MODERATING, until=MODERATED))),
+        Row("panels:decide",
+            lambda w: r("panels:decide", args=[_ref(w), "whole", w.explanation.pk if w.explanation else NONE]),
+            signed_in(only(COMMISSIONERS, since=MODERATING))),
+        # --- panels: members --------------------------------------------------------------
+        Row("panels:join", lambda w: r("panels:join", args=["used-or-unknown-token"]),
+            everyone(404)),
+        Row("panels:sign_out", lambda w: r("panels:sign_out"), everyone(302), "POST"),
+        Row("panels:guide", lambda w: r("panels:guide"), everyone()),
+        Row("panels:guide_easy_read", lambda w: r("panels:guide_easy_read"), everyone()),
+        Row("panels:member_home", lambda w: r("panels:member_home", args=[_member(w, "service_user")]),
+            only({"service_user"}, since=OPENED)),
+        Row("panels:member_home officer",
+            lambda w: r("panels:member_home", args=[_member(w, "officer")]),
+            only({"officer"}, since=OPENED)),
+        Row("panels:declare", lambda w: r("panels:declare", args=[_member(w, "service_user")]),
+            only({"service_user"}, since=OPENED, ok=302)),
+        Row("panels:score", lambda w: r("panels:score", args=[_member(w, "service_user"), b]),
+            only({"service_user"}, since=OPENED)),
+        Row("panels:score officer",
+            lambda w: r("panels:score", args=[_member(w, "officer"), b]),
+            only({"officer"}, since=OPENED)),
+        Row("panels:score conflicted",
+            lambda w: r("panels:score", args=[_member(w, "officer_conflicted"), b]),
+            everyone(404)),
+        Row("panels:explanation",
+            lambda w: r("panels:explanation", args=[w.explanation.pk if w.explanation else NONE]),
+            signed_in(only({"other_bidder"}, since=MODERATING))),
+        # --- awards -----------------------------------------------------------------------
+        Row("awards:manage", lambda w: r("awards:manage", args=[_ref(w)]),
+            signed_in(only(STAFF, since=MODERATED))),
+        Row("awards:decide", lambda w: r("awards:decide", args=[_ref(w), "whole"]),
+            signed_in(only(COMMISSIONERS, since=MODERATED, until=AWARDED))),
+        Row("awards:cancel", lambda w: r("awards:cancel", args=[_ref(w)]),
+            signed_in(only(COMMISSIONERS, until=CONTRACTED))),
+        Row("awards:action",
+            lambda w: r("awards:action", args=[w.decision.pk if w.decision else NONE, "confirm"]),
+            signed_in(only(COMMISSIONERS, since=AWARDED, until=CONTRACTED))),
+        Row("awards:my_letters", lambda w: r("awards:my_letters"), SIGNED_IN),
+        Row("awards:letter", lambda w: r("awards:letter", args=[w.letter.pk if w.letter else NONE]),
+            signed_in(only(BIDDERS | STAFF, since=AWARDED))),
+        Row("awards:letter rival",
+            lambda w: r("awards:letter", args=[w.rival_letter.pk if w.rival_letter else NONE]),
+            signed_in(only({"other_bidder"} | STAFF, since=AWARDED))),
+        Row("awards:letter_pdf",
+            lambda w: r("awards:letter_pdf", args=[w.letter.pk if w.letter else NONE]),
+            signed_in(only(BIDDERS | STAFF, since=AWARDED))),
+        Row("awards:market", lambda w: r("awards:market"), everyone()),
+        Row("awards:tender_market", lambda w: r("awards:tender_market", args=[_ref(w)]),
+            only(set(ROLES_ALL), since=AWARDED)),
+        # --- contracts --------------------------------------------------------------------
+        Row("contracts:list", lambda w: r("contracts:list"), signed_in(only(STAFF))),
+        Row("contracts:detail",
+            lambda w: r("contracts:detail", args=[w.contract.reference if w.contract else "K-2099-0001"]),
+            signed_in(only(STAFF, since=CONTRACTED))),
+        # --- around the bids --------------------------------------------------------------
+        Row("tenders:detail", lambda w: r("tenders:detail", args=[_ref(w)]), everyone()),
+        Row("tenders:search", lambda w: r("tenders:search"), everyone()),
+        Row("tenders:staff_list", lambda w: r("tenders:staff_list"), signed_in(only(STAFF))),
+        Row("core:audit_list", lambda w: "/audit/", signed_in(only({"finance", "platform_admin"}))),
+        Row("core:audit_list bids", lambda w: "/audit/?target_type=bids.bid",
+            signed_in(only({"finance", "platform_admin"}))),
+    ]
+
+
+from .world import ROLES as ROLES_ALL  # noqa: E402
+
+
+def admin_rows() -> list[Row]:
+    """The Django admin index, the bid apps' indexes and every registered changelist of the
+    apps that hold bids, panels, awards, contracts, tenders and the audit trail."""
+    from django.contrib import admin
+
+    def staff_only(ok=200) -> Expect:
+        def rule(role, stage):
+            if role == "platform_admin":
+                return ok
+            return LOGIN  # the admin sends everyone else to its own sign-in page
+
+        return rule
+
+    rows = [Row("admin index", lambda w: "/django-admin/", staff_only())]
+    labels = {"bids", "panels", "awards", "contracts", "tenders", "core"}
+    registered = {m._meta.app_label for m in admin.site._registry}
+    for label in sorted(labels):
+        rows.append(
+            Row(f"admin {label}", (lambda x: lambda w: f"/django-admin/{x}/")(label),
+                staff_only(200 if label in registered else 404))
+        )
+    for model in admin.site._registry:
+        meta = model._meta
+        if meta.app_label in labels:
+            url = f"/django-admin/{meta.app_label}/{meta.model_name}/"
+            rows.append(Row(f"admin {meta.label}", (lambda u: lambda w: u)(url), staff_only()))
+    return rows
+
+
+API_PATTERN = r"bid|panel|ranking|award|letter|market|contract"
+
+
+def api_rows() -> dict[str, Row]:
+    """Rows for the API, keyed ``"METHOD /api/path"`` as the OpenAPI schema names them."""
+
+    def path(template: str) -> Callable[[World], str]:
+        def url(w: World) -> str:
+            return (
+                template.replace("{reference}", w.tender.reference)
+                .replace("{award_id}", str(w.decision.pk if w.decision else NONE))
+                .replace("{letter_id}", str(w.letter.pk if w.letter else NONE))
+                .replace("{reference}", w.bid.reference)
+            )
+
+        return url
+
+    def mybid(w: World) -> str:
+        return f"/api/my-bids/{w.bid.reference}"
+
+    rows = [
+        Row("GET /api/opportunities/{reference}/ranking",
+            path("/api/opportunities/{reference}/ranking"), only(STAFF, since=MODERATED)),
+        Row("GET /api/panel/my-scoring", path("/api/panel/my-scoring"),
+            lambda role, stage: 200
+            if role == "service_user_other_tender"
+            or (role in {"chair", "officer", "officer_conflicted", "service_user"}
+                and at_least(stage, OPENED))
+            else 404),
+        Row("GET /api/market-diversity", path("/api/market-diversity"), everyone()),
+        Row("GET /api/tenders/{reference}/market-diversity",
+            path("/api/tenders/{reference}/market-diversity"),
+            only(set(ROLES_ALL), since=AWARDED)),
+        Row("GET /api/tenders/{reference}/awards", path("/api/tenders/{reference}/awards"),
+            api(only(STAFF, since=MODERATED))),
+        Row("POST /api/tenders/{reference}/awards", path("/api/tenders/{reference}/awards"),
+            api(post_only(COMMISSIONERS)), "POST"),
+        *[
+            Row(f"POST /api/awards/{{award_id}}/{action}",
+                path(f"/api/awards/{{award_id}}/{action}"), api(post_only(COMMISSIONERS)), "POST")
+            for action in ("confirm", "resume", "withdraw")
+        ],
+        Row("POST /api/tenders/{reference}/cancel", path("/api/tenders/{reference}/cancel"),
+            api(post_only(COMMISSIONERS)), "POST"),
+        Row("GET /api/letters", path("/api/letters"), api(everyone())),
+        Row("GET /api/letters/{letter_id}", path("/api/letters/{letter_id}"),
+            api(only(BIDDERS | STAFF, since=AWARDED))),
+        Row("GET /api/contracts", path("/api/contracts"), api(only(STAFF))),
+        Row("GET /api/opportunities/{reference}/bids", path("/api/opportunities/{reference}/bids"),
+            api(only(STAFF, since=OPENED))),
+        Row("GET /api/my-bids", path("/api/my-bids"), api(everyone())),
+        Row("GET /api/my-bids/{reference}", mybid, api(only(BIDDERS))),
+        # Not matched by the pattern, but they show tenders: no counts, no content.
+        Row("GET /api/opportunities", path("/api/opportunities"), everyone()),
+        Row("GET /api/opportunities/{reference}", path("/api/opportunities/{reference}"),
+            everyone()),
+    ]
+    return {row.key: row for row in rows}

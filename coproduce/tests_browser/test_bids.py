@@ -1,0 +1,451 @@
+"""Bids, panels, moderation and awards in Chromium: axe-core on every page and state, and
+the keyboard-only scoring journey of a service-user panel member (desktop and phone).
+
+The demo council includes "Peer support into work for disabled adults", closed, opened,
+scored, moderated and awarded (in standstill); see ``coproduce/demo/bids.py``. Pages in
+other states are made here through the same services: a bid in progress on the open
+flagship tender, and a second tender of the same project whose bids are opened and whose
+panel has not scored yet (``scoring``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from . import screenshots
+from .conftest import focused, tab_to
+
+pytestmark = pytest.mark.browser
+
+FLAGSHIP = "Day opportunities for adults with learning disabilities"
+PHONE = {"width": 390, "height": 844}
+
+
+def _go(page, path: str, status: int = 200):
+    response = page.goto(path)
+    assert response.status == status, (path, response.status)
+    return response
+
+
+def _users() -> dict:
+    from coproduce.accounts.models import User
+
+    return {u.email: u for u in User.objects.all()}
+
+
+@pytest.fixture
+def page_for(new_context, live_server):
+    """``page_for(user)``: a page signed in as any user (not only the conftest's roles)."""
+
+    def make(user, **options):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        context = new_context(**options)
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return context.new_page()
+
+    return make
+
+
+@dataclass
+class Scoring:
+    """A tender whose bids are opened and whose panel has not declared or scored yet."""
+
+    tender: object
+    bids: dict
+    members: list
+    links: dict  # member email → invitation path (/panel/join/<token>/)
+
+
+def make_scoring_tender(*, title: str, low_price: bool = False) -> Scoring:
+    """A second tender of the demo's project, through the services, up to the panel.
+
+    With ``low_price`` the national provider's price is abnormally low, so starting
+    moderation asks it for an explanation.
+    """
+    from coproduce.bids.services_open import bids_open
+    from coproduce.commissioning.models import CommissioningProject
+    from coproduce.demo import bids as bids_demo
+
+    users = _users()
+    project = CommissioningProject.objects.get(title=bids_demo.PROJECT_TITLE)
+    tender = bids_demo._tender(users, project, title=title)
+    for lead in bids_demo.BIDS:
+        price = 300_000 if (low_price and lead == bids_demo.NATIONAL) else None
+        bids_demo._bid(users, tender, lead, price_pounds=price)
+    tender = bids_demo._close_in_the_past(users, tender)
+    bids_open(actor=users[bids_demo.COMMISSIONER], tender=tender)
+    mail.outbox = []
+    members = bids_demo._panel(users, tender)
+    links = {}
+    for message in mail.outbox:
+        match = re.search(r"/panel/join/[^/\s]+/", message.body)
+        if match:
+            links[message.to[0]] = match.group(0)
+    bids = {b.lead_organisation.name: b for b in tender.bids.select_related("lead_organisation")}
+    return Scoring(tender=tender, bids=bids, members=members, links=links)
+
+
+@pytest.fixture
+def scoring(demo) -> Scoring:
+    return make_scoring_tender(title="Peer support into work for disabled adults: second round")
+
+
+def _demo_tender():
+    from coproduce.demo import bids as bids_demo
+    from coproduce.tenders.models import Tender
+
+    return Tender.objects.get(title=bids_demo.TENDER_TITLE)
+
+
+def _flagship():
+    from coproduce.tenders.models import Tender
+
+    return Tender.objects.filter(title=FLAGSHIP, status="open").order_by("pk").first()
+
+
+# --- Bidders ---------------------------------------------------------------------------
+
+
+def test_bidder_pages_have_no_serious_accessibility_problems(demo, provider_page, page_for, axe):
+    from coproduce.accounts.models import Organisation
+    from coproduce.bids.models import Bid
+    from coproduce.bids.services_draft import (
+        answerable_questions,
+        bid_draft_save,
+        consortium_member_add,
+    )
+    from coproduce.demo import bids as bids_demo
+
+    tender = _flagship()
+    p = provider_page
+    _go(p, f"/bids/start/{tender.reference}/")
+    axe.check(p, "provider:start a bid")
+    p.get_by_label(bids_demo.FORUM).check()
+    p.get_by_role("button", name="Start or continue the bid").click()
+    p.wait_for_load_state()
+    bid = Bid.objects.get(tender=tender, lead_organisation__name=bids_demo.FORUM)
+    assert p.url.endswith(f"/bids/{bid.reference}/")
+    axe.check(p, "provider:bid overview")
+
+    question = next(q for q in answerable_questions(tender) if q.word_limit)
+    _go(p, f"/bids/{bid.reference}/questions/{question.pk}/")
+    axe.check(p, "provider:answer a question")
+    p.locator("textarea").fill("word " * (question.word_limit + 1))
+    p.get_by_role("button", name="Save and continue").click()
+    p.wait_for_load_state()
+    assert p.title().startswith("Error: ")
+    assert p.locator(".govuk-error-summary").is_visible()
+    axe.check(p, "provider:answer over the word limit")
+
+    lot = tender.lots.order_by("number").first()
+    bid_draft_save(actor=demo.users["provider"], bid=bid, lots=[lot.pk])
+    _go(p, f"/bids/{bid.reference}/lots/")
+    axe.check(p, "provider:choose lots")
+    _go(p, f"/bids/{bid.reference}/prices/")
+    axe.check(p, "provider:prices")
+
+    _go(p, f"/bids/{bid.reference}/documents/")
+    axe.check(p, "provider:documents")
+    p.get_by_label("Title", exact=False).first.fill("Insurance")
+    p.locator('input[type="file"]').set_input_files(
+        files=[
+            {"name": "insurance.pdf", "mimeType": "application/pdf", "buffer": b"<html>no</html>"}
+        ]
+    )
+    p.get_by_role("button", name="Upload").click()
+    p.wait_for_load_state()
+    assert p.title().startswith("Error: ")
+    axe.check(p, "provider:documents with an error")
+
+    speak_up = Organisation.objects.get(name=bids_demo.SPEAK_UP)
+    consortium_member_add(
+        actor=demo.users["provider"],
+        bid=bid,
+        organisation=speak_up,
+        role="Peer support",
+        share_percent="30",
+    )
+    _go(p, f"/bids/{bid.reference}/partners/")
+    axe.check(p, "provider:consortium")
+    _go(p, f"/bids/{bid.reference}/partners/shares/")
+    axe.check(p, "provider:consortium shares")
+    _go(p, f"/bids/{bid.reference}/check/")
+    axe.check(p, "provider:check your bid")
+    _go(p, "/bids/")
+    axe.check(p, "provider:your bids")
+
+    demo_bid = Bid.objects.get(tender=_demo_tender(), lead_organisation__name=bids_demo.FORUM)
+    _go(p, f"/bids/{demo_bid.reference}/")
+    axe.check(p, "provider:submitted bid after the closing date")
+    _go(p, f"/bids/{demo_bid.reference}/receipts/1/")
+    assert demo_bid.receipt_hash in p.locator("#main-content").inner_text()
+    axe.check(p, "provider:receipt")
+
+    partner = page_for(_users()[bids_demo.PARTNER])
+    _go(partner, "/bids/partner-invitations/")
+    assert bids_demo.FORUM in partner.locator("#main-content").inner_text()
+    axe.check(partner, "partner:partner invitations")
+
+
+# --- Council staff: opening, compliance, panel, moderation, award ------------------------
+
+
+def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
+    demo, commissioner_page, axe
+):
+    from coproduce.bids.models import Bid
+
+    cp = commissioner_page
+    flagship = _flagship()
+    _go(cp, f"/manage/tenders/{flagship.reference}/bids/")
+    axe.check(cp, "commissioner:bids before the closing date")
+    _go(cp, f"/manage/tenders/{flagship.reference}/panel/")
+    axe.check(cp, "commissioner:panel before opening")
+
+    tender = _demo_tender()
+    ref = tender.reference
+    _go(cp, f"/manage/tenders/{ref}/bids/")
+    axe.check(cp, "commissioner:bids after opening")
+    bid = Bid.objects.filter(tender=tender).order_by("reference").first()
+    _go(cp, f"/manage/tenders/{ref}/bids/{bid.reference}/")
+    axe.check(cp, "commissioner:opened bid and compliance")
+    _go(cp, f"/manage/tenders/{ref}/bids/rectification/")
+    axe.check(cp, "commissioner:rectification window")
+    _go(cp, f"/manage/tenders/{ref}/required-documents/")
+    axe.check(cp, "commissioner:required documents")
+    _go(cp, f"/manage/tenders/{ref}/panel/")
+    axe.check(cp, "commissioner:panel management")
+    _go(cp, f"/manage/tenders/{ref}/panel/appoint/")
+    axe.check(cp, "commissioner:appoint a panel member")
+    cp.get_by_role("button", name=re.compile("Appoint")).click()
+    cp.wait_for_load_state()
+    assert cp.title().startswith("Error: ")
+    axe.check(cp, "commissioner:appoint with errors")
+    _go(cp, f"/manage/tenders/{ref}/moderation/whole/")
+    axe.check(cp, "commissioner:moderation complete")
+    _go(cp, f"/manage/tenders/{ref}/award/")
+    axe.check(cp, "commissioner:award in standstill")
+    _go(cp, f"/manage/tenders/{ref}/cancel/")
+    axe.check(cp, "commissioner:cancel a tender")
+
+
+def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_problems(
+    demo, commissioner_page, provider_page, page_for, axe
+):
+    from coproduce.demo import bids as bids_demo
+    from coproduce.panels.models import PriceExplanation
+    from coproduce.panels.services import moderation_start
+
+    s = make_scoring_tender(title="Peer support into work: price check round", low_price=True)
+    cp = commissioner_page
+    ref = s.tender.reference
+    _go(cp, f"/manage/tenders/{ref}/moderation/whole/")
+    axe.check(cp, "commissioner:moderation while members score")
+    # Every member scores through the service, then moderation starts.
+    bids_demo._score(s.members, s.bids)
+    moderation = moderation_start(actor=demo.users["commissioner"], tender=s.tender, lot=None)
+    _go(cp, f"/manage/tenders/{ref}/moderation/whole/")
+    axe.check(cp, "commissioner:moderation with the spread of scores")
+    bid = s.bids[bids_demo.FORUM]
+    criterion = bids_demo.Criterion.objects.filter(
+        model_id=s.tender.evaluation_model_id, title="Peer support"
+    ).get()
+    _go(
+        cp, f"/manage/tenders/{ref}/moderation/whole/bids/{bid.reference}/questions/{criterion.pk}/"
+    )
+    axe.check(cp, "commissioner:agree a score")
+    cp.get_by_role("button", name=re.compile("Save|Agree")).first.click()
+    cp.wait_for_load_state()
+    assert cp.title().startswith("Error: ")
+    axe.check(cp, "commissioner:agree a score with errors")
+
+    explanation = PriceExplanation.objects.get(bid__tender=s.tender)
+    assert moderation.status == "moderating"
+    national = page_for(_users()[bids_demo.PROVIDER2])
+    _go(national, f"/price-explanations/{explanation.pk}/")
+    axe.check(national, "national provider:explain a low price")
+    _go(cp, f"/manage/tenders/{ref}/moderation/whole/price-explanations/{explanation.pk}/")
+    axe.check(cp, "commissioner:decide on a price explanation")
+    _go(cp, f"/manage/tenders/{ref}/award/")
+    axe.check(cp, "commissioner:award blocked")
+
+
+def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_problems(
+    demo, commissioner_page, provider_page, page, axe
+):
+    from coproduce.awards.models import AssessmentLetter, AwardDecision
+    from coproduce.awards.services import award_confirm
+    from coproduce.demo import bids as bids_demo
+
+    tender = _demo_tender()
+    decision = AwardDecision.objects.get(tender=tender, lot=None)
+    letter = AssessmentLetter.objects.get(decision=decision, bid=decision.winning_bid)
+    p = provider_page
+    _go(p, "/awards/letters/")
+    axe.check(p, "provider:your assessment letters")
+    _go(p, f"/awards/letters/{letter.pk}/")
+    assert bids_demo.FORUM in p.locator("#main-content").inner_text()
+    axe.check(p, "provider:assessment letter (HTML)")
+    pdf = p.request.get(f"/awards/letters/{letter.pk}/pdf/")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+
+    _go(page, f"/opportunities/{tender.reference}/")
+    axe.check(page, "anonymous:awarded tender")
+    _go(page, "/market/")
+    axe.check(page, "anonymous:market diversity")
+    _go(page, f"/opportunities/{tender.reference}/market/")
+    axe.check(page, "anonymous:market diversity of a tender")
+
+    cp = commissioner_page
+    _go(cp, "/contracts/")
+    axe.check(cp, "commissioner:contracts (none yet)")
+    # The standstill ends in a few days; move it back to confirm the award and see a contract.
+    AwardDecision.objects.filter(pk=decision.pk).update(
+        standstill_ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    decision.refresh_from_db()
+    contract = award_confirm(
+        actor=demo.users["commissioner"],
+        decision=decision,
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    _go(cp, "/contracts/")
+    axe.check(cp, "commissioner:contracts")
+    _go(cp, f"/contracts/{contract.reference}/")
+    axe.check(cp, "commissioner:contract")
+
+
+# --- The service-user member's journey ---------------------------------------------------
+
+
+def _press_enter_on(page, matches, **kwargs) -> None:
+    tab_to(page, matches, **kwargs)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def _link(text: str):
+    return lambda f: f["tag"] == "a" and text in f["text"]
+
+
+def _button(text: str):
+    return lambda f: f["tag"] == "button" and text in f["text"]
+
+
+def test_guides_have_no_serious_accessibility_problems(demo, page, axe):
+    _go(page, "/panel/guide/")
+    axe.check(page, "anonymous:scoring guide")
+    _go(page, "/panel/guide/easy-read/")
+    axe.check(page, "anonymous:easy read scoring guide")
+
+
+def _score_with_keyboard(page, axe, criteria, name: str) -> None:
+    """Fill the scoring form with the keyboard: first submit with a justification missing."""
+    for index, criterion in enumerate(criteria):
+        first = tab_to(page, lambda f, c=criterion: f["name"] == f"score_{c.pk}", limit=200)
+        assert first["type"] == "radio"
+        page.keyboard.press("Space")  # the first score in the group
+        for _ in range(3):  # move to score 3 with the arrow keys (radios are one tab stop)
+            page.keyboard.press("ArrowDown")
+        assert focused(page)["value"] == "3"
+        tab_to(page, lambda f, c=criterion: f["name"] == f"justification_{c.pk}")
+        if index > 0:  # leave the first justification empty to see the error
+            page.keyboard.type("A clear answer, with examples from their own work.")
+    _press_enter_on(page, _button("Submit my scores"))
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".govuk-error-summary")
+    assert "Write why you gave this score" in summary.inner_text()
+    axe.check(page, f"{name}:scoring with a missing justification")
+    # The error summary's link takes focus to the empty justification.
+    _press_enter_on_link_in_summary(page)
+    page.keyboard.type("They explain how peer supporters are trained, paid and supervised.")
+    _press_enter_on(page, _button("Submit my scores"))
+
+
+def _press_enter_on_link_in_summary(page) -> None:
+    page.locator(".govuk-error-summary").focus()
+    tab_to(page, lambda f: f["tag"] == "a" and "Write why" in f["text"])
+    page.keyboard.press("Enter")
+    assert focused(page)["name"].startswith("justification_")
+
+
+def _journey(page, axe, scoring: Scoring, name: str, *, shot=None) -> None:
+    from coproduce.demo import bids as bids_demo
+    from coproduce.panels.models import Score
+    from coproduce.panels.selectors import member_criteria
+
+    member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
+    assert member.kind == "service_user" and member.user_id is None
+    _go(page, scoring.links[member.email])
+    axe.check(page, f"{name}:invitation")
+    _press_enter_on(page, _button("Start"))
+    assert page.url.endswith(f"/panel/{member.pk}/")
+    axe.check(page, f"{name}:member home before declaring")
+    # Read the plain-words guide, then the easy read one, and come back to the panel pages.
+    _press_enter_on(page, _link("how scoring works"))
+    assert page.url.endswith("/panel/guide/")
+    axe.check(page, f"{name}:guide")
+    _press_enter_on(page, _link("easy read version"))
+    assert page.url.endswith("/panel/guide/easy-read/")
+    axe.check(page, f"{name}:easy read guide")
+    _press_enter_on(page, _link("Back to your panel pages"))
+    assert page.url.endswith(f"/panel/{member.pk}/")
+
+    _press_enter_on(page, _link("Tell us about your interests"))
+    axe.check(page, f"{name}:declaration")
+    tab_to(page, lambda f: f["name"] == "no_conflicts")
+    page.keyboard.press("Space")
+    assert page.locator('input[name="no_conflicts"][value="no"]').is_checked()
+    _press_enter_on(page, _button("Send"))
+    assert page.url.endswith(f"/panel/{member.pk}/")
+    axe.check(page, f"{name}:member home after declaring")
+
+    bid = scoring.bids[bids_demo.FORUM]
+    _press_enter_on(page, _link(bids_demo.FORUM))
+    assert page.url.endswith(f"/panel/{member.pk}/bids/{bid.reference}/")
+    axe.check(page, f"{name}:scoring")
+    if shot is not None:
+        shot(page)
+    criteria = member_criteria(member)
+    assert len(criteria) == 2
+    _score_with_keyboard(page, axe, criteria, name)
+    assert page.url.endswith(f"/panel/{member.pk}/")
+    axe.check(page, f"{name}:member home after scoring")
+    saved = Score.objects.filter(member=member, bid=bid, submitted_at__isnull=False)
+    assert sorted(s.score for s in saved) == [3, 3]
+    assert all(s.justification for s in saved)
+
+
+def test_service_user_scores_a_bid_with_the_keyboard_only(demo, scoring, new_context, axe):
+    page = new_context().new_page()
+    _journey(page, axe, scoring, "service user")
+
+
+def test_service_user_scoring_journey_on_a_phone(demo, scoring, new_context, axe, tmp_path):
+    page = new_context(
+        viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True
+    ).new_page()
+
+    def shot(p):
+        # Nothing may be wider than the screen.
+        assert p.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        screenshots.save_panel_scoring_phone(p, tmp_path)
+
+    _journey(page, axe, scoring, "service user (phone)", shot=shot)
