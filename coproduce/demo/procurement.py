@@ -466,7 +466,10 @@ def _model(
 ) -> EvaluationModel:
     """The project's model called ``title``, built through the services if missing."""
     existing = EvaluationModel.objects.filter(project=project, title=title).first()
-    if existing is not None and Criterion.objects.filter(model=existing).exclude(parent=None):
+    if (
+        existing is not None
+        and Criterion.objects.filter(model=existing).exclude(parent=None).exists()
+    ):
         return existing
     model = existing or evaluation_model_create(
         actor=actor, project=project, title=title, price_formula=PriceFormula.LOWEST_RATIO

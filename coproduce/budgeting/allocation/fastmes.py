@@ -57,6 +57,8 @@ from .mes import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
 from .profile import NumericProfile
 
 MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds
+COMPRESS = 1024  # supporters from which a project's view is compressed by class
+DENSE = 4  # dense de-duplication when classes x width <= DENSE x supporters + 4096
 INF = math.inf
 
 
@@ -106,23 +108,32 @@ class _State:
         "alive",
         "bought",
         "cache",
+        "cid",
+        "classes",
         "dropped_at",
         "steps",
         "t",
         "tf",
     )
 
-    def __init__(self, t, groups: int, m: int, candidates) -> None:
+    def __init__(self, t, groups: int, m: int, candidates, capacity: int) -> None:
         self.t = t
         self.tf = float(t)
         radius = 0.0 if Fraction(self.tf) == t else abs(self.tf) * EPS
-        self.M = np.full(groups, self.tf)
-        self.R = np.full(groups, radius)
-        self.B = np.ones(groups)
-        self.O = self.M + self.R  # upper offset of money as t rises
-        self.X = np.zeros(groups, dtype=bool)
+        # Groups that have paid for the same projects with the same utilities
+        # share a *class* (``cid``) and hold the same money; the arrays below
+        # are per class.  A purchase moves its supporters to new classes.
+        self.cid = np.zeros(groups, dtype=np.int64)
+        self.classes = 1
+        self.M = np.empty(capacity)
+        self.R = np.empty(capacity)
+        self.B = np.empty(capacity)
+        self.O = np.empty(capacity)  # upper offset of money as t rises
+        self.X = np.empty(capacity, dtype=bool)
+        self.M[0], self.R[0], self.B[0], self.X[0] = self.tf, radius, 1.0, False
+        self.O[0] = self.tf + radius
         self.bought = np.zeros(m, dtype=bool)
-        self.cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.cache: dict[int, tuple] = {}
         self.alive = set(candidates)
         self.steps: list[MesStep] = []
         self.dropped_at: dict[int, int] = {}
@@ -185,28 +196,88 @@ class FastEngine:
             for j in self.candidates
         }
         self.kD = np.array([float(self.kappa[j]) * self.D[j] for j in range(m)])
+        self.a_max = [int(a.max()) if len(a) else 1 for a in self.A]
+        self.a_uniform = [len(a) == 0 or int(a.min()) == int(a.max()) for a in self.A]
+        self.a_scalar = [
+            float(a[0]) if len(a) and u else None for a, u in zip(self.A, self.a_uniform)
+        ]
+        # every purchase creates at most one class per supporting group
+        self.capacity = 1 + sum(len(idx) for idx in self.S)
+        keys = self.capacity * (max(self.a_max, default=1) + 1)
+        self.scratch = np.empty(keys, dtype=np.int64) if keys <= 2**24 else None
+        self.arange = np.arange(max((len(idx) for idx in self.S), default=0), dtype=np.int64)
         self.costf = np.array([float(c) for c in self.costs])
 
     # -- pricing ----------------------------------------------------------------
 
-    def _money(self, st: _State, j: int) -> tuple[np.ndarray, np.ndarray]:
-        """Money and its error bound for j's supporters (cached until the
-        next purchase)."""
+    def _view(self, st: _State, j: int) -> tuple:
+        """j's supporters compressed to (class, utility) entries: class ids,
+        summed weights (exact integers), utilities, weight x utility, money
+        and its error bound, and what maps each group back to its entry
+        (cached until the next purchase)."""
         found = st.cache.get(j)
-        if found is None:
-            idx = self.S[j]
-            found = st.cache[j] = (st.M[idx], st.R[idx])
+        if found is not None:
+            return found
+        c = st.cid[self.S[j]]
+        n = len(c)
+        if n < COMPRESS:
+            # few supporters: one entry per group (several may share a class)
+            a = self.a_scalar[j]
+            if a is None:
+                a, wa = self.Af[j], self.WAf[j]
+            else:
+                wa = self.Wf[j] if a == 1.0 else self.Wf[j] * a
+            found = (c, self.Wf[j], a, wa, st.M[c], st.R[c], None, None, self.arange[:n])
+            st.cache[j] = found
+            return found
+        if self.a_uniform[j]:
+            key, width = c, 1
+        else:
+            width = self.a_max[j] + 1
+            key = c * width + self.A[j]
+        size = st.classes * width
+        if size <= DENSE * n + 4096:
+            bins = np.bincount(key, weights=self.Wf[j], minlength=size)
+            nz = bins.nonzero()[0]
+            w = bins[nz]
+            inverse = None
+        elif self.scratch is not None:
+            # O(n) de-duplication: every entry learns one representative of
+            # its key (whichever write landed), and representatives are kept
+            scratch = self.scratch
+            order = self.arange[:n]
+            scratch[key] = order
+            rep = scratch[key]
+            first = rep == order
+            nz = key[first]
+            inverse = (np.cumsum(first) - 1)[rep]
+            w = np.bincount(inverse, weights=self.Wf[j], minlength=len(nz))
+        else:
+            nz, inverse = np.unique(key, return_inverse=True)
+            w = np.bincount(inverse, weights=self.Wf[j], minlength=len(nz))
+        if width == 1:
+            # one utility for all: a scalar (it broadcasts like an array)
+            cls = nz
+            a = float(self.A[j][0]) if len(key) else 1.0
+            wa = w if a == 1.0 else w * a
+        else:
+            cls = nz // width
+            a = (nz % width).astype(float)
+            wa = w * a
+        found = st.cache[j] = (cls, w, a, wa, st.M[cls], st.R[cls], key, nz, inverse)
         return found
+
+    def _money(self, st: _State, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Money and its error bound for j's supporters' entries."""
+        view = self._view(st, j)
+        return view[4], view[5]
 
     def _price(self, st: _State, j: int) -> _Priced | None:
         """Project j's price with certain bounds (see ``MesEngine._fast_price``)."""
-        idx = self.S[j]
-        m, e = self._money(st, j)
-        w = self.Wf[j]
-        a = self.Af[j]
+        _, w, a, wa, m, e = self._view(st, j)[:6]
         cost = self.costs[j]
         costf = float(cost)
-        size = len(idx)
+        size = len(self.S[j])
         total = _dot(w, m)
         error = _dot(w, e)
         if error == 0.0 and total < 2.0**52 and bool(np.all(m == np.floor(m))):
@@ -237,7 +308,6 @@ class FastEngine:
                 q_up,
                 q_exact,
             )
-        wa = self.WAf[j]
         wm = w * m
         q = costf / d_all
         rich = 0.0
@@ -274,35 +344,32 @@ class FastEngine:
         (float with a rigorous error bound, and exact when nobody pays
         partially), and the slope bound ``lam1`` of the price in ``t``."""
         j = winner.project
-        idx = self.S[j]
+        cls, w, a, wa, m, e = self._view(st, j)[:6]
         if winner.q_exact is not None:
             q = winner.q_exact
             q_float = float(q)
-            poor = np.zeros(len(idx), dtype=bool)
+            poor = np.zeros(len(cls), dtype=bool)
             q_error = abs(q_float) * EPS
-            q_floor = q_float - q_error - _dot(self.Wf[j], self._money(st, j)[1]) / self.D[j]
+            q_floor = q_float - q_error - _dot(w, e) / self.D[j]
             return poor, q_float, q_error, q_floor, q, 0.0, int(self.W[j].sum()), 0
-        m, e = self._money(st, j)
-        a = self.Af[j]
-        gone = st.X[idx]
+        gone = st.X[cls]
         slack = e + (np.abs(m) + winner.q_high * a) * EPS * 4
         poor = (m + slack < winner.q_low * a) | gone
         if not bool(np.all(poor | (m - slack >= winner.q_high * a))):
             raise _Ambiguous
-        rich = int(np.einsum("i,i->", self.WA[j], ~poor))
+        rich = int(wa[~poor].sum())
         if rich <= 0:
             raise _Ambiguous
         live = poor & ~gone
-        w = self.Wf[j]
         poor_money = _dot(w, m, live)
         poor_error = _dot(w, e, live)
         cost = float(self.costs[j])
         q_float = (cost - poor_money) / rich
-        q_error = (poor_error + (len(idx) + 4) * EPS * (abs(poor_money) + cost)) / rich
+        q_error = (poor_error + (len(self.S[j]) + 4) * EPS * (abs(poor_money) + cost)) / rich
         q_error += abs(q_float) * 2 * EPS
-        lam1 = -_dot(w, st.B[idx], poor) / rich
-        full = int(np.einsum("i,i->", self.W[j], ~poor))
-        partial = int(np.einsum("i,i->", self.W[j], live))
+        lam1 = -_dot(w, st.B[cls], poor) / rich
+        full = int(w[~poor].sum())
+        partial = int(w[live].sum())
         # The price computed from the money upper bounds (m + e) may lie below
         # the true one by up to sum(w * e) / rich; the money bounds use this floor.
         q_floor = q_float - q_error - _dot(w, e) / rich
@@ -322,26 +389,31 @@ class FastEngine:
         (``O + B d``) drop by at least ``(q_floor + lam1 d) * a``: the price
         at ``t + d`` is at least that (it is convex in ``d`` when computed from
         money upper bounds, and ``lam1`` is a lower bound on its slope)."""
-        idx = self.S[j]
-        a = self.Af[j]
-        m, e = self._money(st, j)
+        cls, _, a, _, m, e, key, nz, inverse = self._view(st, j)
         share = q * a
-        st.M[idx] = np.where(poor, 0.0, m - share)
-        st.R[idx] = np.where(poor, 0.0, e + (np.abs(m) + share) * EPS * 2 + q_error * a)
-        st.X[idx] |= poor
-        st.O[idx] -= q_floor * a
-        if lam1:
-            st.B[idx] -= lam1 * a
+        first = st.classes
+        new = slice(first, first + len(cls))
+        st.M[new] = np.where(poor, 0.0, m - share)
+        st.R[new] = np.where(poor, 0.0, e + (np.abs(m) + share) * EPS * 2 + q_error * a)
+        st.X[new] = st.X[cls] | poor
+        st.O[new] = st.O[cls] - q_floor * a
+        st.B[new] = st.B[cls] - lam1 * a if lam1 else st.B[cls]
+        if inverse is None:
+            position = np.empty(len(key) and int(nz[-1]) + 1, dtype=np.int64)
+            position[nz] = np.arange(len(nz))
+            inverse = position[key]
+        st.cid[self.S[j]] = first + inverse
+        st.classes = first + len(cls)
         st.bought[j] = True
         st.cache.clear()
 
     # -- breakpoints --------------------------------------------------------------
 
-    def _money_bound(self, st: _State, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _money_bound(self, st: _State, cls: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Money of these groups at ``t + d`` (same purchases so far) is at most
         ``max(0, offset + slope * d)``: live groups hold ``M`` (plus its error)
         now; groups that paid all they had are ``-offset`` short of paying."""
-        return st.O[idx], st.B[idx]
+        return st.O[cls], st.B[cls]
 
     @staticmethod
     def _first_root(
@@ -408,30 +480,26 @@ class FastEngine:
 
     def _drop_bound(self, st: _State, j: int, horizon: float) -> float:
         """How far t may rise while j stays unaffordable (relative)."""
-        idx = self.S[j]
-        offset, slope = self._money_bound(st, idx)
+        cls, w = self._view(st, j)[:2]
+        offset, slope = self._money_bound(st, cls)
         slope = slope * (1 + MARGIN)
-        w = self.Wf[j]
         cost = float(self.costs[j])
         most = _dot(w, np.maximum(offset, 0.0)) + _dot(w, slope) * horizon
-        if most * (1 + MARGIN) + (len(idx) + 16) * EPS * (most + cost) < cost:
+        if most * (1 + MARGIN) + (len(self.S[j]) + 16) * EPS * (most + cost) < cost:
             return horizon
-        return self._first_root(
-            offset, slope, self.Wf[j], None, None, float(self.costs[j]), horizon
-        )
+        return self._first_root(offset, slope, w, None, None, cost, horizon)
 
     def _price_slack(self, st: _State, winner: _Priced) -> float:
         """How far above the winner's price the price computed from its
         supporters' money lower bounds (``m - e``) can be:
         ``sum(w * e) / (weight * utility of those surely paying in full)``."""
-        j = winner.project
-        m, e = self._money(st, j)
-        error = _dot(self.Wf[j], e)
+        _, w, a, wa, m, e = self._view(st, winner.project)[:6]
+        error = _dot(w, e)
         if error == 0.0:
             return 0.0
         # rich at every price up to q_high (1 + 1e-6), far beyond the slack
-        sure = (m - e) > winner.q_high * (1 + 1e-6) * self.Af[j]
-        rich = _dot(self.WAf[j], sure)
+        sure = (m - e) > winner.q_high * (1 + 1e-6) * a
+        rich = _dot(wa, sure)
         slack = INF if rich <= 0 else error / rich * (1 + MARGIN)
         return slack if slack < winner.q_high * 1e-6 else INF
 
@@ -444,18 +512,14 @@ class FastEngine:
         steps from below, the chord to the current price (where ``F >= c``
         already) crosses ``c`` above the root; the result is checked."""
         j = winner.project
-        idx = self.S[j]
-        m, e = self._money(st, j)
+        cls, w, a, wa, m, e = self._view(st, j)[:6]
         low = np.maximum(m - e, 0.0) + ahead
-        low[st.X[idx]] = 0.0
-        w = self.Wf[j]
-        a = self.Af[j]
+        low[st.X[cls]] = 0.0
         cost = float(self.costs[j])
         wm = w * low
         total = float(np.einsum("i->", wm))
         if total * (1 - 1e-9) < cost:
             return None
-        wa = self.WAf[j]
         q = cost / self.D[j]
         f_q = 0.0
         for _ in range(3):
@@ -480,7 +544,7 @@ class FastEngine:
             q_high = q + (cost - f_q) * (q_now - q) / (f_now - f_q)
         q_high = min(q_high, q_now) * (1 + MARGIN) + 1e-300
         raised = _dot(w, np.minimum(low, q_high * a))
-        if raised - (len(idx) + 8) * EPS * (raised + cost) >= cost:
+        if raised - (len(self.S[j]) + 8) * EPS * (raised + cost) >= cost:
             return q_high
         return None
 
@@ -491,25 +555,17 @@ class FastEngine:
         winner, whose price for r's supporters is at most ``q_star + q_slope d``
         for ``d <= horizon``: r's supporters would have to raise its cost at
         that price, with at most ``max(0, offset + slope d)`` each."""
-        idx = self.S[r]
-        offset, slope = self._money_bound(st, idx)
-        a = self.Af[r]
-        w = self.Wf[r]
+        cls, w, a = self._view(st, r)[:3]
+        offset, slope = self._money_bound(st, cls)
         cost = float(self.costs[r])
         cap = q_star * a
         positive = np.maximum(offset, 0.0)
         below = positive < cap
         most = _dot(w, np.minimum(positive, cap)) + _dot(w, slope, below) * horizon
-        if most * (1 + 2 * MARGIN) + (len(idx) + 16) * EPS * (most + cost) < cost:
+        if most * (1 + 2 * MARGIN) + (len(self.S[r]) + 16) * EPS * (most + cost) < cost:
             return horizon
         return self._first_root(
-            offset,
-            slope * (1 + MARGIN),
-            self.Wf[r],
-            q_star * a,
-            q_slope * a,
-            float(self.costs[r]),
-            horizon,
+            offset, slope * (1 + MARGIN), w, q_star * a, q_slope * a, cost, horizon
         )
 
     def _round_bound(
@@ -578,7 +634,7 @@ class FastEngine:
         """
         if self.too_big:
             raise _Ambiguous
-        st = _State(t, self.n_groups, self.m, self.candidates)
+        st = _State(t, self.n_groups, self.m, self.candidates, self.capacity)
         result = FastRun(MesRun(t, list(self.free), []))
         rounds = result.rounds
         tf = st.tf
