@@ -250,6 +250,7 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     demo, commissioner_page, provider_page, page_for, axe
 ):
     from coproduce.demo import bids as bids_demo
+    from coproduce.evaluation.models import Criterion
     from coproduce.panels.models import PriceExplanation
     from coproduce.panels.services import moderation_start
 
@@ -264,7 +265,7 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     _go(cp, f"/manage/tenders/{ref}/moderation/whole/")
     axe.check(cp, "commissioner:moderation with the spread of scores")
     bid = s.bids[bids_demo.FORUM]
-    criterion = bids_demo.Criterion.objects.filter(
+    criterion = Criterion.objects.filter(
         model_id=s.tender.evaluation_model_id, title="Peer support"
     ).get()
     _go(

@@ -45,7 +45,7 @@ def test_screenshot_of_a_service_user_scoring_on_a_phone(demo, new_context, tmp_
 
     from .test_bids import PHONE, make_scoring_tender
 
-    scoring = make_scoring_tender(title="Peer support into work: screenshot round")
+    scoring = make_scoring_tender(title="Peer support into work for disabled adults: 2027 round")
     member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
     page = new_context(
         viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True

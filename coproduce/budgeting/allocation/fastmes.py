@@ -9,6 +9,15 @@ entry per ballot group (pure NumPy, no BLAS threads: one core):
 * ``O`` and ``B``: while the same projects are bought, the group's money at
   budget ``t + d`` is at most ``max(0, O + B d)``.
 
+These are stored per *class*: groups that have paid for the same projects
+with the same utilities hold identical values, so every group carries a class
+id (``cid``) and a purchase moves its supporters to new classes, one per
+(old class, utility) pair.  A project with many supporting groups (at least
+``COMPRESS``) is priced on its supporters compressed to those pairs, with
+summed weights (exact integers in floating point); one with fewer is priced
+one entry per group, as the sums are the same.  Error bounds still count
+every group as a term.
+
 **Certain decisions.**  Affordability and each round's winner are decided
 on float intervals with rigorous error bounds, as in :mod:`.mes`.  A price is
 found by Newton steps from below on the concave ``F(q) = sum(w min(m, q a))``
@@ -57,7 +66,7 @@ from .mes import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
 from .profile import NumericProfile
 
 MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds
-COMPRESS = 1024  # supporters from which a project's view is compressed by class
+COMPRESS = 2048  # supporters from which a project's view is compressed by class
 DENSE = 4  # dense de-duplication when classes x width <= DENSE x supporters + 4096
 INF = math.inf
 
@@ -199,7 +208,8 @@ class FastEngine:
         self.a_max = [int(a.max()) if len(a) else 1 for a in self.A]
         self.a_uniform = [len(a) == 0 or int(a.min()) == int(a.max()) for a in self.A]
         self.a_scalar = [
-            float(a[0]) if len(a) and u else None for a, u in zip(self.A, self.a_uniform)
+            float(a[0]) if len(a) and u else None
+            for a, u in zip(self.A, self.a_uniform, strict=True)
         ]
         # every purchase creates at most one class per supporting group
         self.capacity = 1 + sum(len(idx) for idx in self.S)

@@ -27,8 +27,8 @@ outcome is therefore always the exact-arithmetic outcome.
 
 Two engines share these rules.  :class:`MesEngine` (this module) tracks
 voters by pattern classes with dictionaries; it holds the exact run used for
-explanations and as the fallback.  ``fastmes.FastEngine`` keeps one NumPy
-entry per group of identical ballots and runs plain MES and add1.
+explanations and as the fallback.  ``fastmes.FastEngine`` keeps NumPy arrays per
+class of ballot groups with equal money and runs plain MES and add1.
 
 Speed comes from four things, none of which changes the outcome:
 

@@ -16,7 +16,9 @@ def test_load_demo_is_idempotent_and_audited(db, capsys):
         CommissioningProject.objects.count(),
     )
     events = AuditEvent.objects.count()
-    assert counts == (7, 5, 7 + 12)  # + one umbrella project per service area (procurement)
+    # Procurement adds one umbrella project per service area; bids adds 2 people, 2
+    # organisations and 1 project.
+    assert counts == (7 + 2, 5 + 2, 7 + 12 + 1)
     call_command("load_demo")
     assert "already loaded" in capsys.readouterr().out
     assert (

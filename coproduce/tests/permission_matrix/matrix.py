@@ -24,7 +24,6 @@ from django.urls import reverse
 from .world import (
     AWARDED,
     BIDDERS,
-    CLOSED,
     COMMISSIONERS,
     CONTRACTED,
     MODERATED,
@@ -121,11 +120,6 @@ def page_rows() -> list[Row]:
         Row(
             "bids:open_bid",
             lambda w: r("bids:open_bid", args=[_ref(w), b]),
-            signed_in(only(STAFF, since=OPENED)),
-        ),
-        Row(
-            "bids:open_bid file",
-            lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.pk]),
             signed_in(only(STAFF, since=OPENED)),
         ),
         Row(
@@ -498,3 +492,54 @@ def api_rows() -> dict[str, Row]:
         ),
     ]
     return {row.key: row for row in rows}
+
+
+SHORT = {
+    "anonymous": "anon",
+    "resident": "resident",
+    "unrelated_provider": "provider",
+    "lead_member": "lead",
+    "partner_member": "partner",
+    "other_bidder": "rival",
+    "commissioner": "comm",
+    "finance": "finance",
+    "platform_admin": "admin",
+    "chair": "chair",
+    "officer": "officer",
+    "officer_conflicted": "conflicted",
+    "service_user": "SU",
+    "service_user_other_tender": "SU-other",
+}
+
+
+def render_markdown() -> str:
+    """The matrix as the Markdown table in ``docs/permissions.md``. Regenerate with:
+
+    COPRODUCE_TESTING=1 .venv/bin/python -c "import django, os;
+    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); django.setup();
+    from coproduce.tests.permission_matrix.matrix import render_markdown;
+    print(render_markdown())"
+    """
+    from .world import STAGES
+
+    def cell(values: list) -> str:
+        if len(set(values)) == 1:
+            return str(values[0])
+        parts, prev = [], None
+        for stage, value in zip(STAGES, values, strict=True):
+            if value != prev:
+                parts.append(f"{value} from {stage}" if parts else str(value))
+            prev = value
+        return ", ".join(parts)
+
+    rows = page_rows() + admin_rows() + list(api_rows().values())
+    lines = ["| Page or call | Named roles | Everyone else |", "|---|---|---|"]
+    for row in rows:
+        by: dict[str, list[str]] = {}
+        for role in ROLES_ALL:
+            by.setdefault(cell([row.expect(role, s) for s in STAGES]), []).append(SHORT[role])
+        common = max(by, key=lambda k: len(by[k]))
+        named = "; ".join(f"{', '.join(v)}: {k}" for k, v in by.items() if k != common)
+        key = row.key if row.method == "GET" or row.key.startswith("POST") else f"{row.key} (POST)"
+        lines.append(f"| `{key}` | {named or '—'} | {common} |")
+    return "\n".join(lines)

@@ -150,9 +150,8 @@ def check_cell(row, role, stage, w, client) -> list[str]:
     if status == 403:
         problems.append(f"{where}: 403 leaks existence (want {expected})")
     if expected == LOGIN:
-        if (
-            status != 302
-            or "sign-in" not in response.get("Location", "")
+        if status != 302 or (
+            "sign-in" not in response.get("Location", "")
             and "login" not in (response.get("Location", ""))
         ):
             problems.append(f"{where}: {status} {response.get('Location', '')}, want sign-in")

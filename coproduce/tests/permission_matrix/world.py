@@ -30,8 +30,8 @@ from coproduce.bids import sealing
 from coproduce.bids.models import Bid, BidDraft, BidFile, ConsortiumMember
 from coproduce.bids.services_open import bids_open
 from coproduce.bids.services_submit import bid_submit, question_criteria
-from coproduce.panels import services as panel_services
 from coproduce.panels import selectors as panel_selectors
+from coproduce.panels import services as panel_services
 from coproduce.panels.models import Moderation, PriceExplanation
 from coproduce.panels.tests import helpers as panel_helpers
 from coproduce.tests.factories import OrganisationFactory, UserFactory
@@ -146,7 +146,7 @@ def _token() -> str:
     return re.search(r"/panel/join/([^/\s]+)/", mail.outbox[-1].body).group(1)
 
 
-def build(stage: str) -> World:  # noqa: C901 - a straight script, step by step
+def build(stage: str) -> World:
     commissioner = _user("commissioner", full_name="Priya Commissioner")
     lead_org = OrganisationFactory(name="Lead Quokka Collective")
     partner_org = OrganisationFactory(name="Partner Lantern Trust")
