@@ -247,12 +247,12 @@ def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
 
 
 def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_problems(
-    demo, commissioner_page, provider_page, page_for, axe
+    demo, commissioner_page, page_for, axe
 ):
     from coproduce.demo import bids as bids_demo
     from coproduce.evaluation.models import Criterion
     from coproduce.panels.models import PriceExplanation
-    from coproduce.panels.services import moderation_start
+    from coproduce.panels.services import moderation_start, price_explanation_decide
 
     s = make_scoring_tender(title="Peer support into work: price check round", low_price=True)
     cp = commissioner_page
@@ -286,6 +286,24 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     axe.check(cp, "commissioner:decide on a price explanation")
     _go(cp, f"/manage/tenders/{ref}/award/")
     axe.check(cp, "commissioner:award blocked")
+    _go(cp, f"/manage/tenders/{ref}/award/whole/decide/")
+    axe.check(cp, "commissioner:decide the award (blocked)")
+
+    # The panel rejects the unexplained price and completes moderation: the award can be
+    # decided, and the form shows its errors.
+    price_explanation_decide(
+        actor=demo.users["commissioner"],
+        explanation=explanation,
+        accepted=False,
+        reason="No explanation was received in time.",
+    )
+    bids_demo._moderate(_users(), s.tender, s.bids)
+    _go(cp, f"/manage/tenders/{ref}/award/whole/decide/")
+    axe.check(cp, "commissioner:decide the award")
+    cp.get_by_role("button", name="Decide and send the letters").click()
+    cp.wait_for_load_state()
+    assert cp.title().startswith("Error: ")
+    axe.check(cp, "commissioner:decide the award with errors")
 
 
 def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_problems(
@@ -358,7 +376,11 @@ def test_guides_have_no_serious_accessibility_problems(demo, page, axe):
 
 
 def _score_with_keyboard(page, axe, criteria, name: str) -> None:
-    """Fill the scoring form with the keyboard: first submit with a justification missing."""
+    """Fill the scoring form with the keyboard: first submit with a justification missing.
+
+    Tab reaches each radio group (one tab stop); Space chooses its first score and the
+    arrow keys move within the group, as in every browser; typing fills the text boxes.
+    """
     for index, criterion in enumerate(criteria):
         first = tab_to(page, lambda f, c=criterion: f["name"] == f"score_{c.pk}", limit=200)
         assert first["type"] == "radio"
@@ -381,7 +403,7 @@ def _score_with_keyboard(page, axe, criteria, name: str) -> None:
 
 
 def _press_enter_on_link_in_summary(page) -> None:
-    page.locator(".govuk-error-summary").focus()
+    # GOV.UK Frontend moves focus to the error summary; Tab reaches its first link.
     tab_to(page, lambda f: f["tag"] == "a" and "Write why" in f["text"])
     page.keyboard.press("Enter")
     assert focused(page)["name"].startswith("justification_")
