@@ -19,7 +19,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from coproduce.pipeline.formatting import uk_date
+from coproduce.core.formatting import uk_date
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:

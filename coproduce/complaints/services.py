@@ -155,6 +155,7 @@ def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -
         from coproduce.awards.services import award_pause_for_complaint
 
         award_pause_for_complaint(actor=user, tender=tender, complaint=complaint)
+        from coproduce.core.formatting import uk_date
         from coproduce.core.tasks import send_email
 
         from .selectors import complaint_status_url
@@ -167,7 +168,7 @@ def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -
                 f"We have received your complaint about {tender.reference} “{tender.title}”.",
                 "",
                 f"Your reference: {complaint.reference}",
-                f"We will respond by: {respond_by:%A} {respond_by.day} {respond_by:%B %Y}",
+                f"We will respond by: {uk_date(respond_by)}",
                 "",
                 "You can see where your complaint is, or withdraw it, here:",
                 link,

@@ -8,11 +8,11 @@ import re
 from django import forms
 
 from coproduce.commissioning.models import CommissioningProject
+from coproduce.core.formatting import UK
 from coproduce.core.forms import DateField, PoundsField
 from coproduce.core.models import ServiceArea
 from coproduce.routes.models import Route
 
-from .formatting import UK
 from .models import PlanEntry
 
 

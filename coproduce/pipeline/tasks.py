@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from .formatting import uk_moment, uk_when
+from coproduce.core.formatting import uk_moment, uk_when
+
 from .ics import event_ics
 from .models import EventRegistration, ForumEvent
 

@@ -11,13 +11,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import ServiceError
+from coproduce.core.formatting import UK
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import not_found_as_404, render_form
 from coproduce.core.ratelimit import hit
 
 from . import selectors as sel
 from . import services as svc
-from .formatting import UK
 from .forms import EventForm, PlanEntryForm, ReasonForm, RegistrationForm, combine
 
 ANON_REGISTRATIONS_PER_HOUR = 20

@@ -21,6 +21,7 @@ from coproduce.core import ratelimit
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.templatetags.govuk import uk_datetime
 
 from .forms_clarifications import (
     WHOLE_TENDER,
@@ -346,7 +347,7 @@ def amend(request: HttpRequest, reference: str) -> HttpResponse:
             if moved:
                 text += (
                     " The closing date moved to the earliest date the rules allow after a "
-                    "change: " + _uk(amendment.new_deadline) + "."
+                    "change: " + uk_datetime(amendment.new_deadline) + "."
                 )
             messages.success(request, text)
             return redirect("tenders:amendments", tender.reference)
@@ -362,12 +363,6 @@ def amend(request: HttpRequest, reference: str) -> HttpResponse:
         "tenders/amend.html",
         {"tender": tender, "form": form, "is_open": is_open, "minimum": minimum},
     )
-
-
-def _uk(value) -> str:
-    from coproduce.core.templatetags.govuk import uk_datetime
-
-    return uk_datetime(value)
 
 
 @require_GET

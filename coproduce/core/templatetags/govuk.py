@@ -125,18 +125,11 @@ def uk_datetime(value) -> str:
     the day. Naive values are taken as UK time already.
     """
     import datetime as dt
-    import zoneinfo
+
+    from coproduce.core.formatting import uk_clock, uk_date
 
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        uk = zoneinfo.ZoneInfo("Europe/London")
-        local = value.astimezone(uk) if value.tzinfo else value
-    else:
+    if not isinstance(value, dt.datetime):
         return str(value)
-    hour = local.hour % 12 or 12
-    suffix = "am" if local.hour < 12 else "pm"
-    return (
-        f"{hour}:{local.minute:02d}{suffix} on {local:%A} {local.day} {local:%B} {local.year}"
-        " (UK time)"
-    )
+    return f"{uk_clock(value)} on {uk_date(value)} (UK time)"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import NoReverseMatch, reverse
 
-from coproduce.pipeline import formatting
+from coproduce.core import formatting
 
 register = template.Library()
 
@@ -23,12 +22,3 @@ def uk_moment(value) -> str:
 @register.filter
 def uk_date(value) -> str:
     return formatting.uk_date(value) if value else ""
-
-
-@register.simple_tag
-def url_if_exists(name: str, *args) -> str:
-    """The URL, or "" while the page it names does not exist yet (built by another part)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
