@@ -59,6 +59,7 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import chain
 
 import numpy as np
 
@@ -107,6 +108,25 @@ class FastRun:
     until: float = INF
 
 
+class _Level:
+    """The class structure after a sequence of purchases: which class each
+    group is in (``cid``, never written once made), how many classes there
+    are, and the compressed views of projects priced at this level.
+
+    It depends only on which projects were bought in which order, not on the
+    budget, so a run that replays the previous run's purchases reuses it
+    instead of regrouping the supporters again.
+    """
+
+    __slots__ = ("cid", "classes", "project", "views")
+
+    def __init__(self, project: int, cid: np.ndarray, classes: int) -> None:
+        self.project = project
+        self.cid = cid
+        self.classes = classes
+        self.views: dict[int, tuple] = {}
+
+
 class _State:
     __slots__ = (
         "B",
@@ -119,21 +139,25 @@ class _State:
         "cache",
         "cid",
         "classes",
+        "depth",
         "dropped_at",
+        "level",
         "steps",
         "t",
         "tf",
     )
 
-    def __init__(self, t, groups: int, m: int, candidates, capacity: int) -> None:
+    def __init__(self, t, root: _Level, m: int, candidates, capacity: int) -> None:
         self.t = t
         self.tf = float(t)
         radius = 0.0 if Fraction(self.tf) == t else abs(self.tf) * EPS
         # Groups that have paid for the same projects with the same utilities
         # share a *class* (``cid``) and hold the same money; the arrays below
         # are per class.  A purchase moves its supporters to new classes.
-        self.cid = np.zeros(groups, dtype=np.int64)
-        self.classes = 1
+        self.level = root
+        self.depth = 0
+        self.cid = root.cid
+        self.classes = root.classes
         self.M = np.empty(capacity)
         self.R = np.empty(capacity)
         self.B = np.empty(capacity)
@@ -162,15 +186,23 @@ class FastEngine:
         supported = [j for j in range(m) if profile.eligible[j] and profile.votes[j] > 0]
         self.free = sorted((j for j in supported if self.costs[j] == 0), key=self.tie.__getitem__)
         self.candidates = [j for j in supported if self.costs[j] > 0]
-        weights = np.array([w for w, _ in profile.groups], dtype=np.int64)
-        self.n_groups = len(weights)
-        lengths = np.array([len(pairs) for _, pairs in profile.groups], dtype=np.int64)
+        groups = profile.groups
+        self.n_groups = len(groups)
+        weights = np.fromiter((w for w, _ in groups), dtype=np.int64, count=self.n_groups)
+        lengths = np.fromiter(
+            (len(pairs) for _, pairs in groups), dtype=np.int64, count=self.n_groups
+        )
         self.g_ptr = np.zeros(self.n_groups + 1, dtype=np.int64)
         np.cumsum(lengths, out=self.g_ptr[1:])
         self.g_len = lengths
-        flat = [pair for _, pairs in profile.groups for pair in pairs]
-        self.g_proj = np.array([j for j, _ in flat], dtype=np.int64)
-        self.g_util = np.array([a for _, a in flat], dtype=np.int64)
+        # (project, utility) pairs of every group, flattened without Python lists
+        flat = np.fromiter(
+            chain.from_iterable(chain.from_iterable(pairs for _, pairs in groups)),
+            dtype=np.int64,
+            count=2 * int(self.g_ptr[-1]),
+        ).reshape(-1, 2)
+        self.g_proj = np.ascontiguousarray(flat[:, 0])
+        self.g_util = np.ascontiguousarray(flat[:, 1])
         self.g_weight = weights
         group_of = np.repeat(np.arange(self.n_groups, dtype=np.int64), lengths)
         order = np.argsort(self.g_proj, kind="stable")
@@ -217,6 +249,8 @@ class FastEngine:
         self.scratch = np.empty(keys, dtype=np.int64) if keys <= 2**24 else None
         self.arange = np.arange(max((len(idx) for idx in self.S), default=0), dtype=np.int64)
         self.costf = np.array([float(c) for c in self.costs])
+        # the class structure along the latest run's purchases (see _Level)
+        self.path = [_Level(-1, np.zeros(self.n_groups, dtype=np.int64), 1)]
 
     # -- pricing ----------------------------------------------------------------
 
@@ -228,6 +262,18 @@ class FastEngine:
         found = st.cache.get(j)
         if found is not None:
             return found
+        known = st.level.views.get(j)
+        if known is not None:
+            cls = known[0]
+            found = st.cache[j] = (*known, st.M[cls], st.R[cls], None, None, None)
+            return found
+        found = self._regroup(st, j)
+        st.level.views[j] = found[:4]
+        return found
+
+    def _regroup(self, st: _State, j: int) -> tuple:
+        """:meth:`_view` computed from the class ids (also what a purchase
+        needs to move the supporters to their new classes)."""
         c = st.cid[self.S[j]]
         n = len(c)
         if n < COMPRESS:
@@ -408,12 +454,23 @@ class FastEngine:
         st.X[new] = st.X[cls] | poor
         st.O[new] = st.O[cls] - q_floor * a
         st.B[new] = st.B[cls] - lam1 * a if lam1 else st.B[cls]
-        if inverse is None:
-            position = np.empty(len(key) and int(nz[-1]) + 1, dtype=np.int64)
-            position[nz] = np.arange(len(nz))
-            inverse = position[key]
-        st.cid[self.S[j]] = first + inverse
-        st.classes = first + len(cls)
+        depth = st.depth + 1
+        path = self.path
+        if depth < len(path) and path[depth].project == j and path[depth - 1] is st.level:
+            level = path[depth]  # the previous run bought the same projects
+        else:
+            if key is None and inverse is None:  # a view reused from the level
+                key, nz, inverse = self._regroup(st, j)[6:]
+            if inverse is None:
+                position = np.empty(len(key) and int(nz[-1]) + 1, dtype=np.int64)
+                position[nz] = np.arange(len(nz))
+                inverse = position[key]
+            cid = st.cid.copy()
+            cid[self.S[j]] = first + inverse
+            level = _Level(j, cid, first + len(cls))
+            del path[depth:]
+            path.append(level)
+        st.level, st.depth, st.cid, st.classes = level, depth, level.cid, level.classes
         st.bought[j] = True
         st.cache.clear()
 
@@ -644,7 +701,7 @@ class FastEngine:
         """
         if self.too_big:
             raise _Ambiguous
-        st = _State(t, self.n_groups, self.m, self.candidates, self.capacity)
+        st = _State(t, self.path[0], self.m, self.candidates, self.capacity)
         result = FastRun(MesRun(t, list(self.free), []))
         rounds = result.rounds
         tf = st.tf

@@ -249,3 +249,50 @@ def test_vectorised_run_equals_exact_run(election: Election, extra: int) -> None
     except _Ambiguous:
         return
     assert fast.selected == engine._exact_run(t).selected
+
+
+@pytest.mark.parametrize("grouping", ["dense", "scratch", "unique"])
+def test_one_engine_reused_across_budgets_equals_exact_runs(grouping: str, monkeypatch) -> None:
+    """One engine run at budgets in any order (up, down, repeated) reuses the
+    class structure of the previous run's purchases where they agree; every
+    run must still equal the exact one.  Compression is forced on, through
+    each of its three ways of grouping supporters, so that small elections
+    exercise it too."""
+    from coproduce.budgeting.allocation import fastmes
+    from coproduce.budgeting.allocation.mes import _Ambiguous
+
+    monkeypatch.setattr(fastmes, "COMPRESS", 1)
+    monkeypatch.setattr(fastmes, "DENSE", 10**9 if grouping == "dense" else -(10**9))
+    checked = 0
+    for seed in range(120):
+        rng = random.Random(seed)
+        ids = [f"p{i}" for i in range(rng.randint(3, 8))]
+        projects = {pid: Project(pid, Fraction(rng.randint(100, 3000))) for pid in ids}
+        ballots = tuple(
+            Ballot(f"v{v}", tuple(rng.sample(ids, rng.randint(1, len(ids) - 1))))
+            for v in range(rng.randint(10, 60))
+        )
+        budget = Fraction(rng.randint(2000, 8000))
+        election = Election(
+            {"budget": str(budget), "vote_type": "approval"},
+            budget,
+            "approval",
+            ("project_id", "cost"),
+            projects,
+            ("voter_id", "vote"),
+            ballots,
+        )
+        profile = build_profile(election)
+        exact = MesEngine(profile)
+        fast = fastmes.FastEngine(profile)
+        if grouping == "unique":
+            fast.scratch = None
+        base = profile.budget // profile.n_voters
+        for extra in (0, 200, 5, 150, 0, 40):
+            try:
+                got = fast.run(base + extra, bounds=False).run
+            except _Ambiguous:
+                continue
+            checked += 1
+            assert got.selected == exact._exact_run(base + extra).selected, (seed, extra)
+    assert checked > 500
