@@ -220,6 +220,9 @@ SERVICE_NAME = env.str("SERVICE_NAME", default="Commissioning with you")
 BRAND_COLOUR = env.str("BRAND_COLOUR", default="#0b5b52")
 BRAND_TEXT_COLOUR = env.str("BRAND_TEXT_COLOUR", default="#ffffff")
 COUNCIL_CONTACT_EMAIL = env.str("COUNCIL_CONTACT_EMAIL", default="commissioning@riverside.example")
+# Unicode TrueType font for letter PDFs (DejaVuSans.ttf and DejaVuSans-Bold.ttf; Debian package
+# fonts-dejavu-core). Without it, letters fall back to Helvetica (Latin-1 only) with a warning.
+LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 # Postcode districts inside the council's area: an organisation based here counts as local.
 COUNCIL_POSTCODE_DISTRICTS = env.list(
     "COUNCIL_POSTCODE_DISTRICTS", default=["RV1", "RV2", "RV3", "RV4", "RV5", "RV6", "RV7"]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action, render_form
 
 from . import selectors, services
 from .forms import (
@@ -122,11 +122,9 @@ def organisation_directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@not_found_as_404
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        org = selectors.access_organisation_by_slug(user=request.user, slug=slug)
-    except NotFound:
-        raise Http404 from None
+    org = selectors.access_organisation_by_slug(user=request.user, slug=slug)
     can_see_members = request.user.has_perm("accounts.view_organisation_members", org)
     return render(
         request,
@@ -142,102 +140,84 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            org = services.organisation_create(actor=request.user, data=form.to_data())
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{org.name} has been added.")
-            return redirect("accounts:organisation_detail", org.slug)
-    return render_form(
-        request, "accounts/organisation_form.html", {"form": form, "organisation": None}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        org = selectors.access_organisation_by_slug(
-            user=request.user, slug=slug, perm="accounts.change_organisation"
-        )
-    except NotFound:
-        raise Http404 from None
-    form = OrganisationForm(request.POST or None, initial=organisation_initial(org))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_update(actor=request.user, organisation=org, data=form.to_data())
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "The profile has been saved.")
-            return redirect("accounts:organisation_detail", org.slug)
-    return render_form(
-        request, "accounts/organisation_form.html", {"form": form, "organisation": org}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        org = selectors.access_organisation_by_slug(
-            user=request.user, slug=slug, perm="accounts.invite_to_organisation"
-        )
-    except NotFound:
-        raise Http404 from None
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.invitation_create(
-                actor=request.user,
-                organisation=org,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                accept_url_base=request.build_absolute_uri("/")[:-1],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, f"We have emailed an invitation to {form.cleaned_data['email']}."
-            )
-            return redirect("accounts:organisation_members", org.slug)
-    return render_form(
+    return form_page(
         request,
+        OrganisationForm(request.POST or None),
+        "accounts/organisation_form.html",
+        {"organisation": None},
+        save=lambda form: services.organisation_create(actor=request.user, data=form.to_data()),
+        success=lambda org: f"{org.name} has been added.",
+        redirect_to=lambda org: ("accounts:organisation_detail", org.slug),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    org = selectors.access_organisation_by_slug(
+        user=request.user, slug=slug, perm="accounts.change_organisation"
+    )
+    return form_page(
+        request,
+        OrganisationForm(request.POST or None, initial=organisation_initial(org)),
+        "accounts/organisation_form.html",
+        {"organisation": org},
+        save=lambda form: services.organisation_update(
+            actor=request.user, organisation=org, data=form.to_data()
+        ),
+        success="The profile has been saved.",
+        redirect_to=lambda _: ("accounts:organisation_detail", org.slug),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
+def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
+    org = selectors.access_organisation_by_slug(
+        user=request.user, slug=slug, perm="accounts.invite_to_organisation"
+    )
+    form = InviteForm(request.POST or None)
+    return form_page(
+        request,
+        form,
         "accounts/organisation_members.html",
-        {
-            "form": form,
+        lambda: {
             "organisation": org,
             "members": selectors.membership_list(organisation=org),
             "invitations": selectors.invitation_open_list(organisation=org),
         },
+        save=lambda form: services.invitation_create(
+            actor=request.user,
+            organisation=org,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            accept_url_base=request.build_absolute_uri("/")[:-1],
+        ),
+        success=lambda _: f"We have emailed an invitation to {form.cleaned_data['email']}.",
+        redirect_to=("accounts:organisation_members", org.slug),
     )
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def membership_remove(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
-    try:
-        org = selectors.access_organisation_by_slug(
-            user=request.user, slug=slug, perm="accounts.change_organisation"
-        )
-    except NotFound:
-        raise Http404 from None
+    org = selectors.access_organisation_by_slug(
+        user=request.user, slug=slug, perm="accounts.change_organisation"
+    )
     membership = (
         Membership.objects.filter(pk=membership_id, organisation=org).select_related("user").first()
     )
     if membership is None:
         raise Http404
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"{membership.user.full_name} is no longer a member.")
-    return redirect("accounts:organisation_members", org.slug)
+    return post_action(
+        request,
+        lambda: services.membership_remove(actor=request.user, membership=membership),
+        success=lambda _: f"{membership.user.full_name} is no longer a member.",
+        redirect_to=("accounts:organisation_members", org.slug),
+    )
 
 
 @require_http_methods(["GET", "POST"])

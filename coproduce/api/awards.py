@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
@@ -93,6 +94,8 @@ class AwardOut(Schema):
     override_reason: str
     decided_at: dt.datetime
     standstill_ends_on: dt.date | None
+    standstill_kind: str
+    no_standstill_reason: str
     confirmed_at: dt.datetime | None
 
     @staticmethod
@@ -111,12 +114,20 @@ class AwardOut(Schema):
     def resolve_status(obj) -> str:
         return sel.effective_status(obj)
 
+    @staticmethod
+    def resolve_standstill_kind(obj) -> str:
+        return sel.standstill_basis(obj).kind
+
 
 class DecideIn(Schema):
     lot: int | None = None
     bid: str | None = None
     reasons: str
     override_reason: str = ""
+    #: light-touch contracts only: "voluntary" (wait the rules table's working days) or
+    #: "none" (confirm at once; needs ``no_standstill_reason``)
+    standstill: str = "voluntary"
+    no_standstill_reason: str = ""
 
 
 @router.get(
@@ -151,6 +162,8 @@ def decide(request: HttpRequest, reference: str, payload: DecideIn):
         bid=bid,
         reasons=payload.reasons,
         override_reason=payload.override_reason,
+        standstill=payload.standstill,
+        no_standstill_reason=payload.no_standstill_reason,
     )
     return Status(201, decision)
 
@@ -267,6 +280,7 @@ class LetterOut(Schema):
     lot: int | None
     bid: str
     html: str
+    easy_read_url: str
     generated_at: dt.datetime
 
     @staticmethod
@@ -281,6 +295,10 @@ class LetterOut(Schema):
     def resolve_bid(obj) -> str:
         return obj.bid.reference
 
+    @staticmethod
+    def resolve_easy_read_url(obj) -> str:
+        return reverse("awards:letter_easy_read", args=[obj.pk])
+
 
 @router.get("/letters", response=list[LetterOut], auth=django_auth)
 def my_letters(request: HttpRequest):
@@ -290,8 +308,19 @@ def my_letters(request: HttpRequest):
 
 @router.get("/letters/{letter_id}", response={200: LetterOut, 404: ErrorOut}, auth=django_auth)
 def get_letter(request: HttpRequest, letter_id: int):
-    """One assessment summary (the bidder's organisations and council staff only)."""
-    return sel.access_letter(request.user, letter_id)
+    """One assessment summary (the bidder's organisations and council staff only).
+
+    404 for staff who declared a conflict of interest with the letter's bid or the winning
+    bid (the letter shows both)."""
+    from coproduce.panels.selectors import conflicted_bid_ids
+
+    letter = sel.access_letter(request.user, letter_id)
+    if conflicted_bid_ids(request.user, letter.decision.tender) & {
+        letter.bid_id,
+        letter.decision.winning_bid_id,
+    }:
+        raise NotFound()
+    return letter
 
 
 @router.get(

@@ -12,7 +12,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from coproduce.bids.selectors import needs_reconfirmation, opened_bids
+from coproduce.bids.selectors import conflict_message, needs_reconfirmation, opened_bids
+from coproduce.panels.selectors import conflicted_bid_ids
 from coproduce.tenders.selectors import access_tender_by_reference
 
 router = Router(tags=["bids"])
@@ -42,6 +43,7 @@ class OpenedBidOut(Schema):
     needs_reconfirmation: bool
     prices: list[BidPriceOut]
     answers: list[BidAnswerOut]
+    hidden: str = ""  # set when you declared a conflict of interest: content left out
 
 
 @router.get(
@@ -55,30 +57,50 @@ def list_opened_bids(request: HttpRequest, reference: str):
     bids = opened_bids(user=request.user, tender=tender).prefetch_related(
         "prices__lot", "answers__criterion"
     )
-    return [
-        {
-            "reference": b.reference,
-            "lead_organisation": b.lead_organisation.name,
-            "is_consortium": b.is_consortium,
-            "members": [m.organisation.name for m in b.members.all()],
-            "submitted_at": b.submitted_at,
-            "receipt_hash": b.receipt_hash,
-            "compliance": b.compliance,
-            "compliance_notes": b.compliance_notes,
-            "needs_reconfirmation": needs_reconfirmation(b),
-            "prices": [
-                {"lot": p.lot.number if p.lot else None, "price_pence": p.price_pence}
-                for p in b.prices.all()
-            ],
-            "answers": [
-                {
-                    "criterion_id": a.criterion_id,
-                    "criterion": a.criterion.title,
-                    "text": a.text,
-                    "word_count": a.word_count,
-                }
-                for a in b.answers.all()
-            ],
-        }
-        for b in bids
-    ]
+    conflicted = conflicted_bid_ids(request.user, tender)
+    return [_hidden_bid(b) if b.pk in conflicted else _bid(b) for b in bids]
+
+
+def _hidden_bid(b) -> dict:
+    """A bid the caller declared a conflict of interest with: who, never what."""
+    return {
+        "reference": b.reference,
+        "lead_organisation": b.lead_organisation.name,
+        "is_consortium": b.is_consortium,
+        "members": [m.organisation.name for m in b.members.all()],
+        "submitted_at": b.submitted_at,
+        "receipt_hash": "",
+        "compliance": b.compliance,
+        "compliance_notes": "",
+        "needs_reconfirmation": False,
+        "prices": [],
+        "answers": [],
+        "hidden": conflict_message(),
+    }
+
+
+def _bid(b) -> dict:
+    return {
+        "reference": b.reference,
+        "lead_organisation": b.lead_organisation.name,
+        "is_consortium": b.is_consortium,
+        "members": [m.organisation.name for m in b.members.all()],
+        "submitted_at": b.submitted_at,
+        "receipt_hash": b.receipt_hash,
+        "compliance": b.compliance,
+        "compliance_notes": b.compliance_notes,
+        "needs_reconfirmation": needs_reconfirmation(b),
+        "prices": [
+            {"lot": p.lot.number if p.lot else None, "price_pence": p.price_pence}
+            for p in b.prices.all()
+        ],
+        "answers": [
+            {
+                "criterion_id": a.criterion_id,
+                "criterion": a.criterion.title,
+                "text": a.text,
+                "word_count": a.word_count,
+            }
+            for a in b.answers.all()
+        ],
+    }

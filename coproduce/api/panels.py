@@ -1,7 +1,9 @@
 """REST endpoints for evaluation panels (a django-ninja Router added to the API in api.py).
 
 * ``GET /api/opportunities/{reference}/ranking`` — council staff, once moderation is
-  complete (per lot); 404 for everyone else and before completion.
+  complete (per lot); 404 for everyone else and before completion. A bid the caller
+  declared a conflict of interest with keeps its place and name, but its figures are
+  null, ``per_criterion`` is empty and ``hidden`` says why.
 * ``GET /api/panel/my-scoring`` — the signed-in panel member's seats: the bids (after
   declaring, never conflicted ones) and questions allotted to them. Works for council
   accounts and for the panel-only session of members without accounts; 404 otherwise.
@@ -36,14 +38,15 @@ class RankedBidOut(Schema):
     rank: int
     bid: str
     organisation: str
-    quality: Decimal
-    social_value: Decimal
-    price_pence: int
-    price_score: Decimal
-    total: Decimal
+    quality: Decimal | None
+    social_value: Decimal | None
+    price_pence: int | None
+    price_score: Decimal | None
+    total: Decimal | None
     tie_break: str
     abnormally_low: bool
     per_criterion: list[CriterionResultOut]
+    hidden: str = ""
 
 
 class LotRankingOut(Schema):
@@ -65,13 +68,28 @@ def opportunity_ranking(request: HttpRequest, reference: str):
         mod = sel.moderation_for(tender, lot)
         if mod is None or mod.status != ModerationStatus.COMPLETE:
             continue
-        ranked = sel.ranking(tender=tender, lot=lot)
+        ranked = sel.hide_conflicted(sel.ranking(tender=tender, lot=lot), request.user)
         out.append(
             {
                 "lot": lot.number if lot else None,
                 "tie_break_note": mod.tie_break_note,
                 "bids": [
                     {
+                        "rank": r.rank,
+                        "bid": r.bid.reference,
+                        "organisation": r.bid.lead_organisation.name,
+                        "quality": None,
+                        "social_value": None,
+                        "price_pence": None,
+                        "price_score": None,
+                        "total": None,
+                        "tie_break": "",
+                        "abnormally_low": False,
+                        "per_criterion": [],
+                        "hidden": sel.CONFLICT_HIDDEN,
+                    }
+                    if r.hidden
+                    else {
                         "rank": r.rank,
                         "bid": r.bid.reference,
                         "organisation": r.bid.lead_organisation.name,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from coproduce.core.formatting import uk_date
 from coproduce.core.forms import DateField
 
 from .models import CancellationReason
+from .selectors import StandstillChoice, StandstillOptions
 
 
 class DecideForm(forms.Form):
@@ -32,8 +34,44 @@ class DecideForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, ranking=(), **kwargs):
+    standstill = forms.ChoiceField(
+        label="Standstill period",
+        help_text=(
+            "The law does not require a standstill for light-touch services, but the council "
+            "may choose to wait before signing, so that bidders can complain first."
+        ),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to wait for a voluntary standstill period",
+            "invalid_choice": "Choose whether to wait for a voluntary standstill period",
+        },
+    )
+    no_standstill_reason = forms.CharField(
+        label="If you confirm without a standstill, why?",
+        help_text="Required when you confirm without a standstill. Recorded in the audit trail "
+        "and shown on the award page.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+        required=False,
+    )
+
+    def __init__(self, *args, ranking=(), standstill: StandstillOptions | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if standstill is None or not standstill.choice:
+            # The law decides (or the rule is missing): nothing to choose.
+            del self.fields["standstill"]
+            del self.fields["no_standstill_reason"]
+        else:
+            self.fields["standstill"].choices = [
+                (
+                    StandstillChoice.VOLUNTARY,
+                    f"{StandstillChoice.VOLUNTARY.label} of {standstill.voluntary_days} working "
+                    f"days (until the end of {uk_date(standstill.voluntary_ends_on)})",
+                ),
+                (StandstillChoice.NONE, StandstillChoice.NONE.label),
+            ]
+            if not self.is_bound:
+                self.initial.setdefault("standstill", StandstillChoice.VOLUNTARY)
         self.fields["bid"].choices = [
             (
                 r.bid.pk,

@@ -3,23 +3,34 @@
 The letter is built once, when the award is decided, from the panel's moderated data
 (``coproduce.panels.selectors.ranking``). ``letter_data`` turns one ranked bid into a
 ``LetterData``; the HTML (``letter_html``) and the PDF (``letter_pdf``) are both drawn
-from that same object, so they always show the same scores, reasons and totals.
+from that same object, so they always show the same scores, reasons and totals. The
+easy read version (``easy_read``, shown by ``awards/letter_easy_read.html`` and printed
+by ``easy_read_pdf``) is drawn from a ``LetterData`` too: short lines, one idea each, the
+result first.
 
-The PDF uses a core font (Helvetica), which can only show Latin-1 characters: curly
-quotes, dashes and similar are replaced by plain equivalents and anything else by "?"
-(``latin1``). That keeps the file small and needs no font on the server.
+PDFs use a Unicode TrueType font (DejaVu Sans, from ``settings.LETTER_FONT_DIR``) so that
+names such as "Łukasz" or "Ŵ" and curly quotes print as written. If the font files are
+missing, the PDF falls back to the core Helvetica font with a logged warning; Helvetica
+only has Latin-1, so curly quotes and dashes are replaced by plain ones and anything else
+by "?" (``latin1``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from coproduce.core.formatting import uk_date
+
+logger = logging.getLogger(__name__)
 
 
 def _get(obj: Any, *names: str, default: Any = None) -> Any:
@@ -82,6 +93,11 @@ class LetterData:
     complaint_url: str
     tie_break: str = ""
     notes: list[str] = field(default_factory=list)
+    #: "required" (by law), "voluntary" (the council chose to wait), "waived" (a
+    #: light-touch contract confirmed without a standstill, with a recorded reason) or
+    #: "not_required" (below the threshold).
+    standstill_kind: str = "required"
+    contact_email: str = ""
 
 
 def _criterion_key(pc: Any) -> Any:
@@ -192,8 +208,13 @@ def letter_data(
     max_scale: int,
     complaint_url: str,
     decided_on: dt.date,
+    standstill_kind: str = "required",
 ) -> LetterData:
-    """The letter for ``ranked`` (one entry of ``ranking``) under ``decision``."""
+    """The letter for ``ranked`` (one entry of ``ranking``) under ``decision``.
+
+    The single source of a letter's facts: the standard letter (HTML and PDF) and the
+    easy read version are all drawn from what this returns.
+    """
     win = next(r for r in ranking if r.bid.pk == decision.winning_bid_id)
     winner_lines = {_criterion_key(pc): _line_parts(pc) for pc in win.per_criterion}
     lines: list[CriterionLine] = []
@@ -232,11 +253,21 @@ def letter_data(
         standstill_ends_on=decision.standstill_ends_on,
         complaint_url=complaint_url,
         tie_break=str(_get(ranked, "tie_break", default="") or ""),
+        standstill_kind=standstill_kind,
+        contact_email=settings.COUNCIL_CONTACT_EMAIL,
     )
 
 
 def standstill_sentence(data: LetterData) -> str:
     """When the contract can be signed and how to complain before then."""
+    if data.standstill_ends_on and data.standstill_kind == "voluntary":
+        return (
+            "The law does not require a standstill period for this kind of contract, but "
+            "the council has chosen to wait: it will not sign the contract before the end "
+            f"of {uk_date(data.standstill_ends_on)} (a voluntary standstill period). If you "
+            "think the decision is wrong, you can complain before then and the award will "
+            "be paused while your complaint is looked at."
+        )
     if data.standstill_ends_on:
         return (
             f"The council will not sign the contract before the end of "
@@ -258,6 +289,105 @@ def letter_html(data: LetterData) -> str:
     )
 
 
+# --- Easy read ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EasyReadSection:
+    """A heading and its short lines (one idea per line)."""
+
+    heading: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class EasyRead:
+    """The easy read assessment letter: the result first, then short lines.
+
+    Made only from a ``LetterData`` (``easy_read``), so it always says the same as the
+    standard letter.
+    """
+
+    title: str
+    result: str
+    about: list[str]
+    sections: list[EasyReadSection]
+    complaint_url: str
+    contact: list[str]
+
+
+def _plain_number(value: Decimal | None) -> str:
+    """12.50 → "12.5", 30.00 → "30": fewer digits to read."""
+    if value is None:
+        return "-"
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def easy_read(data: LetterData) -> EasyRead:
+    """The easy read version of ``data``: short sentences, the result first, plain words."""
+    winner = data.is_winner
+    about = [
+        f"You sent us a bid for {data.tender_title}.",
+        f"This letter is about: {data.lot_label}.",
+        f"We decided on {uk_date(data.decided_on)}.",
+    ]
+    b, w = data.bidder, data.winner
+    scores = [f"Your score: {_plain_number(b.total)} out of 100."]
+    if winner:
+        scores.append(f"Your bid came {ordinal(b.rank)} out of {data.bid_count}.")
+        if b.rank != 1:
+            scores.append("Your bid did not have the highest score.")
+            scores.append("We chose it for a reason. The reason is in the longer letter.")
+    else:
+        scores.append(f"The winning bid scored {_plain_number(w.total)} out of 100.")
+        scores.append(f"Your bid came {ordinal(b.rank)} out of {data.bid_count}.")
+    sections = [EasyReadSection("Your score", scores)]
+    for line in data.lines:
+        lines = [f"You got {_score(line.score, data.max_scale)}."]
+        if not winner:
+            lines.append(f"The winning bid got {_score(line.winner_score, data.max_scale)}.")
+        sections.append(EasyReadSection(line.title, lines))
+    price = [f"Your price got {_plain_number(b.price_score)} points."]
+    if not winner:
+        price.append(f"The winning price got {_plain_number(w.price_score)} points.")
+    price.append("A lower price gets more points.")
+    sections.append(EasyReadSection("Price", price))
+    if data.standstill_ends_on:
+        wait = (
+            ["The law does not say we must wait.", "But we chose to wait."]
+            if data.standstill_kind == "voluntary"
+            else []
+        )
+        next_lines = [
+            "We will wait before we sign the contract.",
+            *wait,
+            "Do you think we got it wrong?",
+            f"You can complain until {uk_date(data.standstill_ends_on)}.",
+            "If you complain, we stop.",
+            "We look at your complaint first.",
+        ]
+    else:
+        next_lines = [
+            "We do not have to wait before we sign the contract.",
+            "Do you think we got it wrong?",
+            "You can still complain.",
+        ]
+    sections.append(EasyReadSection("What happens next", next_lines))
+    return EasyRead(
+        title=f"Your bid for {data.tender_title}",
+        result="You won this contract." if winner else "You did not win this contract.",
+        about=about,
+        sections=sections,
+        complaint_url=data.complaint_url,
+        contact=[
+            "Do you have a question?",
+            f"Email us at {data.contact_email}.",
+            f"Tell us this number: {data.tender_reference}.",
+        ],
+    )
+
+
 # --- PDF -----------------------------------------------------------------------------------
 
 _REPLACEMENTS = {
@@ -275,12 +405,20 @@ _REPLACEMENTS = {
     "\u2265": ">=",
 }
 
+#: The font files looked for in ``settings.LETTER_FONT_DIR``, by style ("" regular, "B" bold).
+FONT_FAMILY = "DejaVu"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
 
 def latin1(text: str) -> str:
     """``text`` with only characters the PDF core fonts can draw (see module docstring)."""
     for char, plain in _REPLACEMENTS.items():
         text = text.replace(char, plain)
     return text.encode("latin-1", errors="replace").decode("latin-1")
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _pounds(pence: int | None) -> str:
@@ -294,22 +432,64 @@ def _score(score: int | None, max_scale: int) -> str:
     return "-" if score is None else f"{score} out of {max_scale}"
 
 
+def letter_font_paths() -> dict[str, Path] | None:
+    """The Unicode font files for letters, or None when any is missing."""
+    folder = Path(getattr(settings, "LETTER_FONT_DIR", "") or "")
+    paths = {style: folder / name for style, name in FONT_FILES.items()}
+    return paths if all(p.is_file() for p in paths.values()) else None
+
+
+class _Writer:
+    """An A4 PDF with the letter font: DejaVu Sans, or Helvetica (Latin-1) without it."""
+
+    def __init__(self, title: str):
+        from fpdf import FPDF
+
+        self.pdf = FPDF(format="A4")
+        paths = letter_font_paths()
+        if paths is not None:
+            for style, path in paths.items():
+                self.pdf.add_font(FONT_FAMILY, style, str(path))
+            self.family: str = FONT_FAMILY
+            self.clean: Callable[[str], str] = _unchanged
+        else:
+            logger.warning(
+                "Letter font %s not found in LETTER_FONT_DIR=%r (install fonts-dejavu-core): "
+                "using Helvetica, which replaces characters outside Latin-1.",
+                " and ".join(FONT_FILES.values()),
+                str(getattr(settings, "LETTER_FONT_DIR", "")),
+            )
+            self.family, self.clean = "Helvetica", latin1
+        pdf = self.pdf
+        pdf.set_title(self.clean(title))
+        pdf.set_author("coproduce")
+        pdf.set_lang("en-GB")
+        pdf.set_margins(18, 18, 18)
+        pdf.set_auto_page_break(auto=True, margin=18)
+        pdf.add_page()
+
+    def font(self, size: float, style: str = "") -> None:
+        self.pdf.set_font(self.family, style, size)
+
+    def para(self, text: str, *, size: float = 11, style: str = "", gap: float = 2) -> None:
+        """A left-aligned paragraph (not justified: even spacing is easier to read)."""
+        self.font(size, style)
+        self.pdf.multi_cell(
+            0, size * 0.5, self.clean(text), align="L", new_x="LMARGIN", new_y="NEXT"
+        )
+        self.pdf.ln(gap)
+
+    def cell(self, width: float, text: str, **kw) -> None:
+        self.pdf.cell(width, 7, self.clean(text), border=1, **kw)
+
+    def output(self) -> bytes:
+        return bytes(self.pdf.output())
+
+
 def letter_pdf(data: LetterData) -> bytes:
-    """The letter as a PDF (A4, core font), with the same figures and reasons as the HTML."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_title(latin1(f"Assessment summary {data.tender_reference}"))
-    pdf.set_author("coproduce")
-    pdf.set_margins(18, 18, 18)
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-
-    def para(text: str, *, size: int = 11, style: str = "", gap: float = 2) -> None:
-        pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(0, size * 0.5, latin1(text), new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(gap)
-
+    """The letter as a PDF (A4), with the same figures and reasons as the HTML."""
+    out = _Writer(f"Assessment summary {data.tender_reference}")
+    para = out.para
     para("Assessment summary", size=20, style="B")
     para(f"{data.tender_reference}: {data.tender_title}", style="B")
     para(f"{data.lot_label}. Decided on {uk_date(data.decided_on)}.")
@@ -333,13 +513,12 @@ def letter_pdf(data: LetterData) -> bytes:
         ("Total (out of 100)", f"Total {b.total}", f"Total {w.total}"),
         ("Place", f"{ordinal(b.rank)} of {data.bid_count}", f"{ordinal(w.rank)}"),
     ]
-    pdf.set_font("Helvetica", "", 11)
     for i, (label, mine, theirs) in enumerate(rows):
-        pdf.set_font("Helvetica", "B" if i == 0 else "", 11)
-        pdf.cell(70, 7, latin1(label), border=1)
-        pdf.cell(50, 7, latin1(mine), border=1)
-        pdf.cell(50, 7, latin1(theirs), border=1, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
+        out.font(11, "B" if i == 0 else "")
+        out.cell(70, label)
+        out.cell(50, mine)
+        out.cell(50, theirs, new_x="LMARGIN", new_y="NEXT")
+    out.pdf.ln(4)
 
     para("Scores and reasons for each question", size=14, style="B")
     for line in data.lines:
@@ -356,11 +535,34 @@ def letter_pdf(data: LetterData) -> bytes:
                 gap=3,
             )
         else:
-            pdf.ln(2)
+            out.pdf.ln(2)
     if data.tie_break:
         para("Equal totals", size=14, style="B")
         para(data.tie_break)
     para("What happens next", size=14, style="B")
     para(standstill_sentence(data))
     para(f"How to complain: {data.complaint_url}")
-    return bytes(pdf.output())
+    return out.output()
+
+
+#: Easy read PDF text sizes (points): never below 14.
+EASY_BODY, EASY_HEADING, EASY_TITLE = 16, 20, 26
+
+
+def easy_read_pdf(er: EasyRead) -> bytes:
+    """The easy read letter as a PDF: large text (16pt, headings 20pt), one idea a line."""
+    out = _Writer(f"Easy read: {er.title}")
+    out.para(er.title, size=EASY_TITLE, style="B", gap=4)
+    out.para(er.result, size=EASY_HEADING, style="B", gap=4)
+    for line in er.about:
+        out.para(line, size=EASY_BODY, gap=3)
+    for section in er.sections:
+        out.para(section.heading, size=EASY_HEADING, style="B", gap=3)
+        for line in section.lines:
+            out.para(line, size=EASY_BODY, gap=3)
+    out.para("How to complain", size=EASY_HEADING, style="B", gap=3)
+    out.para(er.complaint_url, size=EASY_BODY, gap=3)
+    out.para("Questions", size=EASY_HEADING, style="B", gap=3)
+    for line in er.contact:
+        out.para(line, size=EASY_BODY, gap=3)
+    return out.output()

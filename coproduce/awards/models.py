@@ -23,6 +23,15 @@ class AwardStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+class StandstillKind(models.TextChoices):
+    """Why an award has (or has no) standstill, recorded when it is decided."""
+
+    REQUIRED = "required", "Standstill required by law"
+    VOLUNTARY = "voluntary", "Voluntary standstill (light-touch contract)"
+    WAIVED = "waived", "No standstill: the officer chose to confirm without one"
+    NOT_REQUIRED = "not_required", "No standstill required"
+
+
 class AwardDecision(TimeStampedModel):
     """The decision to award a lot (or the whole tender) to a bid, with reasons.
 
@@ -43,6 +52,16 @@ class AwardDecision(TimeStampedModel):
     )
     decided_at = models.DateTimeField()
     standstill_ends_on = models.DateField(null=True, blank=True)
+    standstill_kind = models.CharField(
+        max_length=12,
+        choices=StandstillKind.choices,
+        blank=True,
+        help_text="Why there is (or is no) standstill; blank on decisions made before it "
+        "was recorded (then read from standstill_ends_on).",
+    )
+    no_standstill_reason = models.TextField(
+        blank=True, help_text="Why a light-touch award may be confirmed without a standstill."
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

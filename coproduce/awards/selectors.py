@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.db import models
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.accounts.models import SME_BANDS, Membership, Organisation
@@ -16,9 +19,12 @@ from coproduce.bids.models import Bid, BidPrice, BidStatus, ConsortiumMember
 from coproduce.complaints.models import Complaint, ComplaintStatus
 from coproduce.complaints.selectors import complaint_blocks_award
 from coproduce.core.errors import NotFound, ServiceError
+from coproduce.routes import keys as rule_keys
+from coproduce.routes.selectors import add_working_days, rulebook_on, standstill_end
 from coproduce.tenders.models import Lot, Tender, TenderStatus
 
-from .models import AssessmentLetter, AwardDecision, AwardStatus, Cancellation
+from . import letters
+from .models import AssessmentLetter, AwardDecision, AwardStatus, Cancellation, StandstillKind
 
 S = AwardStatus
 
@@ -57,6 +63,96 @@ def can_confirm_on(decision: AwardDecision) -> dt.date | None:
     if decision.standstill_ends_on is None:
         return None
     return decision.standstill_ends_on + dt.timedelta(days=1)
+
+
+# --- standstill choice (light-touch contracts) ---------------------------------------------
+
+
+class StandstillChoice(models.TextChoices):
+    """What the officer chooses for a light-touch contract that needs no standstill by law."""
+
+    VOLUNTARY = "voluntary", "Wait for a voluntary standstill period"
+    NONE = "none", "Confirm without a standstill"
+
+
+@dataclass(frozen=True)
+class StandstillOptions:
+    """The standstill an award decided on ``decided_on`` would get.
+
+    ``choice`` is True for a light-touch contract with no standstill required by law:
+    the officer then chooses a voluntary standstill of ``voluntary_days`` working days
+    (ending ``voluntary_ends_on``) or none, with a reason.
+    """
+
+    decided_on: dt.date
+    required_ends_on: dt.date | None
+    choice: bool
+    voluntary_days: int | None = None
+    voluntary_ends_on: dt.date | None = None
+
+
+def voluntary_standstill_end(decided_on: dt.date) -> tuple[int, dt.date]:
+    """(working days, last day) of a voluntary standstill for an award decided on
+    ``decided_on``, from ``standstill.voluntary_light_touch_working_days`` in force that
+    day. Counted like the statutory one: the decision day is day 1 when it is a working
+    day. Raises ServiceError("rule_missing") when the rule is not in the table."""
+    rule = rulebook_on(decided_on).rule(rule_keys.STANDSTILL_VOLUNTARY_LIGHT_TOUCH_WORKING_DAYS)
+    days = int(rule.value)
+    return days, add_working_days(decided_on - dt.timedelta(days=1), days)
+
+
+def standstill_options(tender: Tender, decided_on: dt.date) -> StandstillOptions:
+    """The standstill rules for deciding an award of ``tender`` on ``decided_on``."""
+    required = standstill_end(
+        decision_on=decided_on,
+        light_touch=tender.service_area.light_touch,
+        value_pence=tender.value_pence,
+    )
+    if required is not None or not tender.service_area.light_touch:
+        return StandstillOptions(decided_on=decided_on, required_ends_on=required, choice=False)
+    days, ends = voluntary_standstill_end(decided_on)
+    return StandstillOptions(
+        decided_on=decided_on,
+        required_ends_on=None,
+        choice=True,
+        voluntary_days=days,
+        voluntary_ends_on=ends,
+    )
+
+
+def standstill_options_today(tender: Tender) -> StandstillOptions | None:
+    """``standstill_options`` for a decision made today, or None when a rule it needs is
+    missing from the table (deciding then fails with the rules page's message)."""
+    try:
+        return standstill_options(tender, timezone.localdate())
+    except ServiceError:
+        return None
+
+
+@dataclass(frozen=True)
+class StandstillBasis:
+    """How an award's standstill was set: its kind, a label, and the reason given when
+    the officer chose to confirm a light-touch award without one."""
+
+    kind: str
+    label: str
+    reason: str = ""
+
+
+def standstill_basis(decision: AwardDecision) -> StandstillBasis:
+    """How ``decision``'s standstill was set. Decisions recorded before the kind was
+    stored are read from their standstill end (required, or none required)."""
+    kind = decision.standstill_kind or (
+        StandstillKind.REQUIRED if decision.standstill_ends_on else StandstillKind.NOT_REQUIRED
+    )
+    return StandstillBasis(
+        kind=kind, label=StandstillKind(kind).label, reason=decision.no_standstill_reason
+    )
+
+
+def standstill_bases(decisions: list[AwardDecision]) -> dict[int, StandstillBasis]:
+    """The ``StandstillBasis`` of each decision, by pk (no query)."""
+    return {d.pk: standstill_basis(d) for d in decisions}
 
 
 # --- staff award page ------------------------------------------------------------------------
@@ -108,6 +204,7 @@ class AwardUnit:
     withdrawn: list[AwardDecision] = field(default_factory=list)
     confirm_from: dt.date | None = None
     standstill_over: bool = False
+    standstill: StandstillBasis | None = None
 
 
 def award_units(*, tender: Tender) -> list[AwardUnit]:
@@ -127,6 +224,7 @@ def award_units(*, tender: Tender) -> list[AwardUnit]:
     whole_cancel = next((c for c in cancellations if c.lot_id is None), None)
     blocked = complaint_blocks_award(tender)
     today = timezone.localdate()
+    bases = standstill_bases([d for d in decisions if d.status != S.WITHDRAWN])
     units = []
     for lot in lots:
         lot_id = lot.pk if lot else None
@@ -155,6 +253,7 @@ def award_units(*, tender: Tender) -> list[AwardUnit]:
                 standstill_over=bool(
                     live and (live.standstill_ends_on is None or today > live.standstill_ends_on)
                 ),
+                standstill=bases.get(live.pk) if live else None,
             )
         )
     return units
@@ -207,6 +306,42 @@ def access_letter(user, pk: int) -> AssessmentLetter:
     if Membership.objects.filter(user=user, organisation_id__in=_bid_org_ids(letter.bid)).exists():
         return letter
     raise NotFound()
+
+
+def letter_sources(tender: Tender) -> tuple[str, int]:
+    """(complaint link, top of the scoring scale) for the letters of ``tender``."""
+    complaint_url = settings.SITE_URL + reverse("complaints:raise", args=[tender.reference])
+    max_scale = max(tender.evaluation_model.scale.values_list("score", flat=True), default=0)
+    return complaint_url, max_scale
+
+
+def letter_facts(letter: AssessmentLetter) -> letters.LetterData:
+    """The facts of ``letter``, rebuilt with ``letters.letter_data`` (the same builder the
+    award used) from the moderated scores, which cannot change once moderation is
+    complete. Used for the easy read version. Caller must have checked access
+    (``access_letter``). NotFound when the ranking no longer includes the bid or the
+    winner (for example a bid withdrawn since)."""
+    from coproduce.panels.selectors import ranking
+
+    decision = letter.decision
+    tender = decision.tender
+    try:
+        ranked = ranking(tender=tender, lot=decision.lot)
+    except ServiceError:
+        raise NotFound() from None
+    entry = next((r for r in ranked if r.bid.pk == letter.bid_id), None)
+    if entry is None or not any(r.bid.pk == decision.winning_bid_id for r in ranked):
+        raise NotFound()
+    complaint_url, max_scale = letter_sources(tender)
+    return letters.letter_data(
+        decision=decision,
+        ranking=ranked,
+        ranked=entry,
+        max_scale=max_scale,
+        complaint_url=complaint_url,
+        decided_on=timezone.localdate(decision.decided_at),
+        standstill_kind=standstill_basis(decision).kind,
+    )
 
 
 def letters_for_user(user) -> list[AssessmentLetter]:

@@ -31,7 +31,6 @@ from coproduce.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.core.services import counter_next
 from coproduce.core.tasks import send_email
 from coproduce.core.transitions import StateMachine, Transition
-from coproduce.routes.selectors import standstill_end
 from coproduce.tenders.models import Lot, Tender, TenderStatus
 
 from . import letters
@@ -41,8 +40,14 @@ from .models import (
     AwardStatus,
     Cancellation,
     CancellationReason,
+    StandstillKind,
 )
-from .selectors import effective_status
+from .selectors import (
+    StandstillChoice,
+    effective_status,
+    letter_sources,
+    standstill_options,
+)
 
 S = AwardStatus
 AWARD_STATES = StateMachine(
@@ -63,6 +68,15 @@ TEXT_MAX = 10000
 def _check_can_decide(actor) -> None:
     if not getattr(actor, "is_authenticated", False) or not actor.has_perm("awards.decide"):
         raise NotFound()
+
+
+def _check_no_conflict(actor, decision: AwardDecision) -> None:
+    """Refuse an officer who declared a conflict with any bid this award touches."""
+    from coproduce.panels.selectors import require_no_conflict, scorable_bids
+
+    require_no_conflict(
+        actor, [decision.winning_bid, *scorable_bids(decision.tender, decision.lot)]
+    )
 
 
 def _required_text(value: str, *, code: str, field: str, message: str) -> str:
@@ -125,22 +139,37 @@ def award_decide(
     bid: Bid | None = None,
     reasons: str,
     override_reason: str = "",
+    standstill: str = StandstillChoice.VOLUNTARY,
+    no_standstill_reason: str = "",
 ) -> AwardDecision:
     """Decide to award ``lot`` (or the whole tender) to ``bid`` (default: the top-ranked).
 
     Refused while ``award_blockers`` lists anything (moderation not complete, an
     abnormally low price without a decided explanation), when the lot already has a
     live decision (so a double click makes one decision), or when it was cancelled.
-    Choosing a bid other than the top-ranked needs ``override_reason``. Sets the
-    standstill end from the rules table (none for light-touch services), writes an
-    assessment summary letter for every ranked bid, and emails each bid's submitter
-    after commit that their letter is ready (no content in the email). Audited as
-    ``awards.award.decided``.
+    Choosing a bid other than the top-ranked needs ``override_reason``.
+
+    Sets the standstill end from the rules table. A light-touch contract needs none by
+    law; then ``standstill`` says what the council does: ``"voluntary"`` (the default)
+    waits ``standstill.voluntary_light_touch_working_days`` working days, ``"none"``
+    allows confirmation at once and needs ``no_standstill_reason``. For other contracts
+    the law decides and ``"none"`` is refused (``standstill_required``) when a standstill
+    is required. The choice and the reason are stored on the decision and audited.
+
+    Writes an assessment summary letter for every ranked bid, and emails each bid's
+    submitter after commit that their letter is ready (no content in the email). Audited
+    as ``awards.award.decided``.
     """
-    from coproduce.panels.selectors import award_blockers, ranking
+    from coproduce.panels.selectors import (
+        award_blockers,
+        ranking,
+        require_no_conflict,
+        scorable_bids,
+    )
 
     _check_can_decide(actor)
     _check_lot(tender, lot)
+    require_no_conflict(actor, scorable_bids(tender, lot))  # conflicted officers may not decide
     reasons = _required_text(
         reasons,
         code="reasons_required",
@@ -148,6 +177,20 @@ def award_decide(
         message="Give the reasons for the decision",
     )
     override_reason = (override_reason or "").strip()
+    if standstill not in StandstillChoice.values:
+        raise ServiceError(
+            "invalid_choice",
+            "Choose whether to wait for a voluntary standstill period",
+            field="standstill",
+        )
+    no_standstill_reason = (no_standstill_reason or "").strip()
+    if standstill == StandstillChoice.NONE:
+        no_standstill_reason = _required_text(
+            no_standstill_reason,
+            code="no_standstill_reason_required",
+            field="no_standstill_reason",
+            message="Say why the award can be confirmed without a standstill period",
+        )
     with transaction.atomic():
         tender = _lock_tender(tender)
         if _cancelled(tender, lot):
@@ -184,11 +227,22 @@ def award_decide(
             override_reason = ""
         now = timezone.now()
         today = timezone.localdate(now)
-        ends_on = standstill_end(
-            decision_on=today,
-            light_touch=tender.service_area.light_touch,
-            value_pence=tender.value_pence,
-        )
+        options = standstill_options(tender, today)
+        ends_on = options.required_ends_on
+        kind = StandstillKind.REQUIRED if ends_on else StandstillKind.NOT_REQUIRED
+        if options.choice and standstill == StandstillChoice.VOLUNTARY:
+            ends_on, kind = options.voluntary_ends_on, StandstillKind.VOLUNTARY
+        elif options.choice:
+            kind = StandstillKind.WAIVED
+        elif standstill == StandstillChoice.NONE and ends_on is not None:
+            raise ServiceError(
+                "standstill_required",
+                "The law requires a standstill period for this contract, so it cannot be "
+                "confirmed without one.",
+                field="standstill",
+            )
+        if kind != StandstillKind.WAIVED:
+            no_standstill_reason = ""
         blocked = complaint_blocks_award(tender)
         try:
             with transaction.atomic():
@@ -204,13 +258,14 @@ def award_decide(
                     decided_by=actor,
                     decided_at=now,
                     standstill_ends_on=ends_on,
+                    standstill_kind=kind,
+                    no_standstill_reason=no_standstill_reason,
                 )
         except IntegrityError:
             raise ServiceError(
                 "already_decided", "An award has already been decided for this lot."
             ) from None
-        complaint_url = settings.SITE_URL + reverse("complaints:raise", args=[tender.reference])
-        max_scale = max(tender.evaluation_model.scale.values_list("score", flat=True), default=0)
+        complaint_url, max_scale = letter_sources(tender)
         made = []
         for entry in ranked:
             data = letters.letter_data(
@@ -220,6 +275,7 @@ def award_decide(
                 max_scale=max_scale,
                 complaint_url=complaint_url,
                 decided_on=today,
+                standstill_kind=kind,
             )
             made.append(
                 AssessmentLetter.objects.create(
@@ -241,22 +297,34 @@ def award_decide(
                 "winning_bid": chosen.bid.reference,
                 "winning_rank": chosen.rank,
                 "standstill_ends_on": ends_on,
+                "standstill": kind,
+                "no_standstill_reason": no_standstill_reason,
                 "status": decision.status,
                 "letters": len(made),
             },
             reason=reasons
-            + (f"\nNot the top-ranked bid because: {override_reason}" if override_reason else ""),
+            + (f"\nNot the top-ranked bid because: {override_reason}" if override_reason else "")
+            + (
+                f"\nConfirmed without a standstill because: {no_standstill_reason}"
+                if no_standstill_reason
+                else ""
+            ),
         )
         notices = [
-            (email, settings.SITE_URL + reverse("awards:letter", args=[letter.pk]))
+            (
+                email,
+                settings.SITE_URL + reverse("awards:letter", args=[letter.pk]),
+                settings.SITE_URL + reverse("awards:letter_easy_read", args=[letter.pk]),
+            )
             for letter in made
             for b, email in _bidder_emails([letter.bid])
         ]
         subject = f"Your assessment summary for {tender.reference} is ready"
-        for email, url in notices:
+        for email, url, easy_url in notices:
             body = (
                 f"The council has decided the award for {tender.reference} {tender.title}.\n\n"
-                f"Your assessment summary is ready. Sign in to read it:\n{url}\n"
+                f"Your assessment summary is ready. Sign in to read it:\n{url}\n\n"
+                f"There is also an easy read version:\n{easy_url}\n"
             )
             transaction.on_commit(
                 lambda e=email, b=body: send_email.enqueue(subject=subject, body=b, to=[e])
@@ -312,9 +380,11 @@ def award_resume(*, actor, decision: AwardDecision, reason: str = "") -> AwardDe
     because a complaint was decided after the award): ``resumed_at`` marks it resumed.
 
     The standstill end is unchanged: if it has passed, the award can be confirmed at once.
-    Refused while a complaint is still open. Audited as ``awards.award.resumed``.
+    Refused while a complaint is still open, and to an officer with a conflict of
+    interest. Audited as ``awards.award.resumed``.
     """
     _check_can_decide(actor)
+    _check_no_conflict(actor, decision)
     with transaction.atomic():
         decision = _lock_decision(decision)
         if complaint_blocks_award(decision.tender):
@@ -348,9 +418,11 @@ def award_withdraw(*, actor, decision: AwardDecision, reason: str) -> AwardDecis
     """Withdraw an award that is not confirmed (e.g. a complaint was upheld), with a reason.
 
     The lot can then be decided again. Letters already sent are kept. Refused once the
-    award is confirmed. Audited as ``awards.award.withdrawn``.
+    award is confirmed, and to an officer with a conflict of interest. Audited as
+    ``awards.award.withdrawn``.
     """
     _check_can_decide(actor)
+    _check_no_conflict(actor, decision)
     reason = _required_text(
         reason,
         code="reason_required",
@@ -409,6 +481,7 @@ def award_confirm(*, actor, decision: AwardDecision, starts_on: dt.date) -> Cont
     ``awards.award.confirmed`` and ``contracts.contract.created``; nothing else moves.
     """
     _check_can_decide(actor)
+    _check_no_conflict(actor, decision)
     if starts_on is None:
         raise ServiceError("starts_on_required", "Enter the start date", field="starts_on")
     with transaction.atomic():
@@ -484,11 +557,16 @@ def tender_cancel(
     it are withdrawn with the same reason. Cancelling the whole tender sets its status
     to cancelled. Bidders (the submitters of bids not withdrawn) are emailed after
     commit. A repeated cancellation returns the existing one. Audited as
-    ``awards.tender.cancelled``.
+    ``awards.tender.cancelled``. Refused to an officer who declared a conflict with
+    any bid of the tender (cancelling can help or harm that bid).
     """
+    from coproduce.panels.selectors import CONFLICT_REFUSED, conflicted_bid_ids
+
     _check_can_decide(actor)
     if lot is not None and lot.tender_id != tender.pk:
         raise NotFound()
+    if conflicted_bid_ids(actor, tender):
+        raise ServiceError("conflict_of_interest", CONFLICT_REFUSED)
     if reason_code not in CancellationReason.values:
         raise ServiceError(
             "invalid_choice", "Choose the reason for cancelling", field="reason_code"

@@ -14,6 +14,12 @@ urlpatterns = [
     path("awards/letters/", views.my_letters, name="my_letters"),
     path("awards/letters/<int:pk>/", views.letter, name="letter"),
     path("awards/letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("awards/letters/<int:pk>/easy-read/", views.letter_easy_read, name="letter_easy_read"),
+    path(
+        "awards/letters/<int:pk>/easy-read/pdf/",
+        views.letter_easy_read_pdf,
+        name="letter_easy_read_pdf",
+    ),
     path("market/", views.market, name="market"),
     path("opportunities/<str:reference>/market/", views.tender_market, name="tender_market"),
 ]

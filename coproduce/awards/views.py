@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from coproduce.core.errors import ServiceError
+from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
 from coproduce.core.http import not_found_as_404, render_form
+from coproduce.panels import selectors as panel_sel
 
+from . import letters
 from . import selectors as sel
 from . import services as svc
 from .forms import CancelForm, ConfirmForm, DecideForm, ResumeForm, WithdrawForm
@@ -25,12 +28,20 @@ def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
     tender = sel.access_tender_for_awards(request.user, reference)
     can_decide = request.user.has_perm("awards.decide")
     units = sel.award_units(tender=tender)
+    conflicted = panel_sel.conflicted_bid_ids(request.user, tender)
     for u in units:
+        # Declared conflicts: the figures of those bids are hidden, and no award actions.
+        u.ranking = panel_sel.hide_conflicted(u.ranking, request.user)
+        if conflicted & {b.pk for b in panel_sel.scorable_bids(tender, u.lot)}:
+            u.blockers = [*u.blockers, panel_sel.CONFLICT_REFUSED]
+            can_decide_here = False
+        else:
+            can_decide_here = can_decide
         live = u.decision
         u.can_decide = can_decide and live is None and u.cancellation is None and not u.blockers
         u.can_decide = u.can_decide and bool(u.ranking)
         u.can_confirm = bool(
-            can_decide and live and u.status == AwardStatus.STANDSTILL and u.standstill_over
+            can_decide_here and live and u.status == AwardStatus.STANDSTILL and u.standstill_over
         )
         u.can_resume = bool(can_decide and live and u.status == AwardStatus.PAUSED)
         u.can_withdraw = bool(
@@ -60,8 +71,21 @@ def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
         ranked = ranking(tender=tender, lot=lot)
     except ServiceError:
         ranked = []
-    form = DecideForm(request.POST or None, ranking=ranked)
-    if request.method == "POST" and form.is_valid():
+    conflict = None
+    try:
+        panel_sel.require_no_conflict(request.user, panel_sel.scorable_bids(tender, lot))
+    except ServiceError as exc:
+        conflict = exc  # declared a conflict with a bid of this lot: figures hidden, refused
+        ranked = panel_sel.hide_conflicted(ranked, request.user)
+    standstill = sel.standstill_options_today(tender)
+    form = DecideForm(request.POST or None, ranking=ranked, standstill=standstill)
+    if conflict is not None:
+        form.fields["bid"].choices = [
+            (r.bid.pk, f"{r.rank}. {r.bid.lead_organisation.name} ({r.bid.reference})")
+            for r in ranked
+        ]
+        _show_refusal(form, conflict)  # nothing is decided (the service refuses too)
+    elif request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         bid = next((r.bid for r in ranked if r.bid.pk == d["bid"]), None)
         try:
@@ -72,6 +96,8 @@ def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
                 bid=bid,
                 reasons=d["reasons"],
                 override_reason=d["override_reason"],
+                standstill=d.get("standstill") or sel.StandstillChoice.VOLUNTARY,
+                no_standstill_reason=d.get("no_standstill_reason", ""),
             )
         except ServiceError as exc:
             if exc.code == "already_decided":
@@ -96,6 +122,14 @@ def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     )
 
 
+def _show_refusal(form, exc: ServiceError) -> None:
+    """Put a refusal (a declared conflict of interest) in the error summary of a form
+    that has not been sent yet."""
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+    apply_service_error(form, exc)
+
+
 ACTIONS = {
     "confirm": (ConfirmForm, "Confirm the award and create the contract"),
     "resume": (ResumeForm, "Resume the award"),
@@ -112,6 +146,14 @@ def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     decision = sel.access_decision(request.user, pk)
     form_class, heading = ACTIONS[action]
     form = form_class(request.POST if request.method == "POST" else None)
+    if action == "confirm" and request.method == "GET":
+        try:
+            panel_sel.require_no_conflict(
+                request.user,
+                [decision.winning_bid, *panel_sel.scorable_bids(decision.tender, decision.lot)],
+            )
+        except ServiceError as exc:
+            _show_refusal(form, exc)  # shown at once; the service refuses a POST too
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -183,7 +225,25 @@ def my_letters(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     letter = sel.access_letter(request.user, pk)
+    if _letter_conflicted(request.user, letter):
+        return render(
+            request,
+            "panels/conflict_hidden.html",
+            {
+                "tender": letter.decision.tender,
+                "bid": letter.bid,
+                "message": panel_sel.CONFLICT_HIDDEN,
+                "back_url": reverse("awards:manage", args=[letter.decision.tender.reference]),
+            },
+        )
     return render(request, "awards/letter.html", {"letter": letter})
+
+
+def _letter_conflicted(user, letter) -> bool:
+    """Staff who declared a conflict with the letter's bid, or with the winning bid whose
+    scores every letter shows beside the bidder's own (the bidder's members never are)."""
+    conflicted = panel_sel.conflicted_bid_ids(user, letter.decision.tender)
+    return bool(conflicted & {letter.bid_id, letter.decision.winning_bid_id})
 
 
 @login_required
@@ -191,8 +251,37 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     letter = sel.access_letter(request.user, pk)
+    if _letter_conflicted(request.user, letter):
+        raise NotFound()
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     name = f"assessment-summary-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def letter_easy_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """The easy read assessment letter: same readers as the letter, same facts."""
+    found = sel.access_letter(request.user, pk)
+    if _letter_conflicted(request.user, found):
+        return letter(request, pk)  # the standard letter's "hidden" page
+    easy = letters.easy_read(sel.letter_facts(found))
+    return render(request, "awards/letter_easy_read.html", {"letter": found, "er": easy})
+
+
+@login_required
+@require_GET
+@not_found_as_404
+def letter_easy_read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = sel.access_letter(request.user, pk)
+    if _letter_conflicted(request.user, letter):
+        raise NotFound()
+    pdf = letters.easy_read_pdf(letters.easy_read(sel.letter_facts(letter)))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"easy-read-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -11,14 +11,22 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coproduce.core.errors import NotFound
 
 from . import sealing
-from .models import Bid, BidFile, BidStatus, ConsortiumMember, Opening, RequiredDocument
+from .models import (
+    Bid,
+    BidFile,
+    BidStatus,
+    BidSubmission,
+    ConsortiumMember,
+    Opening,
+    RequiredDocument,
+)
 from .rules import is_bid_organisation_member
 
 
@@ -79,6 +87,8 @@ def bid_file_content(*, user, bid_file: BidFile) -> bytes:
     staff_after_opening = bid.opened_at is not None and user.has_perm("bids.view_opened_bids")
     if not (is_bid_organisation_member(user, bid) or staff_after_opening):
         raise NotFound()
+    if not is_bid_organisation_member(user, bid) and _conflicted_ids(user, bid.tender) & {bid.pk}:
+        raise NotFound()  # declared a conflict of interest with this bid
     return sealing.decrypt_blob(bytes(bid_file.ciphertext))
 
 
@@ -121,6 +131,38 @@ def needs_reconfirmation(bid: Bid) -> bool:
     return amendments_requiring_reconfirmation(bid.tender, last.submitted_at).exists()
 
 
+def bids_needing_reconfirmation(bids) -> set[int]:
+    """Ids of the ``bids`` for which ``needs_reconfirmation`` is true, in two queries in all.
+
+    The same rule for a whole list: a submitted bid whose latest submission or
+    re-confirmation (by number) is older than a change to its tender that asks bids to be
+    confirmed again. No query when none of the bids is submitted.
+    """
+    from coproduce.tenders.models import Amendment
+
+    submitted = {bid.pk: bid.tender_id for bid in bids if bid.status == BidStatus.SUBMITTED}
+    if not submitted:
+        return set()
+    latest_change = dict(
+        Amendment.objects.filter(tender_id__in=set(submitted.values()), reconfirm_required=True)
+        .values("tender_id")
+        .annotate(latest=Max("made_at"))
+        .values_list("tender_id", "latest")
+    )
+    last_sent = dict(  # in number order, so the last one written wins
+        BidSubmission.objects.filter(bid_id__in=submitted)
+        .order_by("bid_id", "number")
+        .values_list("bid_id", "submitted_at")
+    )
+    return {
+        pk
+        for pk, tender_id in submitted.items()
+        if pk in last_sent
+        and tender_id in latest_change
+        and latest_change[tender_id] > last_sent[pk]
+    }
+
+
 def required_documents(tender) -> QuerySet[RequiredDocument]:
     """The documents every bid must (or may) include; public part of the tender pack."""
     return RequiredDocument.objects.filter(tender=tender).order_by("pk")
@@ -145,24 +187,47 @@ def rectification_is_open(tender, now: dt.datetime | None = None) -> bool:
     )
 
 
+def _conflicted_ids(user, tender) -> set[int]:
+    """Bids the user declared a conflict of interest with (the panels app decides)."""
+    from coproduce.panels.selectors import conflicted_bid_ids
+
+    return conflicted_bid_ids(user, tender)
+
+
+def conflict_message() -> str:
+    from coproduce.panels.selectors import CONFLICT_HIDDEN
+
+    return CONFLICT_HIDDEN
+
+
+def bid_hidden_by_conflict(user, bid: Bid) -> bool:
+    """True when staff ``user`` declared a conflict with ``bid``: its content is hidden."""
+    return bid.pk in _conflicted_ids(user, bid.tender)
+
+
 @dataclass(frozen=True)
 class ComplianceRow:
-    """An opened bid with the automatic checks' findings, for the staff list."""
+    """An opened bid with the automatic checks' findings, for the staff list.
+
+    ``hidden``: the viewer declared a conflict with the bid (no findings shown)."""
 
     bid: Bid
     problems: list[str]
     unconfirmed: bool
+    hidden: bool = False
 
 
 def compliance_rows(*, user, tender) -> list[ComplianceRow]:
     """Every opened bid with its compliance problems (missing documents, eligibility, files)."""
     from .services_open import bid_compliance_problems
 
+    hidden = _conflicted_ids(user, tender)
     return [
         ComplianceRow(
             bid=bid,
-            problems=bid_compliance_problems(bid),
+            problems=[] if bid.pk in hidden else bid_compliance_problems(bid),
             unconfirmed=needs_reconfirmation(bid),
+            hidden=bid.pk in hidden,
         )
         for bid in opened_bids(user=user, tender=tender)
     ]

@@ -20,7 +20,7 @@ from coproduce.evaluation.models import Criterion
 from coproduce.tenders.models import Lot, Tender
 
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, RequiredDocument
-from .selectors import latest_submission, needs_reconfirmation
+from .selectors import bids_needing_reconfirmation, latest_submission
 from .services_draft import WHOLE, answerable_questions, bid_draft_load, word_count
 
 ORG_SEARCH_LIMIT = 20
@@ -307,8 +307,10 @@ def bid_rows(user, now: dt.datetime | None = None) -> list[BidRow]:
 
     now = now or timezone.now()
     org_ids = set(user_organisation_ids(user))
+    bids = list(bidder_bids(user).prefetch_related("submissions"))
+    unconfirmed = bids_needing_reconfirmation(bids)  # one batch, not queries per bid
     rows = []
-    for bid in bidder_bids(user).prefetch_related("submissions"):
+    for bid in bids:
         submissions = sorted(bid.submissions.all(), key=lambda s: s.number)
         rows.append(
             BidRow(
@@ -317,8 +319,7 @@ def bid_rows(user, now: dt.datetime | None = None) -> list[BidRow]:
                 days_left=tender_days_left(bid.tender, now),
                 is_lead=bid.lead_organisation_id in org_ids,
                 submission_number=submissions[-1].number if submissions else None,
-                needs_reconfirmation=bid.status == BidStatus.SUBMITTED
-                and needs_reconfirmation(bid),
+                needs_reconfirmation=bid.pk in unconfirmed,
             )
         )
     return rows

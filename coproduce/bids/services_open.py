@@ -176,6 +176,9 @@ def bid_compliance_decide(*, actor, bid: Bid, status: str, notes: str = "") -> B
     """
     if not actor.has_perm("bids.decide_compliance") or bid.opened_at is None:
         raise NotFound()
+    from coproduce.panels.selectors import require_no_conflict
+
+    require_no_conflict(actor, [bid])
     if status not in {s for s, _ in ComplianceStatus.choices} or status == "":
         raise ServiceError("compliance_status", "Choose a compliance decision.", field="status")
     notes = (notes or "").strip()

@@ -25,7 +25,9 @@ from .selectors import (
     access_bid_for_bidder,
     access_opened_bid,
     bid_file_content,
+    bid_hidden_by_conflict,
     compliance_rows,
+    conflict_message,
     required_documents,
     tender_opening,
 )
@@ -65,6 +67,7 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
             "opening": opening,
             "closed": closed,
             "rows": rows,
+            "conflict_hidden": conflict_message(),
             "can_open": closed and opening is None and request.user.has_perm("bids.open_bids"),
             "can_rectify": opening is not None and request.user.has_perm("bids.open_bids"),
         },
@@ -95,6 +98,7 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
     tender = _staff_tender(request, reference)
     bid = access_opened_bid(request.user, tender, bid_reference)
     can_decide = request.user.has_perm("bids.decide_compliance")
+    hidden = bid_hidden_by_conflict(request.user, bid)
     form = ComplianceForm(
         request.POST or None,
         initial={"status": bid.compliance or None, "notes": bid.compliance_notes},
@@ -117,6 +121,19 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
             else:
                 messages.success(request, f"Compliance decision recorded for {bid.reference}.")
                 return redirect("bids:open_bid", tender.reference, bid.reference)
+    if hidden:
+        # Declared a conflict of interest: the message in place of the bid's content.
+        return render_form(
+            request,
+            "bids/open_bid.html",
+            {
+                "form": form,
+                "tender": tender,
+                "bid": bid,
+                "hidden": conflict_message(),
+                "can_decide": False,
+            },
+        )
     return render_form(
         request,
         "bids/open_bid.html",

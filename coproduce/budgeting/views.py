@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import form_page, post_action, render_form
 
 from . import engine
 from .forms import (
@@ -140,30 +140,31 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
     round_ = _round(request, reference)
     if round_.phase != Phase.PROPOSALS:
         raise Http404
-    form = ProposalForm(request.POST or None, request.FILES or None, areas=round_.areas.all())
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: ProposalForm):
         d = form.cleaned_data
-        try:
-            item = proposal_submit(
-                actor=request.user,
-                round_=round_,
-                data=ProposalData(
-                    title=d["title"],
-                    description=d["description"],
-                    estimated_cost_pence=d["estimated_cost"],
-                    area_id=d["area"].pk if d.get("area") else None,
-                    photo=d["photo"],
-                    photo_alt=d["photo_alt"],
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, f"Thank you. Your idea {item.reference} has been sent for checking."
-            )
-            return redirect("budgeting:proposal_detail", round_.reference, item.reference)
-    return render_form(request, "budgeting/propose.html", {"form": form, "round": round_})
+        return proposal_submit(
+            actor=request.user,
+            round_=round_,
+            data=ProposalData(
+                title=d["title"],
+                description=d["description"],
+                estimated_cost_pence=d["estimated_cost"],
+                area_id=d["area"].pk if d.get("area") else None,
+                photo=d["photo"],
+                photo_alt=d["photo_alt"],
+            ),
+        )
+
+    return form_page(
+        request,
+        ProposalForm(request.POST or None, request.FILES or None, areas=round_.areas.all()),
+        "budgeting/propose.html",
+        {"round": round_},
+        save=save,
+        success=lambda item: f"Thank you. Your idea {item.reference} has been sent for checking.",
+        redirect_to=lambda item: ("budgeting:proposal_detail", round_.reference, item.reference),
+    )
 
 
 def _parse_choices(request: HttpRequest, round_, projects) -> tuple[dict[str, int], str]:
@@ -302,42 +303,44 @@ def manage_index(request: HttpRequest) -> HttpResponse:
 def manage_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("budgeting.add_round"):
         raise Http404
-    form = RoundForm(
-        request.POST or None,
-        initial={"ballot_type": BallotType.KNAPSACK, "rule": "mes", "min_choices": 1},
-    )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: RoundForm):
         d = form.cleaned_data
-        try:
-            round_ = round_create(
-                actor=request.user,
-                data=RoundData(
-                    title=d["title"],
-                    description=d["description"],
-                    budget_pence=d["budget"],
-                    proposals_open_on=d["proposals_open_on"],
-                    review_starts_on=d["review_starts_on"],
-                    voting_opens_on=d["voting_opens_on"],
-                    voting_closes_on=d["voting_closes_on"],
-                    results_on=d["results_on"],
-                    ballot_type=d["ballot_type"],
-                    min_choices=d["min_choices"] or 0,
-                    max_choices=d["max_choices"],
-                    points=d["points"],
-                    rule=d["rule"],
-                    min_age=d["min_age"],
-                    postcode_areas=d["postcode_areas"],
-                    allow_codes=d["allow_codes"],
-                    allow_residency=d["allow_residency"],
-                    areas=d["areas"],
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Round {round_.reference} created. It is open for ideas.")
-            return redirect("budgeting:manage_round", round_.reference)
-    return render_form(request, "budgeting/round_form.html", {"form": form})
+        return round_create(
+            actor=request.user,
+            data=RoundData(
+                title=d["title"],
+                description=d["description"],
+                budget_pence=d["budget"],
+                proposals_open_on=d["proposals_open_on"],
+                review_starts_on=d["review_starts_on"],
+                voting_opens_on=d["voting_opens_on"],
+                voting_closes_on=d["voting_closes_on"],
+                results_on=d["results_on"],
+                ballot_type=d["ballot_type"],
+                min_choices=d["min_choices"] or 0,
+                max_choices=d["max_choices"],
+                points=d["points"],
+                rule=d["rule"],
+                min_age=d["min_age"],
+                postcode_areas=d["postcode_areas"],
+                allow_codes=d["allow_codes"],
+                allow_residency=d["allow_residency"],
+                areas=d["areas"],
+            ),
+        )
+
+    return form_page(
+        request,
+        RoundForm(
+            request.POST or None,
+            initial={"ballot_type": BallotType.KNAPSACK, "rule": "mes", "min_choices": 1},
+        ),
+        "budgeting/round_form.html",
+        save=save,
+        success=lambda round_: f"Round {round_.reference} created. It is open for ideas.",
+        redirect_to=lambda round_: ("budgeting:manage_round", round_.reference),
+    )
 
 
 @login_required
@@ -382,24 +385,20 @@ def manage_phase(request: HttpRequest, reference: str) -> HttpResponse:
 def manage_review(request: HttpRequest, reference: str, proposal: str) -> HttpResponse:
     round_ = _round(request, reference, perm=MANAGE)
     item = _proposal(request, round_, proposal)
-    form = FeasibilityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            proposal_decide(
-                actor=request.user,
-                proposal=item,
-                feasible=d["decision"] == "feasible",
-                costed_pence=d["costed"],
-                reason=d["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Decision on {item.reference} saved.")
-            return redirect("budgeting:manage_round", round_.reference)
-    return render_form(
-        request, "budgeting/review.html", {"form": form, "round": round_, "proposal": item}
+    return form_page(
+        request,
+        FeasibilityForm(request.POST or None),
+        "budgeting/review.html",
+        {"round": round_, "proposal": item},
+        save=lambda form: proposal_decide(
+            actor=request.user,
+            proposal=item,
+            feasible=form.cleaned_data["decision"] == "feasible",
+            costed_pence=form.cleaned_data["costed"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=f"Decision on {item.reference} saved.",
+        redirect_to=("budgeting:manage_round", round_.reference),
     )
 
 
@@ -432,24 +431,18 @@ def manage_codes(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def manage_batch(request: HttpRequest, reference: str) -> HttpResponse:
     round_ = _round(request, reference, perm=MANAGE)
-    form = BatchForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = batch_enter(
-                actor=request.user, round_=round_, text=form.cleaned_data["ballots"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Batch {batch.number} saved. Another officer must confirm it before it counts.",
-            )
-            return redirect("budgeting:manage_round", round_.reference)
-    return render_form(
+    return form_page(
         request,
+        BatchForm(request.POST or None),
         "budgeting/batch.html",
-        {"form": form, "round": round_, "projects": ballot_projects(round_)},
+        lambda: {"round": round_, "projects": ballot_projects(round_)},
+        save=lambda form: batch_enter(
+            actor=request.user, round_=round_, text=form.cleaned_data["ballots"]
+        ),
+        success=lambda batch: (
+            f"Batch {batch.number} saved. Another officer must confirm it before it counts."
+        ),
+        redirect_to=("budgeting:manage_round", round_.reference),
     )
 
 
@@ -460,38 +453,37 @@ def manage_batch_confirm(request: HttpRequest, reference: str, number: int) -> H
     batch = PaperBatch.objects.filter(round=round_, number=number).first()
     if batch is None:
         raise Http404
-    try:
-        batch_confirm(actor=request.user, batch=batch)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("budgeting:manage_round", round_.reference)
-    messages.success(request, f"Batch {batch.number} confirmed. Its ballots now count.")
-    return redirect("budgeting:manage_round", round_.reference)
+    return post_action(
+        request,
+        lambda: batch_confirm(actor=request.user, batch=batch),
+        success=f"Batch {batch.number} confirmed. Its ballots now count.",
+        redirect_to=("budgeting:manage_round", round_.reference),
+    )
 
 
 @login_required
 @require_POST
 def manage_compute(request: HttpRequest, reference: str) -> HttpResponse:
-    round_ = _round(request, reference, perm=MANAGE)
-    try:
-        results_compute(actor=request.user, round_=round_)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return redirect("budgeting:manage_round", round_.reference)
-    messages.success(request, "Results worked out. Check them, then publish.")
-    return redirect("budgeting:results", round_.reference)
+    return _results_action(
+        request, reference, results_compute, "Results worked out. Check them, then publish."
+    )
 
 
 @login_required
 @require_POST
 def manage_publish(request: HttpRequest, reference: str) -> HttpResponse:
+    return _results_action(request, reference, results_publish, "The results are now public.")
+
+
+def _results_action(request: HttpRequest, reference: str, service, success: str) -> HttpResponse:
+    """A results button: on success go to the results, on an error back to the round."""
     round_ = _round(request, reference, perm=MANAGE)
     try:
-        results_publish(actor=request.user, round_=round_)
+        service(actor=request.user, round_=round_)
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("budgeting:manage_round", round_.reference)
-    messages.success(request, "The results are now public.")
+    messages.success(request, success)
     return redirect("budgeting:results", round_.reference)
 
 
@@ -506,25 +498,22 @@ def manage_override(request: HttpRequest, reference: str, proposal: str) -> Http
     )
     if line is None:
         raise Http404
-    form = OverrideForm(
-        request.POST or None,
-        initial={"funded": "yes" if line.funded else "no", "reason": line.override_reason},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result_override(
-                actor=request.user,
-                line=line,
-                funded=form.cleaned_data["funded"] == "yes",
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Decision saved. The reason is shown on the results page.")
-            return redirect("budgeting:results", round_.reference)
-    return render_form(
-        request, "budgeting/override.html", {"form": form, "round": round_, "line": line}
+    return form_page(
+        request,
+        OverrideForm(
+            request.POST or None,
+            initial={"funded": "yes" if line.funded else "no", "reason": line.override_reason},
+        ),
+        "budgeting/override.html",
+        {"round": round_, "line": line},
+        save=lambda form: result_override(
+            actor=request.user,
+            line=line,
+            funded=form.cleaned_data["funded"] == "yes",
+            reason=form.cleaned_data["reason"],
+        ),
+        success="Decision saved. The reason is shown on the results page.",
+        redirect_to=("budgeting:results", round_.reference),
     )
 
 
@@ -533,18 +522,15 @@ def manage_override(request: HttpRequest, reference: str, proposal: str) -> Http
 def manage_import(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("budgeting.add_round"):
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_ = round_import(
-                actor=request.user, text=form.cleaned_data["file"], title=form.cleaned_data["title"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Round {round_.reference} imported with its results. Check them, then publish.",
-            )
-            return redirect("budgeting:results", round_.reference)
-    return render_form(request, "budgeting/import.html", {"form": form})
+    return form_page(
+        request,
+        ImportForm(request.POST or None, request.FILES or None),
+        "budgeting/import.html",
+        save=lambda form: round_import(
+            actor=request.user, text=form.cleaned_data["file"], title=form.cleaned_data["title"]
+        ),
+        success=lambda round_: (
+            f"Round {round_.reference} imported with its results. Check them, then publish."
+        ),
+        redirect_to=lambda round_: ("budgeting:results", round_.reference),
+    )

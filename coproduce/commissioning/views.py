@@ -9,9 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import form_page, not_found_as_404
 
 from .forms import ProjectFilterForm, ProjectForm, StageChangeForm
 from .models import Stage
@@ -58,11 +56,9 @@ def public_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@not_found_as_404
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_by_reference(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    project = access_project_by_reference(user=request.user, reference=reference)
     return render(
         request,
         "commissioning/detail.html",
@@ -81,12 +77,10 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def staff_list(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    try:
-        qs = project_staff_list(user=request.user, filters=filters)
-    except NotFound:
-        raise Http404 from None
+    qs = project_staff_list(user=request.user, filters=filters)
     page, query = _page(request, qs)
     return render(
         request,
@@ -118,27 +112,24 @@ def _project_data(form: ProjectForm) -> ProjectData:
 def create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("commissioning.add_project"):
         raise Http404
-    form = ProjectForm(request.POST or None, initial={"owner": request.user.pk})
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = project_create(actor=request.user, data=_project_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Project {project.reference} created as a draft.")
-            return redirect("commissioning:detail", project.reference)
-    return render_form(request, "commissioning/project_form.html", {"form": form, "project": None})
+    return form_page(
+        request,
+        ProjectForm(request.POST or None, initial={"owner": request.user.pk}),
+        "commissioning/project_form.html",
+        {"project": None},
+        save=lambda form: project_create(actor=request.user, data=_project_data(form)),
+        success=lambda project: f"Project {project.reference} created as a draft.",
+        redirect_to=lambda project: ("commissioning:detail", project.reference),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_by_reference(
-            user=request.user, reference=reference, perm="commissioning.change_project"
-        )
-    except NotFound:
-        raise Http404 from None
+    project = access_project_by_reference(
+        user=request.user, reference=reference, perm="commissioning.change_project"
+    )
     initial = {
         "title": project.title,
         "service_area": project.service_area_id,
@@ -148,59 +139,51 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         "ends_on": project.ends_on,
         "owner": project.owner_id,
     }
-    form = ProjectForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            project_update(actor=request.user, project=project, data=_project_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Project details saved.")
-            return redirect("commissioning:detail", project.reference)
-    return render_form(
-        request, "commissioning/project_form.html", {"form": form, "project": project}
+    return form_page(
+        request,
+        ProjectForm(request.POST or None, initial=initial),
+        "commissioning/project_form.html",
+        {"project": project},
+        save=lambda form: project_update(
+            actor=request.user, project=project, data=_project_data(form)
+        ),
+        success="Project details saved.",
+        redirect_to=("commissioning:detail", project.reference),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def change_stage(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_by_reference(
-            user=request.user, reference=reference, perm="commissioning.change_project"
-        )
-    except NotFound:
-        raise Http404 from None
-    form = StageChangeForm(request.POST or None, choices=project_next_stages(project=project))
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = project_change_stage(
-                actor=request.user,
-                project=project,
-                to_stage=form.cleaned_data["stage"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, f"The project is now at the {project.get_stage_display().lower()} stage."
-            )
-            return redirect("commissioning:detail", project.reference)
-    return render_form(
-        request, "commissioning/change_stage.html", {"form": form, "project": project}
+    project = access_project_by_reference(
+        user=request.user, reference=reference, perm="commissioning.change_project"
+    )
+    return form_page(
+        request,
+        StageChangeForm(request.POST or None, choices=project_next_stages(project=project)),
+        "commissioning/change_stage.html",
+        {"project": project},
+        save=lambda form: project_change_stage(
+            actor=request.user,
+            project=project,
+            to_stage=form.cleaned_data["stage"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda changed: (
+            f"The project is now at the {changed.get_stage_display().lower()} stage."
+        ),
+        redirect_to=lambda changed: ("commissioning:detail", changed.reference),
     )
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def publish(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_by_reference(
-            user=request.user, reference=reference, perm="commissioning.change_project"
-        )
-    except NotFound:
-        raise Http404 from None
+    project = access_project_by_reference(
+        user=request.user, reference=reference, perm="commissioning.change_project"
+    )
     project_publish(actor=request.user, project=project)
     messages.success(request, "The project is now public.")
     return redirect("commissioning:detail", project.reference)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.accounts.models import Organisation
 from coproduce.core.errors import ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 from coproduce.core.ratelimit import hit
 
 from . import selectors as sel
@@ -68,26 +67,20 @@ def raise_complaint(request: HttpRequest, tender_reference: str) -> HttpResponse
 
 
 def _own_page(request, complaint, *, token: str = "") -> HttpResponse:
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.complaint_withdraw(
-                actor=request.user, complaint=complaint, note=form.cleaned_data["note"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Your complaint has been withdrawn.")
-            return redirect(request.path)
-    return render_form(
+    return form_page(
         request,
+        WithdrawForm(request.POST or None),
         "complaints/mine_detail.html",
-        {
+        lambda: {
             "complaint": complaint,
             "history": list(sel.complaint_history(complaint)),
-            "form": form,
             "can_withdraw": complaint.status in sel.OPEN,
         },
+        save=lambda form: svc.complaint_withdraw(
+            actor=request.user, complaint=complaint, note=form.cleaned_data["note"]
+        ),
+        success="Your complaint has been withdrawn.",
+        redirect_to=request.path,
     )
 
 
@@ -164,41 +157,45 @@ def desk_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
     complaint = sel.access_complaint_by_reference(
         user=request.user, reference=reference, perm="complaints.act"
     )
+
+    def page(form, form_key: str, save, success: str) -> HttpResponse:
+        # POST only, so a page shown again always has errors (status 400).
+        return form_page(
+            request,
+            form,
+            "complaints/desk_detail.html",
+            lambda: _desk_context(request, complaint, **{form_key: form}),
+            save=save,
+            success=success,
+            redirect_to=("complaints:desk_detail", complaint.reference),
+        )
+
     if action == "decide":
-        form = DecisionForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                svc.complaint_decide(
-                    actor=request.user,
-                    complaint=complaint,
-                    upheld=d["decision"] == "upheld",
-                    response=d["response"],
-                    published_outcome=d["published_outcome"],
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, "Decision recorded and the complainant emailed.")
-                return redirect("complaints:desk_detail", complaint.reference)
-        ctx = _desk_context(request, complaint, decision_form=form)
-    elif action in ("acknowledge", "review"):
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            service = (
-                svc.complaint_acknowledge if action == "acknowledge" else svc.complaint_start_review
-            )
-            try:
-                service(actor=request.user, complaint=complaint, note=form.cleaned_data["note"])
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, "Status updated.")
-                return redirect("complaints:desk_detail", complaint.reference)
-        ctx = _desk_context(request, complaint, note_form=form)
-    else:
-        raise Http404
-    return render(request, "complaints/desk_detail.html", ctx, status=400)
+        return page(
+            DecisionForm(request.POST),
+            "decision_form",
+            lambda form: svc.complaint_decide(
+                actor=request.user,
+                complaint=complaint,
+                upheld=form.cleaned_data["decision"] == "upheld",
+                response=form.cleaned_data["response"],
+                published_outcome=form.cleaned_data["published_outcome"],
+            ),
+            "Decision recorded and the complainant emailed.",
+        )
+    if action in ("acknowledge", "review"):
+        service = (
+            svc.complaint_acknowledge if action == "acknowledge" else svc.complaint_start_review
+        )
+        return page(
+            NoteForm(request.POST),
+            "note_form",
+            lambda form: service(
+                actor=request.user, complaint=complaint, note=form.cleaned_data["note"]
+            ),
+            "Status updated.",
+        )
+    raise Http404
 
 
 @require_GET

@@ -10,6 +10,12 @@ Fields may follow a relation (``"lots__title"``, ``"service_area__name"``). A fi
 related model is matched in a sub-query on that model and joined back by primary key,
 so a tender with three matching lots appears once, and the vector over the model's own
 fields stays the exact expression a GIN index can serve (see ``search_vector``).
+
+A model that keeps a stored vector of all the fields (a ``SearchVectorField`` with a GIN
+index, kept up to date by its services) passes its name as ``vector``: on PostgreSQL each
+term is then one condition ``vector @@ query`` on the row itself, with no sub-query, so
+the planner can combine it with the other filters and the ordering (the tenders' search:
+``coproduce/tenders/services_search.py``).
 """
 
 from __future__ import annotations
@@ -19,10 +25,14 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 MAX_TERMS = 12
+# ``ts_rank`` weights (D, C, B, A) for a stored vector: the model's own fields are stored
+# with weight A and fields across a relation with weight D, and only A counts, so the rank
+# is the one of the own fields alone (the same figures as without a stored vector).
+STORED_VECTOR_RANK_WEIGHTS = [0.0, 0.0, 0.0, 0.1]
 _TERM = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 _JOINERS = {"or", "and"}
@@ -107,6 +117,7 @@ def text_filter(
     query: str,
     config: str = "english",
     rank: bool = False,
+    vector: str | None = None,
 ) -> QuerySet:
     """Rows of ``queryset`` whose ``fields`` match the free-text ``query``.
 
@@ -118,6 +129,12 @@ def text_filter(
     With ``rank=True`` on PostgreSQL the rows are annotated with ``search_rank``
     (relevance of the model's own fields to the whole query) and ordered best first;
     elsewhere ``rank`` changes nothing. The result never repeats a row.
+
+    ``vector`` names a stored ``SearchVectorField`` of the model holding every one of
+    ``fields`` (own fields with weight A, related ones with weight D, the parts apart so
+    a phrase cannot run from one into the next, built with ``config``). On PostgreSQL it
+    is matched instead of the fields, and ranked with ``STORED_VECTOR_RANK_WEIGHTS``;
+    elsewhere it is ignored.
     """
     terms = parse_terms(query)
     if not terms:
@@ -126,8 +143,15 @@ def text_filter(
     local, related = _split(model, fields)
     postgres = connections[queryset.db].vendor == "postgresql"
 
+    stored = bool(vector) and postgres
+
     for term in terms:
-        if postgres:
+        if stored:
+            ts_query = SearchQuery(
+                term.text, search_type="phrase" if term.phrase else "plain", config=config
+            )
+            condition = Q(**{vector: ts_query})
+        elif postgres:
             ts_query = SearchQuery(
                 term.text, search_type="phrase" if term.phrase else "plain", config=config
             )
@@ -154,8 +178,9 @@ def text_filter(
             condition = Q()
             for path in local:
                 condition |= Q(**{f"{path}__icontains": term.text})
-        for rel, rest in related:
-            condition |= _related_condition(model, rel, rest, match)
+        if not stored:
+            for rel, rest in related:
+                condition |= _related_condition(model, rel, rest, match)
         if term.exclude:
             queryset = queryset.exclude(condition)
         elif postgres:
@@ -169,7 +194,12 @@ def text_filter(
         else:
             queryset = queryset.filter(condition)
 
-    if rank and postgres and local:
+    if rank and stored:
+        ts_query = SearchQuery(query[:500], search_type="websearch", config=config)
+        queryset = queryset.annotate(
+            search_rank=SearchRank(F(vector), ts_query, weights=STORED_VECTOR_RANK_WEIGHTS)
+        ).order_by("-search_rank", "pk")
+    elif rank and postgres and local:
         ts_query = SearchQuery(query[:500], search_type="websearch", config=config)
         queryset = queryset.annotate(
             search_rank=SearchRank(search_vector(*local, config=config), ts_query)

@@ -27,13 +27,24 @@ class AuditFilters:
 AUDIT_EVENT_HIDERS: list[Callable[[], Q]] = []
 
 
+def visible_audit_events() -> QuerySet[AuditEvent]:
+    """Every audit event except those an app hides for now (``AUDIT_EVENT_HIDERS``).
+
+    The one place the hiding rule is applied: the list of events and the choices of its
+    filters (verbs, types of record) all start here, so a filter never names something
+    the list hides (before opening, "bids.bid.submitted" would tell that a bid exists).
+    """
+    qs = AuditEvent.objects.all()
+    for hidden in AUDIT_EVENT_HIDERS:
+        qs = qs.exclude(hidden())
+    return qs
+
+
 def audit_event_list(*, user, filters: AuditFilters = AuditFilters()) -> QuerySet[AuditEvent]:
     """Audit events, newest first, for admins and auditors; NotFound for anyone else."""
     if not user.has_perm("core.view_auditevent"):
         raise NotFound()
-    qs = AuditEvent.objects.all()
-    for hidden in AUDIT_EVENT_HIDERS:
-        qs = qs.exclude(hidden())
+    qs = visible_audit_events()
     if filters.verb:
         qs = qs.filter(verb__startswith=filters.verb)
     if filters.actor:
@@ -50,11 +61,15 @@ def audit_event_list(*, user, filters: AuditFilters = AuditFilters()) -> QuerySe
 
 
 def audit_verbs() -> list[str]:
-    """The distinct verbs recorded so far, for the filter drop-down."""
-    return list(AuditEvent.objects.order_by("verb").values_list("verb", flat=True).distinct())
+    """The distinct verbs of the events the list may show, for the filter drop-down."""
+    return list(visible_audit_events().order_by("verb").values_list("verb", flat=True).distinct())
 
 
 def audit_target_types() -> list[str]:
+    """The distinct types of record of the events the list may show, for the filter."""
     return list(
-        AuditEvent.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+        visible_audit_events()
+        .order_by("target_type")
+        .values_list("target_type", flat=True)
+        .distinct()
     )

@@ -18,7 +18,9 @@ members). The story, all through the services:
    having the lowest price;
 5. the award waits in its standstill period (the tender is in "Employment and skills",
    which is not a light-touch service area, so an 8-working-day standstill applies);
-   assessment summary letters exist for every bidder.
+   assessment summary letters exist for every bidder, each with an easy read version
+   (``/awards/letters/<id>/easy-read/``, linked from the letter and from
+   ``/awards/letters/``).
 
 The demo's one complaint is about another tender (the procurement demo raises it about
 "Community transport across the borough"), so this award stays in standstill rather than

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core import ratelimit
 from coproduce.core.errors import ServiceError
-from coproduce.core.forms import apply_service_error
+from coproduce.core.http import form_page, post_action, render_form
 from coproduce.core.http import not_found_as_404 as _404
-from coproduce.core.http import render_form
 
 from . import equality
 from .forms import (
@@ -192,6 +191,22 @@ def _closed(request, consultation, state=None, *, status=200, message="") -> Htt
     )
 
 
+def _closed_now(request, consultation, state) -> HttpResponse | None:
+    """The closed page if the consultation is not open now (400 after a POST), else None."""
+    if consultation.is_open():
+        return None
+    return _closed(request, consultation, state, status=400 if request.method == "POST" else 200)
+
+
+def _cannot_answer(request, consultation, state) -> HttpResponse | None:
+    """Where to send someone who cannot answer now (no draft, already sent, closed), or None."""
+    if not state.get("key"):
+        return redirect("engagement:start", consultation.reference)
+    if state.get("sent"):
+        return redirect("engagement:sent", consultation.reference)
+    return _closed_now(request, consultation, state)
+
+
 def _bad_request(request, consultation, message: str) -> HttpResponse:
     return render(
         request,
@@ -296,14 +311,9 @@ def page(request: HttpRequest, reference: str, number: int) -> HttpResponse:
         state = _state(request, consultation)
         state.update(key=posted_key[:64], sent="")
         _save_state(request, consultation, state)
-    if not state.get("key"):
-        return redirect("engagement:start", consultation.reference)
-    if state.get("sent"):
-        return redirect("engagement:sent", consultation.reference)
-    if not consultation.is_open():
-        return _closed(
-            request, consultation, state, status=400 if request.method == "POST" else 200
-        )
+    stop = _cannot_answer(request, consultation, state)
+    if stop is not None:
+        return stop
     easy_read = _easy(request, consultation, state)
     response = response_for_key(consultation=consultation, submission_key=state["key"])
     values = response_answers(response=response)
@@ -375,14 +385,9 @@ def equality_page(request: HttpRequest, reference: str) -> HttpResponse:
     if not consultation.equality_monitoring:
         raise Http404
     state = _state(request, consultation, create=False)
-    if not state.get("key"):
-        return redirect("engagement:start", consultation.reference)
-    if state.get("sent"):
-        return redirect("engagement:sent", consultation.reference)
-    if not consultation.is_open():
-        return _closed(
-            request, consultation, state, status=400 if request.method == "POST" else 200
-        )
+    stop = _cannot_answer(request, consultation, state)
+    if stop is not None:
+        return stop
     easy_read = _easy(request, consultation, state)
     form = EqualityForm(
         request.POST if request.method == "POST" else None,
@@ -477,10 +482,9 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
         state.update(key=key, sent=response.reference)
         _save_state(request, consultation, state)
         return redirect("engagement:sent", consultation.reference)
-    if not consultation.is_open():
-        return _closed(
-            request, consultation, state, status=400 if request.method == "POST" else 200
-        )
+    stop = _closed_now(request, consultation, state)
+    if stop is not None:
+        return stop
     easy_read = _easy(request, consultation, state)
     pages = consultation_pages(consultation=consultation)
     top_error = ""
@@ -556,10 +560,9 @@ def saved(request: HttpRequest, reference: str) -> HttpResponse:
         return redirect("engagement:start", consultation.reference)
     if response.status == ResponseStatus.SUBMITTED:
         return redirect("engagement:sent", consultation.reference)
-    if not consultation.is_open():
-        return _closed(
-            request, consultation, state, status=400 if request.method == "POST" else 200
-        )
+    stop = _closed_now(request, consultation, state)
+    if stop is not None:
+        return stop
     token = response_issue_resume_token(response=response, token=state.get("token"))
     if token != state.get("token"):
         state["token"] = token
@@ -688,21 +691,18 @@ def create(request: HttpRequest) -> HttpResponse:
         found = CommissioningProject.objects.filter(reference=project_ref).first()
         if found:
             initial["project"] = found.pk
-    form = ConsultationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation = consultation_create(
-                actor=request.user,
-                project=form.cleaned_data["project"],
-                data=_consultation_data(form),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Consultation {consultation.reference} created as a draft.")
-            return redirect("engagement:manage", consultation.reference)
-    return render_form(
-        request, "engagement/consultation_form.html", {"form": form, "consultation": None}
+    return form_page(
+        request,
+        ConsultationForm(request.POST or None, initial=initial),
+        "engagement/consultation_form.html",
+        {"consultation": None},
+        save=lambda form: consultation_create(
+            actor=request.user,
+            project=form.cleaned_data["project"],
+            data=_consultation_data(form),
+        ),
+        success=lambda consultation: f"Consultation {consultation.reference} created as a draft.",
+        redirect_to=lambda consultation: ("engagement:manage", consultation.reference),
     )
 
 
@@ -725,19 +725,16 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         "closes_time": closes.strftime("%H:%M"),
         "equality_monitoring": consultation.equality_monitoring,
     }
-    form = ConsultationForm(request.POST or None, initial=initial, with_project=False)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consultation_update(
-                actor=request.user, consultation=consultation, data=_consultation_data(form)
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Consultation details saved.")
-            return redirect("engagement:manage", consultation.reference)
-    return render_form(
-        request, "engagement/consultation_form.html", {"form": form, "consultation": consultation}
+    return form_page(
+        request,
+        ConsultationForm(request.POST or None, initial=initial, with_project=False),
+        "engagement/consultation_form.html",
+        {"consultation": consultation},
+        save=lambda form: consultation_update(
+            actor=request.user, consultation=consultation, data=_consultation_data(form)
+        ),
+        success="Consultation details saved.",
+        redirect_to=("engagement:manage", consultation.reference),
     )
 
 
@@ -779,24 +776,16 @@ def section_form(request: HttpRequest, reference: str, pk: int | None = None) ->
     initial = (
         {"title": section.title, "easy_read_title": section.easy_read_title} if section else {}
     )
-    form = SectionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            section_save(
-                actor=request.user,
-                consultation=consultation,
-                section=section,
-                **form.cleaned_data,
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Section saved.")
-            return redirect("engagement:manage", consultation.reference)
-    return render_form(
+    return form_page(
         request,
+        SectionForm(request.POST or None, initial=initial),
         "engagement/section_form.html",
-        {"form": form, "consultation": consultation, "section": section},
+        {"consultation": consultation, "section": section},
+        save=lambda form: section_save(
+            actor=request.user, consultation=consultation, section=section, **form.cleaned_data
+        ),
+        success="Section saved.",
+        redirect_to=("engagement:manage", consultation.reference),
     )
 
 
@@ -808,13 +797,12 @@ def section_delete(request: HttpRequest, reference: str, pk: int) -> HttpRespons
     section = consultation.sections.filter(pk=pk).first()
     if section is None:
         raise Http404
-    try:
-        section_remove(actor=request.user, consultation=consultation, section=section)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Section removed.")
-    return redirect("engagement:manage", consultation.reference)
+    return post_action(
+        request,
+        lambda: section_remove(actor=request.user, consultation=consultation, section=section),
+        success="Section removed.",
+        redirect_to=("engagement:manage", consultation.reference),
+    )
 
 
 @login_required
@@ -834,29 +822,28 @@ def question_form(request: HttpRequest, reference: str, pk: int | None = None) -
     form = QuestionForm(
         request.POST or None, request.FILES or None, initial=initial, sections=sections
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: QuestionForm) -> None:
         data = QuestionData(**form.data_kwargs())
-        try:
-            if question:
-                question_update(
-                    actor=request.user, consultation=consultation, question=question, data=data
-                )
-            else:
-                question_add(actor=request.user, consultation=consultation, data=data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
+        if question:
+            question_update(
+                actor=request.user, consultation=consultation, question=question, data=data
+            )
         else:
-            messages.success(request, "Question saved.")
-            return redirect("engagement:manage", consultation.reference)
-    return render_form(
+            question_add(actor=request.user, consultation=consultation, data=data)
+
+    return form_page(
         request,
+        form,
         "engagement/question_form.html",
         {
-            "form": form,
             "consultation": consultation,
             "question": question,
             "is_draft": consultation.status == "draft",
         },
+        save=save,
+        success="Question saved.",
+        redirect_to=("engagement:manage", consultation.reference),
     )
 
 
@@ -889,28 +876,32 @@ def question_delete(request: HttpRequest, reference: str, pk: int) -> HttpRespon
 @require_POST
 @_404
 def publish(request: HttpRequest, reference: str) -> HttpResponse:
-    consultation = _manage(request, reference)
-    try:
-        consultation_publish(actor=request.user, consultation=consultation)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The consultation is published.")
-    return redirect("engagement:manage", consultation.reference)
+    return _consultation_action(
+        request, reference, consultation_publish, "The consultation is published."
+    )
 
 
 @login_required
 @require_POST
 @_404
 def close(request: HttpRequest, reference: str) -> HttpResponse:
+    return _consultation_action(
+        request,
+        reference,
+        consultation_close,
+        "The consultation is closed. No more answers will be accepted.",
+    )
+
+
+def _consultation_action(request, reference: str, service, success: str) -> HttpResponse:
+    """A button on the builder page that calls ``service`` on the whole consultation."""
     consultation = _manage(request, reference)
-    try:
-        consultation_close(actor=request.user, consultation=consultation)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "The consultation is closed. No more answers will be accepted.")
-    return redirect("engagement:manage", consultation.reference)
+    return post_action(
+        request,
+        lambda: service(actor=request.user, consultation=consultation),
+        success=success,
+        redirect_to=("engagement:manage", consultation.reference),
+    )
 
 
 # --- Staff: preview --------------------------------------------------------------------

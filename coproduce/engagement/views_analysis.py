@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 
 from . import selectors_analysis as sel
 from . import services_analysis as svc
@@ -124,33 +124,20 @@ def equality(request: HttpRequest, reference: str) -> HttpResponse:
 @not_found_as_404
 def themes(request: HttpRequest, reference: str) -> HttpResponse:
     consultation = _consultation(request, reference)
-    form = ThemeForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.has_perm("engagement.code_responses", consultation):
-            raise Http404
-        if form.is_valid():
-            try:
-                theme = svc.theme_create(
-                    actor=request.user,
-                    consultation=consultation,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                )
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, f"Theme “{theme.name}” added.")
-                return redirect("engagement_analysis:themes", consultation.reference)
-    return render_form(
+    if request.method == "POST" and not request.user.has_perm(
+        "engagement.code_responses", consultation
+    ):
+        raise Http404
+    return form_page(
         request,
+        ThemeForm(request.POST or None),
         "engagement/analysis/themes.html",
-        _ctx(
-            request,
-            consultation,
-            "themes",
-            form=form,
-            themes=sel.theme_list(consultation=consultation),
+        _ctx(request, consultation, "themes", themes=sel.theme_list(consultation=consultation)),
+        save=lambda form: svc.theme_create(
+            actor=request.user, consultation=consultation, **form.cleaned_data
         ),
+        success=lambda theme: f"Theme “{theme.name}” added.",
+        redirect_to=("engagement_analysis:themes", consultation.reference),
     )
 
 
@@ -165,26 +152,16 @@ def theme_edit(request: HttpRequest, reference: str, theme_id: int) -> HttpRespo
         theme_id=theme_id,
         perm="engagement.code_responses",
     )
-    form = ThemeForm(
-        request.POST or None, initial={"name": theme.name, "description": theme.description}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.theme_rename(
-                actor=request.user,
-                theme=theme,
-                name=form.cleaned_data["name"],
-                description=form.cleaned_data["description"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Theme saved.")
-            return redirect("engagement_analysis:themes", consultation.reference)
-    return render_form(
+    return form_page(
         request,
+        ThemeForm(
+            request.POST or None, initial={"name": theme.name, "description": theme.description}
+        ),
         "engagement/analysis/theme_edit.html",
-        _ctx(request, consultation, "themes", form=form, theme=theme),
+        _ctx(request, consultation, "themes", theme=theme),
+        save=lambda form: svc.theme_rename(actor=request.user, theme=theme, **form.cleaned_data),
+        success="Theme saved.",
+        redirect_to=("engagement_analysis:themes", consultation.reference),
     )
 
 
@@ -317,21 +294,16 @@ def _finding_data(form: FindingForm) -> svc.FindingData:
 def finding_new(request: HttpRequest, reference: str) -> HttpResponse:
     consultation = _consultation(request, reference, "engagement.manage_findings")
     themes = [(t.pk, t.name) for t in sel.theme_list(consultation=consultation)]
-    form = FindingForm(request.POST or None, themes=themes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            finding = svc.finding_create(
-                actor=request.user, consultation=consultation, data=_finding_data(form)
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Draft finding {finding.reference} saved.")
-            return redirect("engagement_analysis:finding_manage", finding.reference)
-    return render_form(
+    return form_page(
         request,
+        FindingForm(request.POST or None, themes=themes),
         "engagement/findings/form.html",
-        _ctx(request, consultation, "findings", form=form, finding=None),
+        _ctx(request, consultation, "findings", finding=None),
+        save=lambda form: svc.finding_create(
+            actor=request.user, consultation=consultation, data=_finding_data(form)
+        ),
+        success=lambda finding: f"Draft finding {finding.reference} saved.",
+        redirect_to=lambda finding: ("engagement_analysis:finding_manage", finding.reference),
     )
 
 
@@ -379,19 +351,16 @@ def finding_edit(request: HttpRequest, reference: str) -> HttpResponse:
         "detail": finding.detail,
         "themes": [t.pk for t in finding.themes.all()],
     }
-    form = FindingForm(request.POST or None, initial=initial, themes=themes)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.finding_update(actor=request.user, finding=finding, data=_finding_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Finding saved.")
-            return redirect("engagement_analysis:finding_manage", finding.reference)
-    return render_form(
+    return form_page(
         request,
+        FindingForm(request.POST or None, initial=initial, themes=themes),
         "engagement/findings/form.html",
-        _ctx(request, finding.consultation, "findings", form=form, finding=finding),
+        _ctx(request, finding.consultation, "findings", finding=finding),
+        save=lambda form: svc.finding_update(
+            actor=request.user, finding=finding, data=_finding_data(form)
+        ),
+        success="Finding saved.",
+        redirect_to=("engagement_analysis:finding_manage", finding.reference),
     )
 
 
@@ -416,24 +385,16 @@ def finding_quote_add(request: HttpRequest, reference: str, answer_id: int) -> H
     answer = sel.quote_candidates(finding=finding).filter(pk=answer_id).first()
     if answer is None:
         raise Http404
-    form = QuoteForm(request.POST or None, initial={"text": answer.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.finding_quote_add(
-                actor=request.user,
-                finding=finding,
-                answer_id=answer.pk,
-                text=form.cleaned_data["text"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Quote added.")
-            return redirect("engagement_analysis:finding_manage", finding.reference)
-    return render_form(
+    return form_page(
         request,
+        QuoteForm(request.POST or None, initial={"text": answer.text}),
         "engagement/findings/quote_form.html",
-        _ctx(request, finding.consultation, "findings", form=form, finding=finding, answer=answer),
+        _ctx(request, finding.consultation, "findings", finding=finding, answer=answer),
+        save=lambda form: svc.finding_quote_add(
+            actor=request.user, finding=finding, answer_id=answer.pk, text=form.cleaned_data["text"]
+        ),
+        success="Quote added.",
+        redirect_to=("engagement_analysis:finding_manage", finding.reference),
     )
 
 
@@ -492,26 +453,16 @@ def finding_correct(request: HttpRequest, reference: str) -> HttpResponse:
     finding = _finding(request, reference)
     if finding.published_at is None:
         return redirect("engagement_analysis:finding_edit", finding.reference)
-    form = CorrectionForm(request.POST or None, initial={"statement": finding.statement})
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.finding_correct(
-                actor=request.user,
-                finding=finding,
-                statement=form.cleaned_data["statement"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, "Statement corrected. The reason is shown on the public page."
-            )
-            return redirect("engagement_analysis:finding_manage", finding.reference)
-    return render_form(
+    return form_page(
         request,
+        CorrectionForm(request.POST or None, initial={"statement": finding.statement}),
         "engagement/findings/correct.html",
-        _ctx(request, finding.consultation, "findings", form=form, finding=finding),
+        _ctx(request, finding.consultation, "findings", finding=finding),
+        save=lambda form: svc.finding_correct(
+            actor=request.user, finding=finding, **form.cleaned_data
+        ),
+        success="Statement corrected. The reason is shown on the public page.",
+        redirect_to=("engagement_analysis:finding_manage", finding.reference),
     )
 
 

@@ -9,9 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import form_page, not_found_as_404
 from coproduce.engagement.equality import BY_KEY
 
 from .forms import EntryForm, MarginForm, PopulationUploadForm
@@ -43,11 +41,9 @@ from .services import (
 
 
 @require_GET
+@not_found_as_404
 def public_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        assessment = access_assessment_by_project_reference(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    assessment = access_assessment_by_project_reference(user=request.user, reference=reference)
     return render(
         request,
         "equality/public_detail.html",
@@ -62,11 +58,9 @@ def public_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def manage(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_for_assessment(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    project = access_project_for_assessment(user=request.user, reference=reference)
     assessment = assessment_for_project(project=project)
     return render(
         request,
@@ -84,28 +78,22 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@not_found_as_404
 def start(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_for_assessment(user=request.user, reference=reference)
-        assessment_start(actor=request.user, project=project)
-    except NotFound:
-        raise Http404 from None
+    project = access_project_for_assessment(user=request.user, reference=reference)
+    assessment_start(actor=request.user, project=project)
     messages.success(request, "Assessment started. Fill in each protected characteristic.")
     return redirect("equality:manage", project.reference)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def edit_entry(request: HttpRequest, reference: str, characteristic: str) -> HttpResponse:
-    try:
-        assessment = access_assessment_by_project_reference(
-            user=request.user, reference=reference, perm="equality.view_assessment_draft"
-        )
-        entry = access_entry(
-            user=request.user, assessment=assessment, characteristic=characteristic
-        )
-    except NotFound:
-        raise Http404 from None
+    assessment = access_assessment_by_project_reference(
+        user=request.user, reference=reference, perm="equality.view_assessment_draft"
+    )
+    entry = access_entry(user=request.user, assessment=assessment, characteristic=characteristic)
     findings = list(published_findings(project=assessment.project))
     initial = {
         "impact": entry.impact,
@@ -120,49 +108,46 @@ def edit_entry(request: HttpRequest, reference: str, characteristic: str) -> Htt
         initial=initial,
         finding_choices=[(str(f.pk), f"{f.reference}: {f.statement}") for f in findings],
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: EntryForm) -> None:
         d = form.cleaned_data
-        try:
-            assessment_update_entry(
-                actor=request.user,
-                entry=entry,
-                data=EntryData(
-                    impact=d["impact"],
-                    evidence=d["evidence"],
-                    finding_ids=[int(pk) for pk in d["findings"]],
-                    mitigation=d["mitigation"],
-                    owner=d["owner"],
-                    review_on=d["review_on"],
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{BY_KEY[characteristic].label}: saved.")
-            return redirect("equality:manage", assessment.project.reference)
-    return render_form(
+        assessment_update_entry(
+            actor=request.user,
+            entry=entry,
+            data=EntryData(
+                impact=d["impact"],
+                evidence=d["evidence"],
+                finding_ids=[int(pk) for pk in d["findings"]],
+                mitigation=d["mitigation"],
+                owner=d["owner"],
+                review_on=d["review_on"],
+            ),
+        )
+
+    return form_page(
         request,
+        form,
         "equality/entry_form.html",
         {
-            "form": form,
             "assessment": assessment,
             "project": assessment.project,
             "entry": entry,
             "characteristic": BY_KEY[characteristic],
         },
+        save=save,
+        success=f"{BY_KEY[characteristic].label}: saved.",
+        redirect_to=("equality:manage", assessment.project.reference),
     )
 
 
 @login_required
 @require_POST
+@not_found_as_404
 def publish(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        assessment = access_assessment_by_project_reference(
-            user=request.user, reference=reference, perm="equality.view_assessment_draft"
-        )
-        assessment_publish(actor=request.user, assessment=assessment)
-    except NotFound:
-        raise Http404 from None
+    assessment = access_assessment_by_project_reference(
+        user=request.user, reference=reference, perm="equality.view_assessment_draft"
+    )
+    assessment_publish(actor=request.user, assessment=assessment)
     messages.success(
         request,
         "The assessment is published. The public can read it once the project is published.",
@@ -172,11 +157,9 @@ def publish(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def population(request: HttpRequest) -> HttpResponse:
-    try:
-        profiles = list(population_profiles(user=request.user)[:20])
-    except NotFound:
-        raise Http404 from None
+    profiles = list(population_profiles(user=request.user)[:20])
     current = profiles[0] if profiles else None
     return render(
         request,
@@ -205,30 +188,24 @@ def _share_rows(profile) -> list[dict]:
 def population_upload(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("equality.upload_population"):
         raise Http404
-    form = PopulationUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+
+    def save(form: PopulationUploadForm):
+        d = form.cleaned_data
         # Read one byte past the limit: enough to know the file is too big.
-        content = upload.read(MAX_BYTES + 1)
-        try:
-            profile = population_profile_upload(
-                actor=request.user,
-                data=ProfileData(
-                    name=form.cleaned_data["name"],
-                    source=form.cleaned_data["source"],
-                    year=form.cleaned_data["year"],
-                    content=content,
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"“{profile.name}” is now the population profile in use.")
-            return redirect("equality:population")
-    return render_form(
+        content = d["file"].read(MAX_BYTES + 1)
+        return population_profile_upload(
+            actor=request.user,
+            data=ProfileData(name=d["name"], source=d["source"], year=d["year"], content=content),
+        )
+
+    return form_page(
         request,
+        PopulationUploadForm(request.POST or None, request.FILES or None),
         "equality/population_upload.html",
-        {"form": form, "current": current_population_profile()},
+        lambda: {"current": current_population_profile()},
+        save=save,
+        success=lambda profile: f"“{profile.name}” is now the population profile in use.",
+        redirect_to="equality:population",
     )
 
 
@@ -249,11 +226,9 @@ def _gap_page(request: HttpRequest, *, subject, heading: str, context: dict) -> 
 
 @login_required
 @require_GET
+@not_found_as_404
 def consultation_gap(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        consultation = access_consultation_for_gap(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    consultation = access_consultation_for_gap(user=request.user, reference=reference)
     return _gap_page(
         request,
         subject=consultation,
@@ -264,11 +239,9 @@ def consultation_gap(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@not_found_as_404
 def project_gap(request: HttpRequest, reference: str) -> HttpResponse:
-    try:
-        project = access_project_for_gap(user=request.user, reference=reference)
-    except NotFound:
-        raise Http404 from None
+    project = access_project_for_gap(user=request.user, reference=reference)
     return _gap_page(
         request,
         subject=project,

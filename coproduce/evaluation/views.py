@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.commissioning.selectors import access_project_by_reference
 from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action
 
 from . import scoring
 from .forms import CopyForm, CriterionForm, ModelCreateForm, ModelEditForm, RoleForm, ScaleForm
@@ -63,12 +62,14 @@ def _build_url(model: EvaluationModel) -> str:
     return reverse("evaluation:build", args=[model.project.reference, model.pk])
 
 
-def _form_page(request, form, model, *, heading, caption, submit, status_ok=True):
-    return render_form(
+def _form_page(request, form, model, *, heading, caption, submit, **kwargs) -> HttpResponse:
+    """The builder's one-form page (``kwargs`` as for ``form_page``; back to the builder)."""
+    kwargs.setdefault("redirect_to", _build_url(model))
+    return form_page(
         request,
+        form,
         "evaluation/form.html",
         {
-            "form": form,
             "model": model,
             "project": model.project,
             "heading": heading,
@@ -76,6 +77,14 @@ def _form_page(request, form, model, *, heading, caption, submit, status_ok=True
             "submit": submit,
             "back_url": _build_url(model),
         },
+        **kwargs,
+    )
+
+
+def _builder_action(request, model: EvaluationModel, action, success: str) -> HttpResponse:
+    """A remove button on the builder: say what happened and go back to the builder."""
+    return post_action(
+        request, action, success=success, redirect_to=_build_url(model), raise_not_found=True
     )
 
 
@@ -119,30 +128,22 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
     if not request.user.has_perm("evaluation.change_model"):
         raise NotFound()
     project = access_project_for_evaluation(user=request.user, reference=reference)
-    form = ModelCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            model = evaluation_model_create(
-                actor=request.user, project=project, **form.cleaned_data
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, "Evaluation model created with the standard 0 to 4 scoring scale."
-            )
-            return redirect(_build_url(model))
-    return render_form(
+    return form_page(
         request,
+        ModelCreateForm(request.POST or None),
         "evaluation/form.html",
         {
-            "form": form,
             "project": project,
             "heading": "Create an evaluation model",
             "caption": project.title,
             "submit": "Create",
             "back_url": reverse("evaluation:list", args=[project.reference]),
         },
+        save=lambda form: evaluation_model_create(
+            actor=request.user, project=project, **form.cleaned_data
+        ),
+        success="Evaluation model created with the standard 0 to 4 scoring scale.",
+        redirect_to=_build_url,
     )
 
 
@@ -208,17 +209,17 @@ def edit(request: HttpRequest, reference: str, model_id: int) -> HttpResponse:
         "price_formula": model.price_formula,
         "social_value_reason": model.social_value_reason,
     }
-    form = ModelEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_model_update(actor=request.user, model=model, **form.cleaned_data)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(_build_url(model))
     return _form_page(
-        request, form, model, heading="Title and price formula", caption=model.title, submit="Save"
+        request,
+        ModelEditForm(request.POST or None, initial=initial),
+        model,
+        heading="Title and price formula",
+        caption=model.title,
+        submit="Save",
+        save=lambda form: evaluation_model_update(
+            actor=request.user, model=model, **form.cleaned_data
+        ),
+        success="Saved.",
     )
 
 
@@ -231,26 +232,20 @@ def copy(request: HttpRequest, reference: str, model_id: int) -> HttpResponse:
         request.POST or None,
         initial={"title": f"Copy of {model.title}"[:200], "project": model.project.reference},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: CopyForm) -> EvaluationModel:
         try:
-            try:
-                target = access_project_by_reference(
-                    user=request.user, reference=form.cleaned_data["project"].strip()
-                )
-            except NotFound:
-                raise ServiceError(
-                    "project_not_found", "There is no project with that reference.", field="project"
-                ) from None
-            new = evaluation_model_copy(
-                actor=request.user, model=model, title=form.cleaned_data["title"], project=target
+            target = access_project_by_reference(
+                user=request.user, reference=form.cleaned_data["project"].strip()
             )
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Copied. This is a new draft you can change.")
-            return redirect(_build_url(new))
+        except NotFound:
+            raise ServiceError(
+                "project_not_found", "There is no project with that reference.", field="project"
+            ) from None
+        return evaluation_model_copy(
+            actor=request.user, model=model, title=form.cleaned_data["title"], project=target
+        )
+
     return _form_page(
         request,
         form,
@@ -258,6 +253,10 @@ def copy(request: HttpRequest, reference: str, model_id: int) -> HttpResponse:
         heading="Copy this evaluation model for another tender",
         caption=model.title,
         submit="Make a copy",
+        save=save,
+        success="Copied. This is a new draft you can change.",
+        redirect_to=_build_url,
+        raise_not_found=True,
     )
 
 
@@ -279,18 +278,17 @@ def criterion_new(request: HttpRequest, reference: str, model_id: int, kind: str
     model = _changeable_model(request, reference, model_id)
     if kind not in CriterionKind.values:
         raise NotFound()
-    form = CriterionForm(request.POST or None, kind=kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            criterion_add(actor=request.user, model=model, kind=kind, data=_criterion_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Criterion added.")
-            return redirect(_build_url(model))
-    label = CriterionKind(kind).label
     return _form_page(
-        request, form, model, heading=f"Add a criterion: {label}", caption=model.title, submit="Add"
+        request,
+        CriterionForm(request.POST or None, kind=kind),
+        model,
+        heading=f"Add a criterion: {CriterionKind(kind).label}",
+        caption=model.title,
+        submit="Add",
+        save=lambda form: criterion_add(
+            actor=request.user, model=model, kind=kind, data=_criterion_data(form)
+        ),
+        success="Criterion added.",
     )
 
 
@@ -316,22 +314,17 @@ def criterion_edit(
         "word_limit": criterion.word_limit,
         "weight_percent": criterion.weight_percent,
     }
-    form = CriterionForm(request.POST or None, initial=initial, kind=criterion.kind)
-    if request.method == "POST" and form.is_valid():
-        try:
-            criterion_update(actor=request.user, criterion=criterion, data=_criterion_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Criterion saved.")
-            return redirect(_build_url(model))
     return _form_page(
         request,
-        form,
+        CriterionForm(request.POST or None, initial=initial, kind=criterion.kind),
         model,
         heading=f"Change “{criterion.title}”",
         caption=model.title,
         submit="Save",
+        save=lambda form: criterion_update(
+            actor=request.user, criterion=criterion, data=_criterion_data(form)
+        ),
+        success="Criterion saved.",
     )
 
 
@@ -343,15 +336,12 @@ def criterion_delete(
 ) -> HttpResponse:
     model = _changeable_model(request, reference, model_id)
     criterion = _leaf(model, criterion_id)
-    try:
-        criterion_remove(actor=request.user, criterion=criterion)
-    except ServiceError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"“{criterion.title}” removed.")
-    return redirect(_build_url(model))
+    return _builder_action(
+        request,
+        model,
+        lambda: criterion_remove(actor=request.user, criterion=criterion),
+        f"“{criterion.title}” removed.",
+    )
 
 
 @login_required
@@ -366,19 +356,16 @@ def scale(request: HttpRequest, reference: str, model_id: int) -> HttpResponse:
         initial.update(
             {f"score_{i}": lvl.score, f"label_{i}": lvl.label, f"descriptor_{i}": lvl.descriptor}
         )
-    form = ScaleForm(request.POST or None, initial=initial, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scale_set(actor=request.user, model=model, levels=form.cleaned_data["levels"])
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Scoring scale saved.")
-            return redirect(_build_url(model))
-    return render_form(
+    return form_page(
         request,
+        ScaleForm(request.POST or None, initial=initial, rows=rows),
         "evaluation/scale_form.html",
-        {"form": form, "model": model, "project": model.project, "back_url": _build_url(model)},
+        {"model": model, "project": model.project, "back_url": _build_url(model)},
+        save=lambda form: scale_set(
+            actor=request.user, model=model, levels=form.cleaned_data["levels"]
+        ),
+        success="Scoring scale saved.",
+        redirect_to=_build_url(model),
     )
 
 
@@ -401,17 +388,15 @@ def _role_data(form: RoleForm) -> RoleData:
 @not_found_as_404
 def role_new(request: HttpRequest, reference: str, model_id: int) -> HttpResponse:
     model = _changeable_model(request, reference, model_id)
-    form = RoleForm(request.POST or None, criterion_choices=_role_choices(model))
-    if request.method == "POST" and form.is_valid():
-        try:
-            panel_role_add(actor=request.user, model=model, data=_role_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Panel role added.")
-            return redirect(_build_url(model))
     return _form_page(
-        request, form, model, heading="Add a panel role", caption=model.title, submit="Add"
+        request,
+        RoleForm(request.POST or None, criterion_choices=_role_choices(model)),
+        model,
+        heading="Add a panel role",
+        caption=model.title,
+        submit="Add",
+        save=lambda form: panel_role_add(actor=request.user, model=model, data=_role_data(form)),
+        success="Panel role added.",
     )
 
 
@@ -433,17 +418,15 @@ def role_edit(request: HttpRequest, reference: str, model_id: int, role_id: int)
         "kind": role.kind,
         "criteria": [str(c.pk) for c in role.criteria.all()],
     }
-    form = RoleForm(request.POST or None, initial=initial, criterion_choices=_role_choices(model))
-    if request.method == "POST" and form.is_valid():
-        try:
-            panel_role_update(actor=request.user, role=role, data=_role_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Panel role saved.")
-            return redirect(_build_url(model))
     return _form_page(
-        request, form, model, heading=f"Change “{role.name}”", caption=model.title, submit="Save"
+        request,
+        RoleForm(request.POST or None, initial=initial, criterion_choices=_role_choices(model)),
+        model,
+        heading=f"Change “{role.name}”",
+        caption=model.title,
+        submit="Save",
+        save=lambda form: panel_role_update(actor=request.user, role=role, data=_role_data(form)),
+        success="Panel role saved.",
     )
 
 
@@ -453,12 +436,9 @@ def role_edit(request: HttpRequest, reference: str, model_id: int, role_id: int)
 def role_delete(request: HttpRequest, reference: str, model_id: int, role_id: int) -> HttpResponse:
     model = _changeable_model(request, reference, model_id)
     role = _role(model, role_id)
-    try:
-        panel_role_remove(actor=request.user, role=role)
-    except ServiceError as exc:
-        if isinstance(exc, NotFound):
-            raise
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"“{role.name}” removed from the panel.")
-    return redirect(_build_url(model))
+    return _builder_action(
+        request,
+        model,
+        lambda: panel_role_remove(actor=request.user, role=role),
+        f"“{role.name}” removed from the panel.",
+    )

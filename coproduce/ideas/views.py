@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 
 from . import bulk, ratelimit
 from .forms import (
@@ -77,6 +77,11 @@ def _board_url(project) -> str:
     if project is None:
         return reverse("ideas:council_board")
     return reverse("ideas:project_board", args=[project.reference])
+
+
+def _form_page(request, form, template, context, **kwargs) -> HttpResponse:
+    """``form_page`` for ideas: a service's NotFound (a thing you may not see) answers 404."""
+    return form_page(request, form, template, context, raise_not_found=True, **kwargs)
 
 
 def _rate_limited(request) -> HttpResponse:
@@ -207,30 +212,26 @@ def comment(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def report(request: HttpRequest, reference: str, comment_id: int) -> HttpResponse:
     idea = _idea_or_404(request, reference)
     try:
         target = access_comment(user=request.user, idea=idea, comment_id=comment_id)
     except NotFound:
         raise Http404 from None
-    form = ReportForm(request.POST or None)
-    if request.method == "POST":
-        if not request.user.is_authenticated and not ratelimit.hit(request, bucket="report"):
-            return _rate_limited(request)
-        if form.is_valid():
-            try:
-                comment_report(
-                    actor=request.user, comment=target, reason=form.cleaned_data["reason"]
-                )
-            except NotFound:
-                raise Http404 from None
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, "Thank you. A moderator will look at this comment.")
-                return redirect(reverse("ideas:detail", args=[idea.reference]) + "#comments")
-    return render_form(
-        request, "ideas/report.html", {"form": form, "idea": idea, "comment": target}
+    anonymous = not request.user.is_authenticated
+    if request.method == "POST" and anonymous and not ratelimit.hit(request, bucket="report"):
+        return _rate_limited(request)
+    return _form_page(
+        request,
+        ReportForm(request.POST or None),
+        "ideas/report.html",
+        {"idea": idea, "comment": target},
+        save=lambda form: comment_report(
+            actor=request.user, comment=target, reason=form.cleaned_data["reason"]
+        ),
+        success="Thank you. A moderator will look at this comment.",
+        redirect_to=reverse("ideas:detail", args=[idea.reference]) + "#comments",
     )
 
 
@@ -238,63 +239,55 @@ def report(request: HttpRequest, reference: str, comment_id: int) -> HttpRespons
 
 
 def _managed_idea_or_404(request, reference):
+    """An idea an officer may change: 404 without the permission or once it is merged."""
     if not request.user.has_perm("ideas.manage_ideas"):
         raise Http404
-    return _idea_or_404(request, reference)
+    idea = _idea_or_404(request, reference)
+    if idea.status == "merged":
+        raise Http404
+    return idea
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def change_status(request: HttpRequest, reference: str) -> HttpResponse:
     idea = _managed_idea_or_404(request, reference)
-    form = StatusForm(request.POST or None)
-    if idea.status == "merged":
-        raise Http404
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = idea_change_status(
-                actor=request.user,
-                idea=idea,
-                to_status=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-            )
-        except NotFound:
-            raise Http404 from None
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, f"The idea is now marked “{idea.get_status_display().lower()}”."
-            )
-            return redirect("ideas:detail", idea.reference)
-    return render_form(request, "ideas/change_status.html", {"form": form, "idea": idea})
+    return _form_page(
+        request,
+        StatusForm(request.POST or None),
+        "ideas/change_status.html",
+        {"idea": idea},
+        save=lambda form: idea_change_status(
+            actor=request.user,
+            idea=idea,
+            to_status=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda idea: f"The idea is now marked “{idea.get_status_display().lower()}”.",
+        redirect_to=lambda idea: ("ideas:detail", idea.reference),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def merge(request: HttpRequest, reference: str) -> HttpResponse:
     idea = _managed_idea_or_404(request, reference)
-    if idea.status == "merged":
-        raise Http404
-    form = MergeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            idea = idea_merge(
-                actor=request.user,
-                duplicate=idea,
-                target_reference=form.cleaned_data["target"],
-                reason=form.cleaned_data["reason"],
-            )
-        except NotFound:
-            raise Http404 from None
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request, f"{idea.reference} is merged into {idea.merged_into.reference}."
-            )
-            return redirect("ideas:detail", idea.merged_into.reference)
-    return render_form(request, "ideas/merge.html", {"form": form, "idea": idea})
+    return _form_page(
+        request,
+        MergeForm(request.POST or None),
+        "ideas/merge.html",
+        {"idea": idea},
+        save=lambda form: idea_merge(
+            actor=request.user,
+            duplicate=idea,
+            target_reference=form.cleaned_data["target"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda idea: f"{idea.reference} is merged into {idea.merged_into.reference}.",
+        redirect_to=lambda idea: ("ideas:detail", idea.merged_into.reference),
+    )
 
 
 def _problems_for(rows, parse_problems):
@@ -397,39 +390,29 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@not_found_as_404
 def moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         target = access_reported_comment(user=request.user, comment_id=comment_id)
     except NotFound:
         raise Http404 from None
-    form = ModerationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            record = comment_moderate(
-                actor=request.user,
-                comment=target,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-            )
-        except NotFound:
-            raise Http404 from None
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                "The comment has been removed."
-                if record.decision == "hide"
-                else "The comment stays.",
-            )
-            return redirect("ideas:moderation")
-    return render_form(
+    return _form_page(
         request,
+        ModerationForm(request.POST or None),
         "ideas/moderate.html",
         {
-            "form": form,
             "comment": target,
             "reports": comment_open_reports(comment=target),
             "decisions": comment_decisions(comment=target),
         },
+        save=lambda form: comment_moderate(
+            actor=request.user,
+            comment=target,
+            decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success=lambda record: (
+            "The comment has been removed." if record.decision == "hide" else "The comment stays."
+        ),
+        redirect_to="ideas:moderation",
     )

@@ -98,6 +98,43 @@ class DeclarationForm(forms.Form):
             del self.fields["lots"]
 
 
+class LateConflictForm(forms.Form):
+    """A new conflict after the first declaration: one bidder or one whole lot."""
+
+    target = forms.ChoiceField(
+        label="Who is the conflict with?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the organisation or lot you have a conflict with",
+            "invalid_choice": "Choose an organisation or lot from the list",
+        },
+    )
+    details = forms.CharField(
+        label="Tell us about the conflict",
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: I found out a family member works there.",
+        error_messages={
+            "required": "Tell us about the conflict, for example how you know the organisation"
+        },
+    )
+
+    def __init__(self, *args, bids, lots, already: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(f"bid:{b.pk}", b.lead_organisation.name) for b in bids] + [
+            (f"lot:{lot.pk}", f"The whole of {lot}") for lot in lots
+        ]
+        self.fields["target"].choices = [
+            (key, f"{label} (already declared)" if key in already else label)
+            for key, label in choices
+        ]
+
+    def target_ids(self) -> tuple[int | None, int | None]:
+        """(bid id, lot id) of the chosen target."""
+        kind, _, pk = self.cleaned_data["target"].partition(":")
+        return (int(pk), None) if kind == "bid" else (None, int(pk))
+
+
 class ScoreForm(forms.Form):
     """One score (radio buttons of the scale) and one justification per allotted question."""
 

@@ -83,12 +83,18 @@ class Declaration(models.Model):
 
 
 class Conflict(models.Model):
-    """A declared conflict: the member is removed from this bid, or from a whole lot."""
+    """A declared conflict: the member is removed from this bid, or from a whole lot.
+
+    Conflicts are declared with the first declaration or later ("Declare a new
+    conflict"); ``added_at`` says when, ``declared_late`` marks the later ones.
+    """
 
     declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="conflicts")
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     details = models.TextField()
+    added_at = models.DateTimeField(null=True, blank=True)
+    declared_late = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -105,7 +111,9 @@ class Score(TimeStampedModel):
     """One member's score of one bid on one criterion, with a written justification.
 
     Drafts can change; once ``submitted_at`` is set the score is final (moderation keeps
-    it and records an agreed score beside it).
+    it and records an agreed score beside it). A score is *set aside* (``set_aside_at``)
+    when its member later declares a conflict with the bid: it is kept but no longer
+    counts in moderation.
     """
 
     member = models.ForeignKey(PanelMember, on_delete=models.PROTECT, related_name="scores")
@@ -114,6 +122,7 @@ class Score(TimeStampedModel):
     score = models.PositiveSmallIntegerField()
     justification = models.TextField()
     submitted_at = models.DateTimeField(null=True, blank=True)
+    set_aside_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bid", "criterion", "member"]

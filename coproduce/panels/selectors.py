@@ -31,6 +31,7 @@ from coproduce.tenders.models import Lot, Tender
 
 from . import arithmetic
 from .models import (
+    Conflict,
     ModeratedScore,
     Moderation,
     ModerationStatus,
@@ -106,8 +107,71 @@ def has_declared(member: PanelMember) -> bool:
         return False
 
 
+# --- conflicts of interest ---------------------------------------------------------------
+#
+# The one place that decides who is conflicted with which bid. A conflict declared on a
+# bid, or on a whole lot (then every bid in that lot), hides the bid's content from that
+# person everywhere (panel pages, staff bid pages, moderation, awards, the API) and stops
+# them taking decisions that touch it. Services call ``require_no_conflict``; views and the
+# API ask ``conflicted_bid_ids`` / ``is_conflicted`` and show ``CONFLICT_HIDDEN`` instead.
+
+CONFLICT_HIDDEN = "You declared a conflict of interest with this bid, so it is hidden from you."
+CONFLICT_REFUSED = (
+    "You declared a conflict of interest with a bid this decision touches. "
+    "Another officer without a conflict must do this."
+)
+
+
+def _conflict_bid_ids(conflicts: QuerySet[Conflict], tender_id: int) -> set[int]:
+    """The bids the given conflicts cover: the bids named, and every bid in a lot named."""
+    bid_ids, lot_ids = set(), set()
+    for bid_id, lot_id in conflicts.values_list("bid_id", "lot_id"):
+        if bid_id:
+            bid_ids.add(bid_id)
+        if lot_id:
+            lot_ids.add(lot_id)
+    if lot_ids:
+        bid_ids |= set(
+            Bid.lots.through.objects.filter(
+                lot_id__in=lot_ids, bid__tender_id=tender_id
+            ).values_list("bid_id", flat=True)
+        )
+    return bid_ids
+
+
+def member_conflicted_bid_ids(member: PanelMember) -> set[int]:
+    """Bids this panel seat declared a conflict with (directly or through a lot)."""
+    return _conflict_bid_ids(Conflict.objects.filter(declaration__member=member), member.tender_id)
+
+
+def conflicted_bid_ids(user, tender: Tender) -> set[int]:
+    """Bids of ``tender`` the signed-in ``user`` declared a conflict with on any of their
+    panel seats for it (removed seats included: the conflict is about the person)."""
+    if user is None or not getattr(user, "is_authenticated", False) or tender is None:
+        return set()
+    return _conflict_bid_ids(
+        Conflict.objects.filter(declaration__member__user=user, declaration__member__tender=tender),
+        tender.pk,
+    )
+
+
+def is_conflicted(user, bid: Bid) -> bool:
+    """True when ``user`` declared a conflict with ``bid`` (or with a lot it is in)."""
+    return bid.pk in conflicted_bid_ids(user, bid.tender)
+
+
+def require_no_conflict(user, bids) -> None:
+    """Refuse (ServiceError ``conflict_of_interest``) a decision touching a conflicted bid."""
+    bids = list(bids)
+    if not bids:
+        return
+    conflicted = conflicted_bid_ids(user, bids[0].tender)
+    if any(b.pk in conflicted for b in bids):
+        raise ServiceError("conflict_of_interest", CONFLICT_REFUSED)
+
+
 def member_conflicts(member: PanelMember) -> tuple[set[int], set[int]]:
-    """(bid ids, lot ids) the member declared a conflict with."""
+    """(bid ids, lot ids) the member declared a conflict with (as declared)."""
     if not has_declared(member):
         return set(), set()
     bids, lots = set(), set()
@@ -121,15 +185,7 @@ def member_conflicts(member: PanelMember) -> tuple[set[int], set[int]]:
 
 def _excluded_bid_ids(member: PanelMember, bids: list[Bid]) -> set[int]:
     """Bids removed from the member: declared conflicts, and every bid in a conflicted lot."""
-    bid_ids, lot_ids = member_conflicts(member)
-    if lot_ids:
-        in_lots = set(
-            Bid.lots.through.objects.filter(
-                bid_id__in=[b.pk for b in bids], lot_id__in=lot_ids
-            ).values_list("bid_id", flat=True)
-        )
-        bid_ids |= in_lots
-    return bid_ids
+    return member_conflicted_bid_ids(member)
 
 
 def member_bids(member: PanelMember, lot: Lot | None = None) -> list[Bid]:
@@ -317,13 +373,18 @@ class CriterionSpread:
 
 @dataclass
 class BidSpread:
+    """One bid's rows; ``hidden`` (no rows) when the viewer declared a conflict with it."""
+
     bid: Bid
     rows: list[CriterionSpread] = field(default_factory=list)
+    hidden: bool = False
 
 
-def moderation_spread(moderation: Moderation) -> list[BidSpread]:
+def moderation_spread(moderation: Moderation, *, user=None) -> list[BidSpread]:
     """Per bid and question, every active member's submitted score with its justification.
 
+    Scores set aside (a conflict declared after scoring) are left out. When ``user`` is
+    given, bids they declared a conflict with come back ``hidden`` with no rows.
     Raises NotFound while the moderation has not started (blindness).
     """
     if not scores_visible(moderation):
@@ -331,11 +392,13 @@ def moderation_spread(moderation: Moderation) -> list[BidSpread]:
     tender = moderation.tender
     bids = list(scorable_bids(tender, moderation.lot))
     criteria = scored_criteria(tender)
+    hidden_ids = conflicted_bid_ids(user, tender)
     scores = defaultdict(list)
     for s in (
         Score.objects.filter(
             bid__in=bids,
             submitted_at__isnull=False,
+            set_aside_at__isnull=True,
             member__removed_at__isnull=True,
             member__tender=tender,
         )
@@ -347,6 +410,10 @@ def moderation_spread(moderation: Moderation) -> list[BidSpread]:
     out = []
     for bid in bids:
         row = BidSpread(bid=bid)
+        if bid.pk in hidden_ids:
+            row.hidden = True
+            out.append(row)
+            continue
         for c in criteria:
             found = scores.get((bid.pk, c.pk), [])
             pair = arithmetic.spread(s.score for s in found)
@@ -361,6 +428,13 @@ def moderation_spread(moderation: Moderation) -> list[BidSpread]:
             )
         out.append(row)
     return out
+
+
+def set_aside_count(tender: Tender, lot: Lot | None = None) -> int:
+    """How many scores of this lot's bids were set aside by a conflict declared later."""
+    return Score.objects.filter(
+        bid__in=scorable_bids(tender, lot), set_aside_at__isnull=False
+    ).count()
 
 
 def moderation_gaps(moderation: Moderation) -> int:
@@ -400,6 +474,41 @@ class RankedBid:
     abnormally_low: bool
     abnormal_reason: str
     per_criterion: list[CriterionResult]
+    hidden: bool = False
+
+
+HIDDEN_FIGURE = "—"
+
+
+def hide_conflicted(ranked: list[RankedBid], user) -> list[RankedBid]:
+    """The ranking as ``user`` may see it: for a bid they declared a conflict with, the
+    place and bidder name stay but every figure, reason and tie-break is replaced (the
+    tie-break line carries ``CONFLICT_HIDDEN``)."""
+    if not ranked:
+        return ranked
+    hidden_ids = conflicted_bid_ids(user, ranked[0].bid.tender)
+    out = []
+    for r in ranked:
+        if r.bid.pk not in hidden_ids:
+            out.append(r)
+            continue
+        out.append(
+            RankedBid(
+                bid=r.bid,
+                quality=HIDDEN_FIGURE,
+                social_value=HIDDEN_FIGURE,
+                price_score=HIDDEN_FIGURE,
+                price_pence=None,
+                total=HIDDEN_FIGURE,
+                rank=r.rank,
+                tie_break=CONFLICT_HIDDEN,
+                abnormally_low=False,
+                abnormal_reason="",
+                per_criterion=[],
+                hidden=True,
+            )
+        )
+    return out
 
 
 def _bid_prices(bids: list[Bid], lot: Lot | None) -> dict[int, int]:

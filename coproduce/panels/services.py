@@ -305,10 +305,14 @@ def declaration_make(*, member: PanelMember, data: DeclarationData) -> Declarati
             no_conflicts=data.no_conflicts,
             details=details[:MAX_TEXT],
         )
+        now = declaration.declared_at
         Conflict.objects.bulk_create(
-            [Conflict(declaration=declaration, bid_id=b, details=details) for b in sorted(bid_ids)]
+            [
+                Conflict(declaration=declaration, bid_id=b, details=details, added_at=now)
+                for b in sorted(bid_ids)
+            ]
             + [
-                Conflict(declaration=declaration, lot_id=lot, details=details)
+                Conflict(declaration=declaration, lot_id=lot, details=details, added_at=now)
                 for lot in sorted(lot_ids)
             ]
         )
@@ -325,6 +329,80 @@ def declaration_make(*, member: PanelMember, data: DeclarationData) -> Declarati
             reason=details,
         )
     return declaration
+
+
+@dataclass(frozen=True)
+class LateConflictData:
+    """A conflict declared after the first declaration: one bid or one lot, and why."""
+
+    bid_id: int | None = None
+    lot_id: int | None = None
+    details: str = ""
+
+
+def conflict_add(*, member: PanelMember, data: LateConflictData) -> Conflict:
+    """Declare a new conflict after the first declaration (a bid, or a whole lot).
+
+    The bid (or every bid in the lot) leaves the member's pages at once, and any scores
+    they already saved on it are set aside: kept, but no longer counted in moderation.
+    Declaring the same bid or lot again returns the conflict already recorded.
+    """
+    if member.removed_at is not None:
+        raise NotFound()
+    if not sel.has_declared(member):
+        raise ServiceError("not_declared", "Declare your interests first.", field="target")
+    tender = member.tender
+    if (data.bid_id is None) == (data.lot_id is None):
+        raise ServiceError(
+            "choose_conflict",
+            "Choose the bidder or the lot you have a conflict with.",
+            field="target",
+        )
+    if data.bid_id is not None and not sel.scorable_bids(tender).filter(pk=data.bid_id).exists():
+        raise ServiceError("invalid_choice", "Choose a bidder from the list.", field="target")
+    if data.lot_id is not None and not Lot.objects.filter(pk=data.lot_id, tender=tender).exists():
+        raise ServiceError("invalid_choice", "Choose a lot from the list.", field="target")
+    details = data.details.strip()
+    if not details:
+        raise ServiceError(
+            "details_required",
+            "Tell us about the conflict, for example how you know the organisation.",
+            field="details",
+        )
+    with transaction.atomic():
+        PanelMember.objects.select_for_update().filter(pk=member.pk).first()
+        declaration = Declaration.objects.get(member=member)
+        existing = Conflict.objects.filter(
+            declaration=declaration, bid_id=data.bid_id, lot_id=data.lot_id
+        ).first()
+        if existing is not None:
+            return existing
+        now = timezone.now()
+        conflict = Conflict.objects.create(
+            declaration=declaration,
+            bid_id=data.bid_id,
+            lot_id=data.lot_id,
+            details=details[:MAX_TEXT],
+            added_at=now,
+            declared_late=True,
+        )
+        covered = sel.member_conflicted_bid_ids(member)
+        set_aside = Score.objects.filter(
+            member=member, bid_id__in=covered, set_aside_at__isnull=True
+        ).update(set_aside_at=now)
+        audit_record(
+            actor=_member_actor(member),
+            verb="panels.conflict.added",
+            target=member,
+            changes={
+                "member": member.name,
+                "conflict_bid": data.bid_id,
+                "conflict_lot": data.lot_id,
+                "scores_set_aside": set_aside,
+            },
+            reason=details,
+        )
+    return conflict
 
 
 # --- scoring -----------------------------------------------------------------------------
@@ -549,6 +627,7 @@ def moderated_score_agree(
     _require(actor, "panels.moderate", tender)
     if bid.pk not in {b.pk for b in sel.scorable_bids(tender, moderation.lot)}:
         raise NotFound()
+    sel.require_no_conflict(actor, [bid])
     if criterion.pk not in {c.pk for c in sel.scored_criteria(tender)}:
         raise NotFound()
     levels = {lvl.score for lvl in sel.scale_levels(tender)}
@@ -617,6 +696,7 @@ def moderation_complete(*, actor: User, moderation: Moderation) -> Moderation:
     """
     tender = moderation.tender
     _require(actor, "panels.moderate", tender)
+    sel.require_no_conflict(actor, sel.scorable_bids(tender, moderation.lot))
     with transaction.atomic():
         mod = (
             Moderation.objects.select_for_update(of=("self",))
@@ -695,6 +775,7 @@ def price_explanation_decide(
     reason to reject).
     """
     _require(actor, "panels.moderate", explanation.bid.tender)
+    sel.require_no_conflict(actor, [explanation.bid])
     reason = reason.strip()
     if not reason:
         raise ServiceError("reason_required", "Give the reason for the decision.", field="reason")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("panel/guide/easy-read/", views.guide_easy_read, name="guide_easy_read"),
     path("panel/<int:member_id>/", views.member_home, name="member_home"),
     path("panel/<int:member_id>/declare/", views.declare, name="declare"),
+    path("panel/<int:member_id>/declare/new/", views.declare_more, name="declare_more"),
     path("panel/<int:member_id>/bids/<str:bid_reference>/", views.score_bid, name="score"),
     # bidders
     path("price-explanations/<int:explanation_id>/", views.explanation, name="explanation"),

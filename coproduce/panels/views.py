@@ -27,6 +27,7 @@ from .forms import (
     DecideForm,
     DeclarationForm,
     ExplanationForm,
+    LateConflictForm,
     RemoveForm,
     ScoreForm,
 )
@@ -271,6 +272,44 @@ def declare(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
+def declare_more(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Declare a new conflict after the first declaration (a bidder or a whole lot)."""
+    member = _member(request, member_id)
+    tender = member.tender
+    if not sel.has_declared(member):
+        return redirect("panels:declare", member.pk)
+    bids = list(sel.scorable_bids(tender))
+    lots = list(tender.lots.all())
+    declared_bids, declared_lots = sel.member_conflicts(member)
+    already = {f"bid:{pk}" for pk in declared_bids} | {f"lot:{pk}" for pk in declared_lots}
+    form = LateConflictForm(request.POST or None, bids=bids, lots=lots, already=already)
+    if request.method == "POST" and form.is_valid():
+        bid_id, lot_id = form.target_ids()
+        try:
+            services.conflict_add(
+                member=member,
+                data=services.LateConflictData(
+                    bid_id=bid_id, lot_id=lot_id, details=form.cleaned_data["details"]
+                ),
+            )
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                "Thank you. You have declared the conflict. You will not see or score that "
+                "bid, and any scores you gave it no longer count.",
+            )
+            return redirect("panels:member_home", member.pk)
+    return render_form(
+        request,
+        "panels/declare_more.html",
+        {"form": form, "member": member, "tender": tender, "plain": _plain(member)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@not_found_as_404
 def score_bid(request: HttpRequest, member_id: int, bid_reference: str) -> HttpResponse:
     member = _member(request, member_id)
     bid = sel.access_member_bid(member, bid_reference)
@@ -336,6 +375,23 @@ def guide_easy_read(request: HttpRequest) -> HttpResponse:
 # --- moderation --------------------------------------------------------------------------
 
 
+def _conflict_page(request: HttpRequest, tender, bid, back_url: str) -> HttpResponse:
+    """In place of a bid's content (and any decision on it): the conflict message. A POST
+    is refused the same way the services refuse it (nothing changes)."""
+    return render(
+        request,
+        "panels/conflict_hidden.html",
+        {
+            "tender": tender,
+            "bid": bid,
+            "message": sel.CONFLICT_HIDDEN,
+            "refused": sel.CONFLICT_REFUSED if request.method == "POST" else "",
+            "back_url": back_url,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _moderation_context(request, tender, lot) -> dict:
     moderation = sel.moderation_for(tender, lot)
     ctx = {
@@ -351,15 +407,24 @@ def _moderation_context(request, tender, lot) -> dict:
         "gaps": None,
         "explanations": [],
         "blockers": [],
+        "set_aside": sel.set_aside_count(tender, lot) if sel.bids_opened(tender) else 0,
+        "conflicted": bool(
+            sel.conflicted_bid_ids(request.user, tender)
+            & {b.pk for b in sel.scorable_bids(tender, lot)}
+        ),
+        "conflict_hidden": sel.CONFLICT_HIDDEN,
     }
     if not ctx["started"]:
         ctx["missing"] = sel.missing_scores(tender, lot)
         return ctx
-    ctx["spread"] = sel.moderation_spread(moderation)
+    ctx["spread"] = sel.moderation_spread(moderation, user=request.user)
     ctx["gaps"] = sel.moderation_gaps(moderation)
-    ctx["explanations"] = sel.price_explanations(tender, lot)
+    hidden = sel.conflicted_bid_ids(request.user, tender)
+    ctx["explanations"] = [
+        {"pe": pe, "hidden": pe.bid_id in hidden} for pe in sel.price_explanations(tender, lot)
+    ]
     if ctx["gaps"] == 0:
-        ctx["ranking"] = sel.ranking(tender=tender, lot=lot)
+        ctx["ranking"] = sel.hide_conflicted(sel.ranking(tender=tender, lot=lot), request.user)
     if ctx["complete"]:
         ctx["blockers"] = sel.award_blockers(tender=tender, lot=lot)
     return ctx
@@ -426,6 +491,9 @@ def agree(
     ).first()
     if bid is None or criterion is None:
         raise NotFound()
+    back = _moderation_url(tender, lot)
+    if sel.is_conflicted(request.user, bid):
+        return _conflict_page(request, tender, bid, back)
     row = next(
         r
         for b in sel.moderation_spread(mod)
@@ -483,6 +551,8 @@ def decide(request: HttpRequest, reference: str, lot_key: str, explanation_id: i
     )
     if pe is None:
         raise NotFound()
+    if sel.is_conflicted(request.user, pe.bid):
+        return _conflict_page(request, tender, pe.bid, _moderation_url(tender, lot))
     form = DecideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

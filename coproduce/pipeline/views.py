@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import csv
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import ServiceError
 from coproduce.core.formatting import UK
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.core.ratelimit import hit
 
 from . import selectors as sel
@@ -73,16 +72,15 @@ def _plan_data(form: PlanEntryForm) -> svc.PlanEntryData:
 def plan_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("pipeline.change_plan"):
         raise Http404
-    form = PlanEntryForm(request.POST or None, initial={"intended_route": "open"})
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = svc.plan_entry_create(actor=request.user, data=_plan_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Forward plan entry saved as a draft.")
-            return redirect("pipeline:plan_detail", entry.pk)
-    return render_form(request, "pipeline/plan_form.html", {"form": form, "entry": None})
+    return form_page(
+        request,
+        PlanEntryForm(request.POST or None, initial={"intended_route": "open"}),
+        "pipeline/plan_form.html",
+        {"entry": None},
+        save=lambda form: svc.plan_entry_create(actor=request.user, data=_plan_data(form)),
+        success="Forward plan entry saved as a draft.",
+        redirect_to=lambda entry: ("pipeline:plan_detail", entry.pk),
+    )
 
 
 @require_GET
@@ -110,16 +108,17 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "intended_route": entry.intended_route,
         "project": entry.project_id,
     }
-    form = PlanEntryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.plan_entry_update(actor=request.user, entry=entry, data=_plan_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Forward plan entry saved.")
-            return redirect("pipeline:plan_detail", entry.pk)
-    return render_form(request, "pipeline/plan_form.html", {"form": form, "entry": entry})
+    return form_page(
+        request,
+        PlanEntryForm(request.POST or None, initial=initial),
+        "pipeline/plan_form.html",
+        {"entry": entry},
+        save=lambda form: svc.plan_entry_update(
+            actor=request.user, entry=entry, data=_plan_data(form)
+        ),
+        success="Forward plan entry saved.",
+        redirect_to=("pipeline:plan_detail", entry.pk),
+    )
 
 
 @login_required
@@ -127,13 +126,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     entry = sel.access_plan_entry_by_id(user=request.user, entry_id=pk, perm="pipeline.change_plan")
-    try:
-        svc.plan_entry_publish(actor=request.user, entry=entry)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Published on the forward plan.")
-    return redirect("pipeline:plan_detail", entry.pk)
+    return post_action(
+        request,
+        lambda: svc.plan_entry_publish(actor=request.user, entry=entry),
+        success="Published on the forward plan.",
+        redirect_to=("pipeline:plan_detail", entry.pk),
+    )
 
 
 @login_required
@@ -141,18 +139,17 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     entry = sel.access_plan_entry_by_id(user=request.user, entry_id=pk, perm="pipeline.change_plan")
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.plan_entry_withdraw(
-                actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "The entry is marked as no longer planned.")
-            return redirect("pipeline:plan_detail", entry.pk)
-    return render_form(request, "pipeline/plan_withdraw.html", {"form": form, "entry": entry})
+    return form_page(
+        request,
+        ReasonForm(request.POST or None),
+        "pipeline/plan_withdraw.html",
+        {"entry": entry},
+        save=lambda form: svc.plan_entry_withdraw(
+            actor=request.user, entry=entry, reason=form.cleaned_data["reason"]
+        ),
+        success="The entry is marked as no longer planned.",
+        redirect_to=("pipeline:plan_detail", entry.pk),
+    )
 
 
 # ------------------------------------------------------------------ events
@@ -264,16 +261,15 @@ def _time_text(value) -> str:
 def event_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("pipeline.change_plan"):
         raise Http404
-    form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            event = svc.event_create(actor=request.user, data=_event_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Event saved. Publish it when it is ready.")
-            return redirect("pipeline:event_detail", event.pk)
-    return render_form(request, "pipeline/event_form.html", {"form": form, "event": None})
+    return form_page(
+        request,
+        EventForm(request.POST or None),
+        "pipeline/event_form.html",
+        {"event": None},
+        save=lambda form: svc.event_create(actor=request.user, data=_event_data(form)),
+        success="Event saved. Publish it when it is ready.",
+        redirect_to=lambda event: ("pipeline:event_detail", event.pk),
+    )
 
 
 @login_required
@@ -295,16 +291,15 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "accessibility": event.accessibility,
         "capacity": event.capacity,
     }
-    form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.event_update(actor=request.user, event=event, data=_event_data(form))
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Event saved.")
-            return redirect("pipeline:event_detail", event.pk)
-    return render_form(request, "pipeline/event_form.html", {"form": form, "event": event})
+    return form_page(
+        request,
+        EventForm(request.POST or None, initial=initial),
+        "pipeline/event_form.html",
+        {"event": event},
+        save=lambda form: svc.event_update(actor=request.user, event=event, data=_event_data(form)),
+        success="Event saved.",
+        redirect_to=("pipeline:event_detail", event.pk),
+    )
 
 
 @login_required
@@ -312,13 +307,12 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def event_publish(request: HttpRequest, pk: int) -> HttpResponse:
     event = sel.access_event_by_id(user=request.user, event_id=pk, perm="pipeline.change_plan")
-    try:
-        svc.event_publish(actor=request.user, event=event)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Event published.")
-    return redirect("pipeline:event_detail", event.pk)
+    return post_action(
+        request,
+        lambda: svc.event_publish(actor=request.user, event=event),
+        success="Event published.",
+        redirect_to=("pipeline:event_detail", event.pk),
+    )
 
 
 @login_required
@@ -328,20 +322,20 @@ def event_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     event = sel.access_event_by_id(user=request.user, event_id=pk, perm="pipeline.change_plan")
     form = ReasonForm(request.POST or None)
     form.fields["reason"].help_text = "Everyone registered is emailed this reason."
-    if request.method == "POST" and form.is_valid():
-        try:
-            svc.event_cancel(
-                actor=request.user,
-                event=event,
-                reason=form.cleaned_data["reason"],
-                site_url=_site(request),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Event cancelled. Everyone registered has been emailed.")
-            return redirect("pipeline:event_detail", event.pk)
-    return render_form(request, "pipeline/event_cancel.html", {"form": form, "event": event})
+    return form_page(
+        request,
+        form,
+        "pipeline/event_cancel.html",
+        {"event": event},
+        save=lambda form: svc.event_cancel(
+            actor=request.user,
+            event=event,
+            reason=form.cleaned_data["reason"],
+            site_url=_site(request),
+        ),
+        success="Event cancelled. Everyone registered has been emailed.",
+        redirect_to=("pipeline:event_detail", event.pk),
+    )
 
 
 @login_required

@@ -24,6 +24,9 @@ TENDER_PERIOD_LIGHT_TOUCH_POLICY_DAYS = "tender_period.light_touch_policy_days"
 # Standstill between the award decision notice and signing the contract.
 STANDSTILL_WORKING_DAYS = "standstill.working_days"
 STANDSTILL_LIGHT_TOUCH_REQUIRED = "standstill.light_touch_required"  # flag 0/1
+# Council policy: working days of the voluntary standstill an officer may choose for a
+# light-touch contract when no standstill is required by law.
+STANDSTILL_VOLUNTARY_LIGHT_TOUCH_WORKING_DAYS = "standstill.voluntary_light_touch_working_days"
 
 # Reservations and routes.
 RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT = "reserved.supported_business_min_percent"
@@ -47,6 +50,7 @@ ALL_KEYS = (
     TENDER_PERIOD_LIGHT_TOUCH_POLICY_DAYS,
     STANDSTILL_WORKING_DAYS,
     STANDSTILL_LIGHT_TOUCH_REQUIRED,
+    STANDSTILL_VOLUNTARY_LIGHT_TOUCH_WORKING_DAYS,
     RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT,
     RESERVED_LOCAL_BELOW_THRESHOLD_ALLOWED,
     SINGLE_SOURCE_JUSTIFICATION_REQUIRED,

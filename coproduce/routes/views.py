@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.core.errors import ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 
 from .forms import AdvisorForm, BankHolidayForm, RuleVersionForm
 from .models import Unit
@@ -86,18 +86,17 @@ def new_version(request: HttpRequest, key: str) -> HttpResponse:
 @not_found_as_404
 def bank_holidays(request: HttpRequest) -> HttpResponse:
     holidays = bank_holiday_list(request.user)
-    form = BankHolidayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            holiday = bank_holiday_add(
-                actor=request.user, date=form.cleaned_data["date"], name=form.cleaned_data["name"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{holiday.name} added.")
-            return redirect("routes:bank_holidays")
-    return render_form(request, "routes/bank_holidays.html", {"form": form, "holidays": holidays})
+    return form_page(
+        request,
+        BankHolidayForm(request.POST or None),
+        "routes/bank_holidays.html",
+        {"holidays": holidays},
+        save=lambda form: bank_holiday_add(
+            actor=request.user, date=form.cleaned_data["date"], name=form.cleaned_data["name"]
+        ),
+        success=lambda holiday: f"{holiday.name} added.",
+        redirect_to="routes:bank_holidays",
+    )
 
 
 @login_required

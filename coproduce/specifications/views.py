@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action
 
 from . import citations
 from .forms import NewVersionForm, RequirementForm, SpecificationForm
@@ -126,22 +125,29 @@ def _spec_data(form: SpecificationForm) -> SpecificationData:
     )
 
 
-def _spec_form_page(request, *, project, form, spec=None) -> HttpResponse:
-    years = (
-        form.cleaned_data.get("years") if form.is_bound and hasattr(form, "cleaned_data") else None
-    )
-    if years is None and spec is not None:
-        years = spec.contract_years
-    return render_form(
-        request,
-        "specifications/spec_form.html",
-        {
-            "form": form,
+def _spec_form_page(request, form, *, project, spec=None, **kwargs) -> HttpResponse:
+    """The specification details form (``kwargs`` as for ``form_page``)."""
+
+    def context() -> dict:
+        # Worked out after validation: the years just typed decide the short-contract hint.
+        bound = form.is_bound and hasattr(form, "cleaned_data")
+        years = form.cleaned_data.get("years") if bound else None
+        if years is None and spec is not None:
+            years = spec.contract_years
+        return {
             "project": project,
             "spec": spec,
             "short_contract": years is not None and years < SHORT_CONTRACT_YEARS,
             "short_years": SHORT_CONTRACT_YEARS,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        "specifications/spec_form.html",
+        context,
+        raise_not_found=True,
+        **kwargs,
     )
 
 
@@ -159,17 +165,16 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
         request.POST or None,
         initial={"title": project.title, "contract_years": "3", "extension_years": 0},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            specification_create(actor=request.user, project=project, data=_spec_data(form))
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Draft specification saved. Now add its requirements.")
-            return _manage(project.reference)
-    return _spec_form_page(request, project=project, form=form)
+    return _spec_form_page(
+        request,
+        form,
+        project=project,
+        save=lambda form: specification_create(
+            actor=request.user, project=project, data=_spec_data(form)
+        ),
+        success="Draft specification saved. Now add its requirements.",
+        redirect_to=("specifications:manage", project.reference),
+    )
 
 
 @login_required
@@ -177,18 +182,17 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
 @not_found_as_404
 def edit(request: HttpRequest, reference: str) -> HttpResponse:
     spec = access_draft_specification(user=request.user, reference=reference)
-    form = SpecificationForm(request.POST or None, initial=SpecificationForm.initial_for(spec))
-    if request.method == "POST" and form.is_valid():
-        try:
-            specification_update(actor=request.user, specification=spec, data=_spec_data(form))
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Specification details saved.")
-            return _manage(reference)
-    return _spec_form_page(request, project=spec.project, form=form, spec=spec)
+    return _spec_form_page(
+        request,
+        SpecificationForm(request.POST or None, initial=SpecificationForm.initial_for(spec)),
+        project=spec.project,
+        spec=spec,
+        save=lambda form: specification_update(
+            actor=request.user, specification=spec, data=_spec_data(form)
+        ),
+        success="Specification details saved.",
+        redirect_to=("specifications:manage", reference),
+    )
 
 
 @login_required
@@ -203,27 +207,20 @@ def new_version(request: HttpRequest, reference: str) -> HttpResponse:
     current = next(iter(published_specifications(project).filter(status="published")), None)
     if current is None:
         raise NotFound()
-    form = NewVersionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            spec = specification_new_version(
-                actor=request.user, project=project, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Version {spec.version} started as a copy of version {current.version}. "
-                "Change it, then publish it.",
-            )
-            return _manage(project.reference)
-    return render_form(
+    return form_page(
         request,
+        NewVersionForm(request.POST or None),
         "specifications/new_version.html",
-        {"form": form, "project": project, "current": current},
+        {"project": project, "current": current},
+        save=lambda form: specification_new_version(
+            actor=request.user, project=project, reason=form.cleaned_data["reason"]
+        ),
+        success=lambda spec: (
+            f"Version {spec.version} started as a copy of version {current.version}. "
+            "Change it, then publish it."
+        ),
+        redirect_to=("specifications:manage", project.reference),
+        raise_not_found=True,
     )
 
 
@@ -232,27 +229,20 @@ def new_version(request: HttpRequest, reference: str) -> HttpResponse:
 @not_found_as_404
 def publish(request: HttpRequest, reference: str) -> HttpResponse:
     spec = access_draft_specification(user=request.user, reference=reference)
-    form = forms.Form(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            specification_publish(actor=request.user, specification=spec)
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"Version {spec.version} of the specification is published.")
-            return _manage(reference)
-    return render_form(
+    return form_page(
         request,
+        forms.Form(request.POST if request.method == "POST" else None),
         "specifications/publish.html",
-        {
-            "form": form,
+        lambda: {
             "spec": spec,
             "project": spec.project,
             "gaps": citation_gaps(spec),
             "outcomes": sum(1 for r in spec.requirements.all() if r.kind == "outcome"),
         },
+        save=lambda form: specification_publish(actor=request.user, specification=spec),
+        success=lambda _: f"Version {spec.version} of the specification is published.",
+        redirect_to=("specifications:manage", reference),
+        raise_not_found=True,
     )
 
 
@@ -283,11 +273,15 @@ def _requirement_data(form: RequirementForm) -> RequirementData:
     )
 
 
-def _requirement_page(request, *, spec, form, requirement=None) -> HttpResponse:
-    return render_form(
+def _requirement_page(request, form, *, spec, requirement=None, **kwargs) -> HttpResponse:
+    """The requirement form (``kwargs`` as for ``form_page``)."""
+    return form_page(
         request,
+        form,
         "specifications/requirement_form.html",
-        {"form": form, "spec": spec, "project": spec.project, "requirement": requirement},
+        {"spec": spec, "project": spec.project, "requirement": requirement},
+        raise_not_found=True,
+        **kwargs,
     )
 
 
@@ -296,18 +290,16 @@ def _requirement_page(request, *, spec, form, requirement=None) -> HttpResponse:
 @not_found_as_404
 def requirement_new(request: HttpRequest, reference: str) -> HttpResponse:
     spec = access_draft_specification(user=request.user, reference=reference)
-    form = _requirement_form(request, spec.project, initial={"kind": request.GET.get("kind")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            requirement_add(actor=request.user, specification=spec, data=_requirement_data(form))
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Requirement added.")
-            return _manage(reference)
-    return _requirement_page(request, spec=spec, form=form)
+    return _requirement_page(
+        request,
+        _requirement_form(request, spec.project, initial={"kind": request.GET.get("kind")}),
+        spec=spec,
+        save=lambda form: requirement_add(
+            actor=request.user, specification=spec, data=_requirement_data(form)
+        ),
+        success="Requirement added.",
+        redirect_to=("specifications:manage", reference),
+    )
 
 
 @login_required
@@ -318,18 +310,17 @@ def requirement_edit(request: HttpRequest, reference: str, requirement_id: int) 
         user=request.user, reference=reference, requirement_id=requirement_id
     )
     spec = req.specification
-    form = _requirement_form(request, spec.project, initial=RequirementForm.initial_for(req))
-    if request.method == "POST" and form.is_valid():
-        try:
-            requirement_update(actor=request.user, requirement=req, data=_requirement_data(form))
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Requirement saved.")
-            return _manage(reference)
-    return _requirement_page(request, spec=spec, form=form, requirement=req)
+    return _requirement_page(
+        request,
+        _requirement_form(request, spec.project, initial=RequirementForm.initial_for(req)),
+        spec=spec,
+        requirement=req,
+        save=lambda form: requirement_update(
+            actor=request.user, requirement=req, data=_requirement_data(form)
+        ),
+        success="Requirement saved.",
+        redirect_to=("specifications:manage", reference),
+    )
 
 
 @login_required
@@ -360,15 +351,13 @@ def requirement_delete(request: HttpRequest, reference: str, requirement_id: int
         user=request.user, reference=reference, requirement_id=requirement_id
     )
     if request.method == "POST":
-        try:
-            requirement_remove(actor=request.user, requirement=req)
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Requirement removed.")
-        return _manage(reference)
+        return post_action(
+            request,
+            lambda: requirement_remove(actor=request.user, requirement=req),
+            success="Requirement removed.",
+            redirect_to=("specifications:manage", reference),
+            raise_not_found=True,
+        )
     return render(
         request,
         "specifications/requirement_remove.html",

@@ -8,6 +8,7 @@ requirements that cite what people said.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -25,6 +26,14 @@ class TenderStatus(models.TextChoices):
     CLOSED = "closed", "Closed for bids"
     AWARDED = "awarded", "Awarded"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class TenderManager(models.Manager):
+    """Tenders without ``search_vector``: only the search reads it, in SQL. Left out of
+    every load, a tender saved in full never writes back an old copy of it."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
 
 
 class Tender(TimeStampedModel):
@@ -86,6 +95,13 @@ class Tender(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The words the opportunity search looks in (title and summary with weight A, lot
+    # titles and the service area name with weight D), written by
+    # ``services_search.tender_search_vectors_refresh`` in the same transaction as every
+    # change to them. PostgreSQL only: on SQLite the column stays empty and unused.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    objects = TenderManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -113,8 +129,9 @@ class Tender(TimeStampedModel):
             models.Index(fields=["status", "deadline"], name="tender_status_deadline_idx"),
             models.Index(fields=["-published_at", "-id"], name="tender_public_order_idx"),
             # The opportunity search (open tenders): newest first, and by service area
-            # closing soonest. PostgreSQL also has GIN indexes for the words (migration
-            # 0005); they are expressions the search builds, so they live in a migration.
+            # closing soonest. PostgreSQL also has a GIN index on ``search_vector``
+            # (``tender_search_vector_gin``, migration 0006): SQLite has no GIN indexes,
+            # so it is made in that migration on PostgreSQL only.
             models.Index(
                 fields=["status", "-published_at", "-id"], name="tender_status_newest_idx"
             ),

@@ -33,7 +33,10 @@ from .models import Lot, SavedSearch, Tender, TenderStatus
 
 UK = zoneinfo.ZoneInfo("Europe/London")
 
+# The words the search looks in. On PostgreSQL they are all in ``Tender.search_vector``
+# (written by ``services_search.tender_search_vectors_refresh``): change both together.
 SEARCH_FIELDS = ["title", "summary", "lots__title", "service_area__name"]
+SEARCH_VECTOR = "search_vector"
 CLOSING_WITHIN_DAYS = (7, 14, 30)
 
 
@@ -291,7 +294,7 @@ def tender_search(*, search: TenderSearch, now: dt.datetime | None = None) -> Qu
         reserved_lots = Lot.objects.exclude(reserved_for="").values("tender_id")
         qs = qs.filter(~Q(reserved_for="") | Q(route="reserved") | Q(pk__in=reserved_lots))
     ranked = search.sort == Sort.BEST and bool(search.q.strip())
-    qs = text_filter(qs, fields=SEARCH_FIELDS, query=search.q, rank=ranked)
+    qs = text_filter(qs, fields=SEARCH_FIELDS, query=search.q, rank=ranked, vector=SEARCH_VECTOR)
     if ranked and "search_rank" in qs.query.annotations:
         return qs
     return qs.order_by(*ORDERINGS.get(search.sort, ORDERINGS[Sort.CLOSING]))

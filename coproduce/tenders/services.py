@@ -31,6 +31,7 @@ from coproduce.specifications.models import Specification
 from .documents import check_upload, human_size, text_to_html
 from .models import DocumentKind, Lot, Tender, TenderDocument, TenderStatus
 from .selectors import tender_publication_problems, upload_limit_bytes
+from .services_search import tender_search_vectors_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -244,6 +245,7 @@ def tender_create(*, actor: User, project: CommissioningProject, data: TenderDat
             tender = Tender.objects.create(
                 reference=f"T-{year}-{number:04d}", project=project, created_by=actor, **fields
             )
+            tender_search_vectors_refresh([tender.pk])
             audit_record(
                 actor=actor,
                 verb="tenders.tender.created",
@@ -288,6 +290,7 @@ def tender_update(*, actor: User, tender: Tender, data: TenderData) -> Tender:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
+        tender_search_vectors_refresh([locked.pk])
         audit_record(actor=actor, verb="tenders.tender.updated", target=locked, changes=changes)
     return locked
 
@@ -362,6 +365,7 @@ def lot_add(*, actor: User, tender: Tender, data: LotData) -> Lot:
                 field="number",
             )
         lot = Lot.objects.create(tender=locked, **fields)
+        tender_search_vectors_refresh([locked.pk])
         audit_record(actor=actor, verb="tenders.lot.added", target=lot, changes=fields)
     return lot
 
@@ -389,6 +393,7 @@ def lot_update(*, actor: User, lot: Lot, data: LotData) -> Lot:
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.save()
+        tender_search_vectors_refresh([locked.tender_id])
         audit_record(actor=actor, verb="tenders.lot.updated", target=locked, changes=changes)
     return locked
 
@@ -410,6 +415,7 @@ def lot_remove(*, actor: User, lot: Lot) -> None:
         )
         paths = [d.file.name for d in locked.documents.all() if d.file]
         locked.delete()
+        tender_search_vectors_refresh([locked.tender_id])
         transaction.on_commit(lambda: [default_storage.delete(p) for p in paths])
 
 
@@ -636,6 +642,7 @@ def tender_publish(*, actor: User, tender: Tender) -> Tender:
         locked.published_at = now
         locked.status = TenderStatus.OPEN
         locked.save(update_fields=["published_at", "status", "updated_at"])
+        tender_search_vectors_refresh([locked.pk])  # in case a row was written another way
         audit_record(
             actor=actor,
             verb="tenders.tender.published",

@@ -32,6 +32,7 @@ from .models import (
     TenderStatus,
 )
 from .selectors_clarifications import question_refusal
+from .services_search import tender_search_vectors_refresh
 
 QUESTION_MAX = 5000
 ANSWER_MAX = 20000
@@ -470,6 +471,8 @@ def tender_amend(
             locked.deadline = wanted
             update = ["deadline", "updated_at"]
             locked.save(update_fields=update)
+        # Every change writes the tender's searchable words again (one UPDATE of this row).
+        tender_search_vectors_refresh([locked.pk])
         audit_record(
             actor=actor,
             verb="tenders.tender.amended",

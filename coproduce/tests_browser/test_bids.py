@@ -324,6 +324,9 @@ def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_pr
     axe.check(p, "provider:assessment letter (HTML)")
     pdf = p.request.get(f"/awards/letters/{letter.pk}/pdf/")
     assert pdf.ok and pdf.body().startswith(b"%PDF")
+    _go(p, f"/awards/letters/{letter.pk}/easy-read/")
+    assert "You won this contract" in p.locator("#main-content").inner_text()
+    axe.check(p, "provider:assessment letter (easy read)")
 
     _go(page, f"/opportunities/{tender.reference}/")
     axe.check(page, "anonymous:awarded tender")
@@ -454,6 +457,14 @@ def _journey(page, axe, scoring: Scoring, name: str, *, shot=None) -> None:
     saved = Score.objects.filter(member=member, bid=bid, submitted_at__isnull=False)
     assert sorted(s.score for s in saved) == [3, 3]
     assert all(s.justification for s in saved)
+
+    # A conflict found after scoring: the member declares it from their panel pages.
+    _press_enter_on(page, _link("declare a new conflict"))
+    assert page.url.endswith(f"/panel/{member.pk}/declare/new/")
+    axe.check(page, f"{name}:declare a new conflict")
+    _press_enter_on(page, _button("Declare the conflict"))
+    assert page.title().startswith("Error: ")
+    axe.check(page, f"{name}:declare a new conflict with errors")
 
 
 def test_service_user_scores_a_bid_with_the_keyboard_only(demo, scoring, new_context, axe):

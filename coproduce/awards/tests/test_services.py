@@ -187,9 +187,14 @@ def test_standstill_runs_across_easter_and_confirming_one_day_early_is_refused(
     assert Contract.objects.count() == 1
 
 
-def test_light_touch_has_no_standstill_and_can_be_confirmed_at_once(commissioner):
+def test_light_touch_confirmed_without_a_standstill_can_be_confirmed_at_once(commissioner):
     built = build(commissioner, area="adult-social-care")
-    decision = decide(commissioner, built)
+    decision = decide(
+        commissioner,
+        built,
+        standstill="none",
+        no_standstill_reason="The current provider stops on Friday; care must continue.",
+    )
     assert decision.standstill_ends_on is None
     contract = svc.award_confirm(
         actor=commissioner, decision=decision, starts_on=timezone.localdate()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +22,7 @@ from ..services_draft import (
     bid_start,
     consortium_member_add,
 )
+from ..services_submit import bid_submit
 from .test_bidder_support import WORD_LIMIT, make_member, make_open_tender, pdf_upload, questions
 
 pytestmark = pytest.mark.django_db
@@ -416,6 +419,41 @@ def test_your_bids_lists_only_your_organisations_bids(
     assert bid.reference in page
     assert "Other Provider" not in page
     assert Bid.objects.exclude(pk=bid.pk).get().reference not in page
+
+
+def _sent_bid_then_changed(commissioner, lead, *, changed: bool = True) -> Bid:
+    """A bid sent on a new tender, then (``changed``) a change asking bids to confirm again."""
+    bid = bid_start(
+        actor=lead[0], tender=make_open_tender(actor=commissioner), organisation=lead[1]
+    )
+    _complete(bid, lead[0])
+    bid_submit(actor=lead[0], bid=bid)
+    if changed:
+        tender = bid.tender
+        Amendment.objects.create(
+            tender=tender, number=1, summary="Lot 2 changed.", reason="Market feedback.",
+            previous_deadline=tender.deadline, new_deadline=tender.deadline,
+            reconfirm_required=True, made_by=commissioner,
+            made_at=timezone.now() + dt.timedelta(seconds=1),
+        )  # fmt: skip
+    return bid
+
+
+def test_your_bids_query_count_is_the_same_for_one_and_five_sent_bids(client, lead, commissioner):
+    def page_queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("bids:my_bids")).content.decode()
+        return len(ctx.captured_queries), page
+
+    first = _sent_bid_then_changed(commissioner, lead)
+    client.force_login(lead[0])
+    one, page = page_queries()
+    assert page.count("Confirm again") == 1 and first.reference in page
+    more = [_sent_bid_then_changed(commissioner, lead, changed=n % 2 == 0) for n in range(4)]
+    five, page = page_queries()
+    assert five == one
+    assert all(b.reference in page for b in more)
+    assert page.count("Confirm again") == 3  # the first, and two of the four more
 
 
 def test_bid_actions_tag(tender, lead):

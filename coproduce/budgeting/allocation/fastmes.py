@@ -70,6 +70,7 @@ MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds
 COMPRESS = 2048  # supporters from which a project's view is compressed by class
 DENSE = 4  # dense de-duplication when classes x width <= DENSE x supporters + 4096
 INF = math.inf
+REFRESH = 2  # a replayed round keeps its bound while it reaches this many units ahead
 
 
 def _dot(a: np.ndarray, b: np.ndarray, mask: np.ndarray | None = None) -> float:
@@ -715,7 +716,7 @@ class FastEngine:
         while True:
             old = replay.pop(0) if replay else None
             own = INF
-            reuse = old is not None and old.own >= tf + 2 * unit
+            reuse = old is not None and old.own >= tf + REFRESH * unit
             if old is not None:
                 drops = list(old.drops)
                 for j in drops:

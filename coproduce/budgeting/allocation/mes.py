@@ -62,6 +62,7 @@ from .profile import NumericProfile
 Number = int | Fraction
 EPS = 2.0**-50  # relative slack: 8x double-precision unit round-off
 NODE_LIMIT = 2000  # pattern-table sets kept per engine (memory bound)
+HORIZON = 16.0  # add1 bounds look at most this many units ahead
 
 
 class _Ambiguous(Exception):
@@ -788,7 +789,7 @@ def equal_shares_add1(profile: NumericProfile, record: bool = False) -> Add1Resu
     last_k = k
     everything = len(fast.candidates)
     prefix: list = []
-    horizon = 16.0 * unit
+    horizon = HORIZON * unit
     while True:
         t = k * unit
         engines.runs += 1

@@ -115,6 +115,32 @@ def test_audit_list_query_count_does_not_grow_with_events(client, commissioner, 
     assert len(many) == len(few)
 
 
+def test_the_filters_name_bid_events_only_once_the_bids_are_opened(
+    client, commissioner, platform_admin
+):
+    from coproduce.bids.services_open import bids_open
+    from coproduce.bids.services_submit import bid_submit
+    from coproduce.bids.tests.test_sealing_support import make_bid, make_tender, pass_deadline
+    from coproduce.core.selectors import audit_target_types, audit_verbs
+
+    tender = make_tender(commissioner)
+    bid = make_bid(tender)
+    bid_submit(actor=bid.created_by, bid=bid)
+    client.force_login(platform_admin)
+    body = client.get("/audit/").content.decode()
+    assert "bids.bid.submitted" not in audit_verbs()
+    assert "bids.bid" not in audit_target_types()
+    assert "bids.bid" not in body and "bids.bidsubmission" not in body
+    assert "commissioning.project.created" in audit_verbs()  # other events still offered
+
+    bids_open(actor=commissioner, tender=pass_deadline(tender))
+    body = client.get("/audit/").content.decode()
+    assert "bids.bid.submitted" in audit_verbs() and "bids.bid" in audit_target_types()
+    assert '<option value="bids.bid.submitted">' in body
+    body = client.get("/audit/", {"verb": "bids.bid.submitted"}).content.decode()
+    assert "1 event" in body
+
+
 def _run_manage(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     skip = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "BID_SEALING_KEY"}
     env = {k: v for k, v in os.environ.items() if k not in skip}

@@ -1,7 +1,8 @@
 """Helpers for the search and alert tests: tenders written straight to the database.
 
 The tender services belong to another part of the app; these tests only need published
-(and draft) rows to search, so they are inserted directly with their required links.
+(and draft) rows to search, so they are inserted directly with their required links,
+and their stored search vector written as the services write it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils import timezone
 from coproduce.evaluation.models import EvaluationModel
 from coproduce.specifications.models import Specification
 from coproduce.tenders.models import Lot, Tender
+from coproduce.tenders.services_search import tender_search_vectors_refresh
 from coproduce.tests.factories import make_project, service_area
 
 _refs = itertools.count(1)
@@ -71,6 +73,7 @@ def tender_maker(commissioner):
         )
         for n, lot in enumerate(lots, start=1):
             Lot.objects.create(tender=tender, number=n, value_pence=1000, **lot)
+        tender_search_vectors_refresh([tender.pk])  # as the services do (PostgreSQL)
         return tender
 
     return make

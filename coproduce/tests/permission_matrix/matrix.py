@@ -79,6 +79,14 @@ def post_only(roles: set[str], since: str = SEALED) -> Expect:
     return lambda role, stage: SKIP if role in roles and at_least(stage, since) else 404
 
 
+def refused_for_conflicted(rule: Expect, since: str) -> Expect:
+    """A decision the officer with a declared conflict may not take: the service refuses
+    with 400 (nothing changes, so the matrix sends it) from ``since``."""
+    return lambda role, stage: (
+        400 if role == "officer_conflicted" and at_least(stage, since) else rule(role, stage)
+    )
+
+
 def _ref(w: World) -> str:
     return w.tender.reference
 
@@ -122,10 +130,12 @@ def page_rows() -> list[Row]:
             lambda w: r("bids:open_bid", args=[_ref(w), b]),
             signed_in(only(STAFF, since=OPENED)),
         ),
+        # A declared conflict of interest: the bid page shows a message instead of the
+        # content (200, checked for leaks); its files answer 404.
         Row(
             "bids:open_bid_file",
             lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.pk]),
-            signed_in(only(STAFF, since=OPENED)),
+            signed_in(only(STAFF - {"officer_conflicted"}, since=OPENED)),
         ),
         Row(
             "bids:documents_required",
@@ -241,7 +251,7 @@ def page_rows() -> list[Row]:
         Row(
             "panels:moderation_complete",
             lambda w: r("panels:moderation_complete", args=[_ref(w), "whole"]),
-            signed_in(post_only(COMMISSIONERS)),
+            signed_in(refused_for_conflicted(post_only(COMMISSIONERS), OPENED)),
             "POST",
         ),
         Row(
@@ -278,6 +288,16 @@ def page_rows() -> list[Row]:
             "panels:declare",
             lambda w: r("panels:declare", args=[_member(w, "service_user")]),
             only({"service_user"}, since=OPENED, ok=302),
+        ),
+        Row(
+            "panels:declare_more",
+            lambda w: r("panels:declare_more", args=[_member(w, "service_user")]),
+            only({"service_user"}, since=OPENED),
+        ),
+        Row(
+            "panels:declare_more officer",
+            lambda w: r("panels:declare_more", args=[_member(w, "officer")]),
+            only({"officer"}, since=OPENED),
         ),
         Row(
             "panels:score",
@@ -328,10 +348,22 @@ def page_rows() -> list[Row]:
             lambda w: r("awards:letter", args=[w.rival_letter.pk if w.rival_letter else NONE]),
             signed_in(only({"other_bidder"} | STAFF, since=AWARDED)),
         ),
+        # The conflicted officer reads the letter pages as a message (the consortium bid
+        # won, and every letter shows the winner's scores); the PDF answers 404.
         Row(
             "awards:letter_pdf",
             lambda w: r("awards:letter_pdf", args=[w.letter.pk if w.letter else NONE]),
+            signed_in(only(BIDDERS | STAFF - {"officer_conflicted"}, since=AWARDED)),
+        ),
+        Row(
+            "awards:letter_easy_read",
+            lambda w: r("awards:letter_easy_read", args=[w.letter.pk if w.letter else NONE]),
             signed_in(only(BIDDERS | STAFF, since=AWARDED)),
+        ),
+        Row(
+            "awards:letter_easy_read_pdf",
+            lambda w: r("awards:letter_easy_read_pdf", args=[w.letter.pk if w.letter else NONE]),
+            signed_in(only(BIDDERS | STAFF - {"officer_conflicted"}, since=AWARDED)),
         ),
         Row("awards:market", lambda w: r("awards:market"), everyone()),
         Row(
@@ -450,9 +482,16 @@ def api_rows() -> dict[str, Row]:
         Row(
             "POST /api/tenders/{reference}/awards",
             path("/api/tenders/{reference}/awards"),
-            api(post_only(COMMISSIONERS)),
+            api(refused_for_conflicted(post_only(COMMISSIONERS), OPENED)),
             "POST",
             {"reasons": "Best value."},
+        ),
+        Row(
+            "POST /api/awards/{award_id}/confirm",
+            path("/api/awards/{award_id}/confirm"),
+            api(refused_for_conflicted(post_only(COMMISSIONERS), AWARDED)),
+            "POST",
+            {"starts_on": "2027-04-01"},
         ),
         *[
             Row(
@@ -462,7 +501,7 @@ def api_rows() -> dict[str, Row]:
                 "POST",
                 {"starts_on": "2027-04-01", "reason": "A reason.", "note": "A note."},
             )
-            for action in ("confirm", "resume", "withdraw")
+            for action in ("resume", "withdraw")
         ],
         Row(
             "POST /api/tenders/{reference}/cancel",
@@ -475,7 +514,7 @@ def api_rows() -> dict[str, Row]:
         Row(
             "GET /api/letters/{letter_id}",
             path("/api/letters/{letter_id}"),
-            api(only(BIDDERS | STAFF, since=AWARDED)),
+            api(only(BIDDERS | STAFF - {"officer_conflicted"}, since=AWARDED)),
         ),
         Row("GET /api/contracts", path("/api/contracts"), api(only(STAFF))),
         Row(

@@ -5,6 +5,8 @@ One scenario per stage (``world.build``), then every cell is requested and check
 
 * the status is the one in the matrix (``matrix.py``) and **never 403** — a forbidden
   object answers "not found" exactly like a missing one;
+* the officer who declared a conflict of interest with the consortium bid never reads
+  its answers, receipt hash, members' justifications or (before the award) its price;
 * no response shows a sealed bid's answer text, price (``£12,345.67`` and ``1234567``),
   receipt hash, reference or a count of bids to anyone but the bidding organisation
   before the bids are opened; a panel member's justification is seen by nobody else
@@ -112,6 +114,11 @@ def forbidden_text(role: str, stage: str, w: World) -> list[str]:
                 out += _money(RIVAL_PRICE)
         if role == "service_user" and not at_least(stage, AWARDED):
             out += _money(PRICE) + _money(RIVAL_PRICE)
+        if role == "officer_conflicted":
+            # Declared a conflict with the consortium bid: never its content, anywhere.
+            out += [ANSWER, w.bid.receipt_hash, JUSTIFICATION]
+            if not at_least(stage, AWARDED):
+                out += _money(PRICE)
     if not at_least(stage, MODERATING):
         if role != "officer":
             out.append(JUSTIFICATION)
