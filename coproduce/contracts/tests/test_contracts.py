@@ -15,9 +15,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def contract(commissioner):
-    built = build(commissioner, area="adult-social-care")  # light touch: no standstill
+    built = build(commissioner, area="adult-social-care")  # light touch: standstill optional
     decision = svc.award_decide(
-        actor=commissioner, tender=built.tender, lot=None, reasons="Best value overall."
+        actor=commissioner,
+        tender=built.tender,
+        lot=None,
+        reasons="Best value overall.",
+        standstill="none",
+        no_standstill_reason="The current provider stops this week.",
     )
     return svc.award_confirm(actor=commissioner, decision=decision, starts_on=timezone.localdate())
 
