@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 from coproduce.panels import selectors as panel_sel
 
 from . import letters
@@ -154,36 +154,36 @@ def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except ServiceError as exc:
             _show_refusal(form, exc)  # shown at once; the service refuses a POST too
-    if request.method == "POST" and form.is_valid():
+
+    def save(form) -> str:
+        """Carry out the action; the message that says it is done."""
         d = form.cleaned_data
-        try:
-            if action == "confirm":
-                contract = svc.award_confirm(
-                    actor=request.user, decision=decision, starts_on=d["starts_on"]
-                )
-                messages.success(request, f"Award confirmed: contract {contract.reference}.")
-            elif action == "resume":
-                svc.award_resume(actor=request.user, decision=decision, reason=d["note"])
-                messages.success(request, "The award has resumed.")
-            else:
-                svc.award_withdraw(actor=request.user, decision=decision, reason=d["reason"])
-                messages.success(request, "The award has been withdrawn.")
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            return redirect("awards:manage", decision.tender.reference)
-    return render_form(
+        if action == "confirm":
+            contract = svc.award_confirm(
+                actor=request.user, decision=decision, starts_on=d["starts_on"]
+            )
+            return f"Award confirmed: contract {contract.reference}."
+        if action == "resume":
+            svc.award_resume(actor=request.user, decision=decision, reason=d["note"])
+            return "The award has resumed."
+        svc.award_withdraw(actor=request.user, decision=decision, reason=d["reason"])
+        return "The award has been withdrawn."
+
+    return form_page(
         request,
+        form,
         "awards/decision_action.html",
-        {
+        lambda: {
             "decision": decision,
             "tender": decision.tender,
-            "form": form,
             "action": action,
             "heading": heading,
             "status": sel.effective_status(decision),
             "confirm_from": sel.can_confirm_on(decision),
         },
+        save=save,
+        success=lambda message: message,
+        redirect_to=lambda _: ("awards:manage", decision.tender.reference),
     )
 
 
@@ -193,23 +193,26 @@ def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def cancel(request: HttpRequest, reference: str) -> HttpResponse:
     tender = sel.access_tender_for_awards(request.user, reference, perm="awards.decide")
     lots = list(tender.lots.all())
-    form = CancelForm(request.POST or None, lots=lots)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: CancelForm):
         d = form.cleaned_data
-        try:
-            svc.tender_cancel(
-                actor=request.user,
-                tender=tender,
-                lot=sel.lot_from_key(tender, d["lot"]) if d["lot"] != "whole" else None,
-                reason_code=d["reason_code"],
-                reason_text=d["reason_text"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Cancelled. Bidders have been told.")
-            return redirect("awards:manage", tender.reference)
-    return render_form(request, "awards/cancel.html", {"tender": tender, "form": form})
+        return svc.tender_cancel(
+            actor=request.user,
+            tender=tender,
+            lot=sel.lot_from_key(tender, d["lot"]) if d["lot"] != "whole" else None,
+            reason_code=d["reason_code"],
+            reason_text=d["reason_text"],
+        )
+
+    return form_page(
+        request,
+        CancelForm(request.POST or None, lots=lots),
+        "awards/cancel.html",
+        {"tender": tender},
+        save=save,
+        success="Cancelled. Bidders have been told.",
+        redirect_to=("awards:manage", tender.reference),
+    )
 
 
 @login_required
@@ -239,6 +242,21 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "awards/letter.html", {"letter": letter})
 
 
+def _letter_for_pdf(request: HttpRequest, pk: int):
+    """The letter for a PDF download; none for those who declared a conflict with it."""
+    letter = sel.access_letter(request.user, pk)
+    if _letter_conflicted(request.user, letter):
+        raise NotFound()
+    return letter
+
+
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _letter_conflicted(user, letter) -> bool:
     """Staff who declared a conflict with the letter's bid, or with the winning bid whose
     scores every letter shows beside the bidder's own (the bidder's members never are)."""
@@ -250,14 +268,9 @@ def _letter_conflicted(user, letter) -> bool:
 @require_GET
 @not_found_as_404
 def letter_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = sel.access_letter(request.user, pk)
-    if _letter_conflicted(request.user, letter):
-        raise NotFound()
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    letter = _letter_for_pdf(request, pk)
     name = f"assessment-summary-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(bytes(letter.pdf), name)
 
 
 @login_required
@@ -276,15 +289,10 @@ def letter_easy_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @not_found_as_404
 def letter_easy_read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    letter = sel.access_letter(request.user, pk)
-    if _letter_conflicted(request.user, letter):
-        raise NotFound()
+    letter = _letter_for_pdf(request, pk)
     pdf = letters.easy_read_pdf(letters.easy_read(sel.letter_facts(letter)))
-    response = HttpResponse(pdf, content_type="application/pdf")
     name = f"easy-read-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _pdf_response(pdf, name)
 
 
 def _chart(part) -> list[dict]:
@@ -304,32 +312,26 @@ def _chart(part) -> list[dict]:
     return rows
 
 
-@require_GET
-def market(request: HttpRequest) -> HttpResponse:
-    diversity = sel.market_diversity()
+def _market_page(request: HttpRequest, diversity, extra: dict) -> HttpResponse:
     return render(
         request,
         "awards/market.html",
         {
             "diversity": diversity,
+            **extra,
             "chart": _chart(diversity.overall),
             "chart_height": len(diversity.overall.rows) * 70,
         },
     )
+
+
+@require_GET
+def market(request: HttpRequest) -> HttpResponse:
+    return _market_page(request, sel.market_diversity(), {})
 
 
 @require_GET
 @not_found_as_404
 def tender_market(request: HttpRequest, reference: str) -> HttpResponse:
     tender = sel.access_tender_market(reference)
-    diversity = sel.market_diversity(tender=tender)
-    return render(
-        request,
-        "awards/market.html",
-        {
-            "diversity": diversity,
-            "tender": tender,
-            "chart": _chart(diversity.overall),
-            "chart_height": len(diversity.overall.rows) * 70,
-        },
-    )
+    return _market_page(request, sel.market_diversity(tender=tender), {"tender": tender})

@@ -8,6 +8,8 @@ organisations read it and confirm their own part.
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.tenders.selectors import (
     access_tender_by_reference,
     tender_days_left,
@@ -100,16 +102,40 @@ def _base_context(request: HttpRequest, bid: Bid) -> dict:
     }
 
 
-def _lead_bid_for_change(request: HttpRequest, reference: str) -> Bid | HttpResponse:
-    """The bid for a preparing page, or a redirect to its overview when it cannot change."""
-    bid = access_bid_for_lead(request.user, reference)
-    if not _editable(bid):
-        messages.info(
-            request,
-            "This bid cannot be changed now: it has been sent, or the closing date has passed.",
-        )
-        return redirect("bids:overview", reference=bid.reference)
-    return bid
+def _bid_page(request: HttpRequest, bid: Bid, template: str, extra: dict) -> HttpResponse:
+    """A page of the bid: the common context (``_base_context``) and the page's own."""
+    return render_form(request, template, {**_base_context(request, bid), **extra})
+
+
+def _saved(request: HttpRequest, form, save) -> bool:
+    """For a valid POST, call ``save(form)``: True when it worked; a service error is shown
+    on the form (for pages that go on to the next step without a message)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        save(form)
+    except ServiceError as exc:
+        apply_service_error(form, exc)
+        return False
+    return True
+
+
+def _while_editable(view):
+    """For the preparing pages: call ``view`` with the lead's bid while it can change;
+    otherwise say why and go to the bid's overview."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, reference: str, **kwargs) -> HttpResponse:
+        bid = access_bid_for_lead(request.user, reference)
+        if not _editable(bid):
+            messages.info(
+                request,
+                "This bid cannot be changed now: it has been sent, or the closing date has passed.",
+            )
+            return redirect("bids:overview", reference=bid.reference)
+        return view(request, bid, **kwargs)
+
+    return wrapper
 
 
 # --- starting -------------------------------------------------------------------------
@@ -186,11 +212,9 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def lots(request: HttpRequest, reference: str) -> HttpResponse:
+@_while_editable
+def lots(request: HttpRequest, bid: Bid) -> HttpResponse:
     """Choose the lots to bid for (only when the tender has lots)."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     tender_lots = list(bid.tender.lots.order_by("number"))
     if not tender_lots:
         return redirect("bids:overview", reference=bid.reference)
@@ -200,28 +224,23 @@ def lots(request: HttpRequest, reference: str) -> HttpResponse:
         lots=tender_lots,
         initial={"lots": [str(pk) for pk in content["lots"]]},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            bid_draft_save(
-                actor=request.user, bid=bid, lots=[int(pk) for pk in form.cleaned_data["lots"]]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            return redirect("bids:overview", reference=bid.reference)
-    context = _base_context(request, bid)
-    context.update({"form": form, "lots": tender_lots})
-    return render_form(request, "bids/bid_lots.html", context)
+    if _saved(
+        request,
+        form,
+        lambda form: bid_draft_save(
+            actor=request.user, bid=bid, lots=[int(pk) for pk in form.cleaned_data["lots"]]
+        ),
+    ):
+        return redirect("bids:overview", reference=bid.reference)
+    return _bid_page(request, bid, "bids/bid_lots.html", {"form": form, "lots": tender_lots})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def answer(request: HttpRequest, reference: str, criterion_id: int) -> HttpResponse:
+@_while_editable
+def answer(request: HttpRequest, bid: Bid, criterion_id: int) -> HttpResponse:
     """One question: guidance, the scoring scale, the answer box with its word limit."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     question = access_question(bid.tender, criterion_id)
     questions = answerable_questions(bid.tender)
     position = next(i for i, q in enumerate(questions) if q.pk == question.pk)
@@ -229,24 +248,23 @@ def answer(request: HttpRequest, reference: str, criterion_id: int) -> HttpRespo
     form = AnswerForm(
         _data(request), initial={"answer": content["answers"].get(str(question.pk), "")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            bid_draft_save(
-                actor=request.user,
-                bid=bid,
-                answers={question.pk: form.cleaned_data["answer"]},
+    if _saved(
+        request,
+        form,
+        lambda form: bid_draft_save(
+            actor=request.user, bid=bid, answers={question.pk: form.cleaned_data["answer"]}
+        ),
+    ):
+        if position + 1 < len(questions):
+            return redirect(
+                "bids:answer", reference=bid.reference, criterion_id=questions[position + 1].pk
             )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            if position + 1 < len(questions):
-                return redirect(
-                    "bids:answer", reference=bid.reference, criterion_id=questions[position + 1].pk
-                )
-            return redirect("bids:prices", reference=bid.reference)
+        return redirect("bids:prices", reference=bid.reference)
     text = form["answer"].value() or ""
-    context = _base_context(request, bid)
-    context.update(
+    return _bid_page(
+        request,
+        bid,
+        "bids/bid_answer.html",
         {
             "form": form,
             "question": question,
@@ -255,9 +273,8 @@ def answer(request: HttpRequest, reference: str, criterion_id: int) -> HttpRespo
             "scale": list(bid.tender.evaluation_model.scale.order_by("score")),
             "words": word_count(text),
             "text": text,
-        }
+        },
     )
-    return render_form(request, "bids/bid_answer.html", context)
 
 
 def _price_rows(bid: Bid, content: dict) -> list[tuple[str, str]]:
@@ -271,27 +288,27 @@ def _price_rows(bid: Bid, content: dict) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def prices(request: HttpRequest, reference: str) -> HttpResponse:
+@_while_editable
+def prices(request: HttpRequest, bid: Bid) -> HttpResponse:
     """Prices per chosen lot (or one price), in pounds."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     content = bid_draft_load(user=request.user, bid=bid)
     rows = _price_rows(bid, content)
     initial = {f"price_{key}": content["prices"].get(key) for key, _ in rows}
     initial = {k: f"{v / 100:.2f}" for k, v in initial.items() if v}
     form = PricesForm(_data(request), rows=rows, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        values = {key: form.cleaned_data[f"price_{key}"] for key, _ in rows}
-        try:
-            bid_draft_save(actor=request.user, bid=bid, prices=values)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            return redirect("bids:documents", reference=bid.reference)
-    context = _base_context(request, bid)
-    context.update({"form": form, "no_lots_chosen": not rows})
-    return render_form(request, "bids/bid_prices.html", context)
+    if _saved(
+        request,
+        form,
+        lambda form: bid_draft_save(
+            actor=request.user,
+            bid=bid,
+            prices={key: form.cleaned_data[f"price_{key}"] for key, _ in rows},
+        ),
+    ):
+        return redirect("bids:documents", reference=bid.reference)
+    return _bid_page(
+        request, bid, "bids/bid_prices.html", {"form": form, "no_lots_chosen": not rows}
+    )
 
 
 # --- documents ------------------------------------------------------------------------
@@ -300,11 +317,9 @@ def prices(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def documents(request: HttpRequest, reference: str) -> HttpResponse:
+@_while_editable
+def documents(request: HttpRequest, bid: Bid) -> HttpResponse:
     """The documents asked for, with an upload for each, and any other documents."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     required = list(RequiredDocument.objects.filter(tender=bid.tender).order_by("pk"))
     _, limit_label = upload_limit_bytes()
     form = FileForm(
@@ -314,33 +329,33 @@ def documents(request: HttpRequest, reference: str) -> HttpResponse:
         limit_label=limit_label,
         initial={"requirement": request.GET.get("for", "")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            bid_file_add(
-                actor=request.user,
-                bid=bid,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                requirement=form.cleaned_data["requirement"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Document added.")
-            return redirect("bids:documents", reference=bid.reference)
-    files = bid_files(bid)
-    context = _base_context(request, bid)
-    context.update(
-        {
-            "form": form,
+
+    def context() -> dict:
+        files = bid_files(bid)
+        return {
+            **_base_context(request, bid),
             "required": [
                 {"document": d, "files": [f for f in files if f.requirement == d.name]}
                 for d in required
             ],
             "other_files": [f for f in files if f.requirement not in {d.name for d in required}],
         }
+
+    return form_page(
+        request,
+        form,
+        "bids/bid_documents.html",
+        context,
+        save=lambda form: bid_file_add(
+            actor=request.user,
+            bid=bid,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            requirement=form.cleaned_data["requirement"],
+        ),
+        success="Document added.",
+        redirect_to=("bids:documents", bid.reference),
     )
-    return render_form(request, "bids/bid_documents.html", context)
 
 
 @login_required
@@ -349,13 +364,12 @@ def documents(request: HttpRequest, reference: str) -> HttpResponse:
 def document_remove(request: HttpRequest, reference: str, file_id: int) -> HttpResponse:
     bid = access_bid_for_lead(request.user, reference)
     bid_file = access_file_of_bid(bid, file_id)
-    try:
-        bid_file_remove(actor=request.user, bid_file=bid_file)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"“{bid_file.title}” removed.")
-    return redirect("bids:documents", reference=bid.reference)
+    return post_action(
+        request,
+        lambda: bid_file_remove(actor=request.user, bid_file=bid_file),
+        success=lambda _: f"“{bid_file.title}” removed.",
+        redirect_to=("bids:documents", bid.reference),
+    )
 
 
 # --- partners -------------------------------------------------------------------------
@@ -415,11 +429,9 @@ def partners(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def partner_change(request: HttpRequest, reference: str, member_id: int) -> HttpResponse:
+@_while_editable
+def partner_change(request: HttpRequest, bid: Bid, member_id: int) -> HttpResponse:
     """Change a member's role and share (a partner must then confirm again)."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     member = access_member_of_bid(bid, member_id)
     form = PartnerForm(
         _data(request), initial={"role": member.role, "share_percent": member.share_percent}
@@ -429,71 +441,60 @@ def partner_change(request: HttpRequest, reference: str, member_id: int) -> Http
         form.fields[
             "share_percent"
         ].help_text = "Your organisation’s share is what the partners’ shares leave."
-    if request.method == "POST" and form.is_valid():
-        try:
-            consortium_member_update(
-                actor=request.user,
-                member=member,
-                role=form.cleaned_data["role"],
-                share_percent=form.cleaned_data["share_percent"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            return redirect("bids:partners", reference=bid.reference)
-    context = _base_context(request, bid)
-    context.update({"form": form, "member": member})
-    return render_form(request, "bids/consortium_change.html", context)
+    if _saved(
+        request,
+        form,
+        lambda form: consortium_member_update(
+            actor=request.user,
+            member=member,
+            role=form.cleaned_data["role"],
+            share_percent=form.cleaned_data["share_percent"],
+        ),
+    ):
+        return redirect("bids:partners", reference=bid.reference)
+    return _bid_page(request, bid, "bids/consortium_change.html", {"form": form, "member": member})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def partner_remove(request: HttpRequest, reference: str, member_id: int) -> HttpResponse:
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
+@_while_editable
+def partner_remove(request: HttpRequest, bid: Bid, member_id: int) -> HttpResponse:
     member = access_member_of_bid(bid, member_id)
     if member.is_lead:
         raise NotFound()
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        try:
-            consortium_member_remove(actor=request.user, member=member)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{member.organisation.name} removed from the bid.")
-            return redirect("bids:partners", reference=bid.reference)
-    context = _base_context(request, bid)
-    context.update({"form": form, "member": member})
-    return render_form(request, "bids/consortium_remove.html", context)
+    return form_page(
+        request,
+        ConfirmForm(_data(request)),
+        "bids/consortium_remove.html",
+        lambda: {**_base_context(request, bid), "member": member},
+        save=lambda form: consortium_member_remove(actor=request.user, member=member),
+        success=lambda _: f"{member.organisation.name} removed from the bid.",
+        redirect_to=("bids:partners", bid.reference),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def shares(request: HttpRequest, reference: str) -> HttpResponse:
+@_while_editable
+def shares(request: HttpRequest, bid: Bid) -> HttpResponse:
     """Change every member's share at once; they must add up to exactly 100%."""
-    bid = _lead_bid_for_change(request, reference)
-    if isinstance(bid, HttpResponse):
-        return bid
     members = bid_members(bid)
     form = SharesForm(_data(request), members=members)
-    if request.method == "POST" and form.is_valid():
-        try:
-            consortium_shares_set(
-                actor=request.user,
-                bid=bid,
-                shares={m.pk: form.cleaned_data[f"share_{m.pk}"] for m in members},
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            return redirect("bids:partners", reference=bid.reference)
-    context = _base_context(request, bid)
-    context.update({"form": form, "members": members})
-    return render_form(request, "bids/consortium_shares.html", context)
+    if _saved(
+        request,
+        form,
+        lambda form: consortium_shares_set(
+            actor=request.user,
+            bid=bid,
+            shares={m.pk: form.cleaned_data[f"share_{m.pk}"] for m in members},
+        ),
+    ):
+        return redirect("bids:partners", reference=bid.reference)
+    return _bid_page(
+        request, bid, "bids/consortium_shares.html", {"form": form, "members": members}
+    )
 
 
 # --- check, send, receipt, withdraw, confirm again ------------------------------------
@@ -540,24 +541,20 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     bid = access_bid_for_lead(request.user, reference)
     if bid.status != BidStatus.SUBMITTED:
         return redirect("bids:overview", reference=bid.reference)
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        from .services_submit import bid_withdraw
+    from .services_submit import bid_withdraw
 
-        try:
-            bid_withdraw(actor=request.user, bid=bid)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                "Your bid has been withdrawn. You can change it and send it again before the "
-                "closing date.",
-            )
-            return redirect("bids:overview", reference=bid.reference)
-    context = _base_context(request, bid)
-    context["form"] = form
-    return render_form(request, "bids/bid_withdraw.html", context)
+    return form_page(
+        request,
+        ConfirmForm(_data(request)),
+        "bids/bid_withdraw.html",
+        lambda: _base_context(request, bid),
+        save=lambda form: bid_withdraw(actor=request.user, bid=bid),
+        success=(
+            "Your bid has been withdrawn. You can change it and send it again before the "
+            "closing date."
+        ),
+        redirect_to=("bids:overview", bid.reference),
+    )
 
 
 @login_required
@@ -618,17 +615,15 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def invitation_confirm(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_invitation(request.user, member_id)
-    try:
-        consortium_member_confirm(actor=request.user, member=member)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return post_action(
+        request,
+        lambda: consortium_member_confirm(actor=request.user, member=member),
+        success=lambda _: (
             f"You confirmed {member.organisation.name}’s part in the bid led by "
-            f"{member.bid.lead_organisation.name}.",
-        )
-    return redirect("bids:invitations")
+            f"{member.bid.lead_organisation.name}."
+        ),
+        redirect_to="bids:invitations",
+    )
 
 
 @login_required
@@ -636,19 +631,15 @@ def invitation_confirm(request: HttpRequest, member_id: int) -> HttpResponse:
 @not_found_as_404
 def invitation_decline(request: HttpRequest, member_id: int) -> HttpResponse:
     member = access_invitation(request.user, member_id)
-    form = ConfirmForm(_data(request))
-    if request.method == "POST":
-        try:
-            consortium_member_decline(actor=request.user, member=member)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                f"{member.organisation.name} is no longer a partner in the bid led by "
-                f"{member.bid.lead_organisation.name}.",
-            )
-            return redirect("bids:invitations")
-    return render_form(
-        request, "bids/consortium_decline.html", {"form": form, "member": member, "bid": member.bid}
+    return form_page(
+        request,
+        ConfirmForm(_data(request)),
+        "bids/consortium_decline.html",
+        lambda: {"member": member, "bid": member.bid},
+        save=lambda form: consortium_member_decline(actor=request.user, member=member),
+        success=lambda _: (
+            f"{member.organisation.name} is no longer a partner in the bid led by "
+            f"{member.bid.lead_organisation.name}."
+        ),
+        redirect_to="bids:invitations",
     )

@@ -7,16 +7,14 @@ no list. Every other bid page answers 404 until the bids are opened.
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action
 from coproduce.tenders.selectors import access_tender_by_reference
 
 from .forms_open import ComplianceForm, RectificationForm, RequiredDocumentForm
@@ -79,15 +77,13 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
 @not_found_as_404
 def open_bids(request: HttpRequest, reference: str) -> HttpResponse:
     tender = _staff_tender(request, reference)
-    try:
-        opening = bids_open(actor=request.user, tender=tender)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Bids opened: {opening.bids_opened}.")
-    return redirect("bids:open_overview", tender.reference)
+    return post_action(
+        request,
+        lambda: bids_open(actor=request.user, tender=tender),
+        success=lambda opening: f"Bids opened: {opening.bids_opened}.",
+        redirect_to=("bids:open_overview", tender.reference),
+        raise_not_found=True,
+    )
 
 
 @login_required
@@ -103,42 +99,14 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
         request.POST or None,
         initial={"status": bid.compliance or None, "notes": bid.compliance_notes},
     )
-    if request.method == "POST":
-        if not can_decide:
-            raise NotFound()
-        if form.is_valid():
-            try:
-                bid_compliance_decide(
-                    actor=request.user,
-                    bid=bid,
-                    status=form.cleaned_data["status"],
-                    notes=form.cleaned_data["notes"],
-                )
-            except NotFound:
-                raise
-            except ServiceError as exc:
-                apply_service_error(form, exc)
-            else:
-                messages.success(request, f"Compliance decision recorded for {bid.reference}.")
-                return redirect("bids:open_bid", tender.reference, bid.reference)
-    if hidden:
-        # Declared a conflict of interest: the message in place of the bid's content.
-        return render_form(
-            request,
-            "bids/open_bid.html",
-            {
-                "form": form,
-                "tender": tender,
-                "bid": bid,
-                "hidden": conflict_message(),
-                "can_decide": False,
-            },
-        )
-    return render_form(
-        request,
-        "bids/open_bid.html",
-        {
-            "form": form,
+    if request.method == "POST" and not can_decide:
+        raise NotFound()
+
+    def context() -> dict:
+        if hidden:
+            # Declared a conflict of interest: the message in place of the bid's content.
+            return {"tender": tender, "bid": bid, "hidden": conflict_message(), "can_decide": False}
+        return {
             "tender": tender,
             "bid": bid,
             "answers": bid.answers.select_related("criterion"),
@@ -147,7 +115,22 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
             "members": bid.members.select_related("organisation"),
             "problems": bid_compliance_problems(bid),
             "can_decide": can_decide,
-        },
+        }
+
+    return form_page(
+        request,
+        form,
+        "bids/open_bid.html",
+        context,
+        save=lambda form: bid_compliance_decide(
+            actor=request.user,
+            bid=bid,
+            status=form.cleaned_data["status"],
+            notes=form.cleaned_data["notes"],
+        ),
+        success=f"Compliance decision recorded for {bid.reference}.",
+        redirect_to=("bids:open_bid", tender.reference, bid.reference),
+        raise_not_found=True,
     )
 
 
@@ -179,28 +162,29 @@ def rectification(request: HttpRequest, reference: str) -> HttpResponse:
     opening = tender_opening(tender)
     if opening is None or not request.user.has_perm("bids.open_bids"):
         raise NotFound()
-    form = RectificationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: RectificationForm):
         try:
-            rectification_open(
+            return rectification_open(
                 actor=request.user,
                 tender=tender,
                 closes_at=form.closes_at,
                 note=form.cleaned_data["note"],
             )
-        except NotFound:
-            raise
         except ServiceError as exc:
             if exc.field == "closes_at":
-                exc.field = "closes_date"
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "The window for missing documents is open.")
-            return redirect("bids:open_overview", tender.reference)
-    return render_form(
+                exc.field = "closes_date"  # the date box of the form's date and time
+            raise
+
+    return form_page(
         request,
+        RectificationForm(request.POST or None),
         "bids/open_rectification.html",
-        {"form": form, "tender": tender, "opening": opening},
+        {"tender": tender, "opening": opening},
+        save=save,
+        success="The window for missing documents is open.",
+        redirect_to=("bids:open_overview", tender.reference),
+        raise_not_found=True,
     )
 
 
@@ -210,27 +194,22 @@ def rectification(request: HttpRequest, reference: str) -> HttpResponse:
 def documents_required(request: HttpRequest, reference: str) -> HttpResponse:
     """The documents every bid must include; changeable only before publication."""
     tender = access_tender_by_reference(request.user, reference, perm=CHANGE)
-    form = RequiredDocumentForm(request.POST or None)
     can_change = tender.published_at is None
-    if request.method == "POST" and form.is_valid():
-        try:
-            doc = required_document_add(actor=request.user, tender=tender, **form.cleaned_data)
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"“{doc.name}” added.")
-            return redirect("bids:documents_required", tender.reference)
-    return render_form(
+    return form_page(
         request,
+        RequiredDocumentForm(request.POST or None),
         "bids/open_documents.html",
-        {
-            "form": form,
+        lambda: {
             "tender": tender,
             "documents": required_documents(tender),
             "can_change": can_change,
         },
+        save=lambda form: required_document_add(
+            actor=request.user, tender=tender, **form.cleaned_data
+        ),
+        success=lambda doc: f"“{doc.name}” added.",
+        redirect_to=("bids:documents_required", tender.reference),
+        raise_not_found=True,
     )
 
 
@@ -244,15 +223,13 @@ def document_required_remove(
     document = RequiredDocument.objects.filter(tender=tender, pk=document_id).first()
     if document is None:
         raise NotFound()
-    try:
-        required_document_remove(actor=request.user, document=document)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"“{document.name}” removed.")
-    return redirect("bids:documents_required", tender.reference)
+    return post_action(
+        request,
+        lambda: required_document_remove(actor=request.user, document=document),
+        success=lambda _: f"“{document.name}” removed.",
+        redirect_to=("bids:documents_required", tender.reference),
+        raise_not_found=True,
+    )
 
 
 @login_required

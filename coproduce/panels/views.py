@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.evaluation.models import Criterion, PanelRoleKind
 
 from . import selectors as sel
@@ -115,27 +115,30 @@ def manage(request: HttpRequest, reference: str) -> HttpResponse:
 def appoint(request: HttpRequest, reference: str) -> HttpResponse:
     tender = sel.access_panel_tender(request.user, reference, "panels.manage_panel")
     roles = list(tender.evaluation_model.panel_roles.all())
-    form = AppointForm(request.POST or None, roles=roles)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: AppointForm) -> PanelMember:
         d = form.cleaned_data
-        try:
-            member = services.panel_member_appoint(
-                actor=request.user,
-                tender=tender,
-                data=services.AppointData(
-                    role_id=d["role"],
-                    user_id=d["user"],
-                    name=d["name"],
-                    email=d["email"],
-                    is_chair=d["is_chair"],
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{member.name} has been appointed and emailed a link.")
-            return redirect(_manage_url(tender))
-    return render_form(request, "panels/appoint.html", {"form": form, "tender": tender})
+        return services.panel_member_appoint(
+            actor=request.user,
+            tender=tender,
+            data=services.AppointData(
+                role_id=d["role"],
+                user_id=d["user"],
+                name=d["name"],
+                email=d["email"],
+                is_chair=d["is_chair"],
+            ),
+        )
+
+    return form_page(
+        request,
+        AppointForm(request.POST or None, roles=roles),
+        "panels/appoint.html",
+        {"tender": tender},
+        save=save,
+        success=lambda member: f"{member.name} has been appointed and emailed a link.",
+        redirect_to=_manage_url(tender),
+    )
 
 
 @require_POST
@@ -146,13 +149,12 @@ def resend(request: HttpRequest, reference: str, member_id: int) -> HttpResponse
     member = tender.panel_members.filter(pk=member_id).first()
     if member is None:
         raise Http404
-    try:
-        services.panel_member_resend(actor=request.user, member=member)
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"A new link has been sent to {member.name}.")
-    return redirect(_manage_url(tender))
+    return post_action(
+        request,
+        lambda: services.panel_member_resend(actor=request.user, member=member),
+        success=lambda _: f"A new link has been sent to {member.name}.",
+        redirect_to=_manage_url(tender),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -163,19 +165,16 @@ def remove(request: HttpRequest, reference: str, member_id: int) -> HttpResponse
     member = tender.panel_members.filter(pk=member_id, removed_at__isnull=True).first()
     if member is None:
         raise Http404
-    form = RemoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.panel_member_remove(
-                actor=request.user, member=member, reason=form.cleaned_data["reason"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, f"{member.name} has been removed from the panel.")
-            return redirect(_manage_url(tender))
-    return render_form(
-        request, "panels/remove.html", {"form": form, "tender": tender, "member": member}
+    return form_page(
+        request,
+        RemoveForm(request.POST or None),
+        "panels/remove.html",
+        {"tender": tender, "member": member},
+        save=lambda form: services.panel_member_remove(
+            actor=request.user, member=member, reason=form.cleaned_data["reason"]
+        ),
+        success=lambda _: f"{member.name} has been removed from the panel.",
+        redirect_to=_manage_url(tender),
     )
 
 
@@ -239,34 +238,27 @@ def declare(request: HttpRequest, member_id: int) -> HttpResponse:
     opened = sel.bids_opened(tender)
     bids = list(sel.scorable_bids(tender)) if opened else []
     lots = list(tender.lots.all())
-    form = DeclarationForm(request.POST or None, bids=bids, lots=lots)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: DeclarationForm):
         d = form.cleaned_data
-        try:
-            services.declaration_make(
-                member=member,
-                data=services.DeclarationData(
-                    no_conflicts=d["no_conflicts"],
-                    bid_ids=tuple(d.get("bids") or ()),
-                    lot_ids=tuple(d.get("lots") or ()),
-                    details=d["details"],
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Thank you. You have declared your interests.")
-            return redirect("panels:member_home", member.pk)
-    return render_form(
+        return services.declaration_make(
+            member=member,
+            data=services.DeclarationData(
+                no_conflicts=d["no_conflicts"],
+                bid_ids=tuple(d.get("bids") or ()),
+                lot_ids=tuple(d.get("lots") or ()),
+                details=d["details"],
+            ),
+        )
+
+    return form_page(
         request,
+        DeclarationForm(request.POST or None, bids=bids, lots=lots),
         "panels/declare.html",
-        {
-            "form": form,
-            "member": member,
-            "tender": tender,
-            "opened": opened,
-            "plain": _plain(member),
-        },
+        {"member": member, "tender": tender, "opened": opened, "plain": _plain(member)},
+        save=save,
+        success="Thank you. You have declared your interests.",
+        redirect_to=("panels:member_home", member.pk),
     )
 
 
@@ -282,29 +274,27 @@ def declare_more(request: HttpRequest, member_id: int) -> HttpResponse:
     lots = list(tender.lots.all())
     declared_bids, declared_lots = sel.member_conflicts(member)
     already = {f"bid:{pk}" for pk in declared_bids} | {f"lot:{pk}" for pk in declared_lots}
-    form = LateConflictForm(request.POST or None, bids=bids, lots=lots, already=already)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: LateConflictForm):
         bid_id, lot_id = form.target_ids()
-        try:
-            services.conflict_add(
-                member=member,
-                data=services.LateConflictData(
-                    bid_id=bid_id, lot_id=lot_id, details=form.cleaned_data["details"]
-                ),
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                "Thank you. You have declared the conflict. You will not see or score that "
-                "bid, and any scores you gave it no longer count.",
-            )
-            return redirect("panels:member_home", member.pk)
-    return render_form(
+        return services.conflict_add(
+            member=member,
+            data=services.LateConflictData(
+                bid_id=bid_id, lot_id=lot_id, details=form.cleaned_data["details"]
+            ),
+        )
+
+    return form_page(
         request,
+        LateConflictForm(request.POST or None, bids=bids, lots=lots, already=already),
         "panels/declare_more.html",
-        {"form": form, "member": member, "tender": tender, "plain": _plain(member)},
+        {"member": member, "tender": tender, "plain": _plain(member)},
+        save=save,
+        success=(
+            "Thank you. You have declared the conflict. You will not see or score that "
+            "bid, and any scores you gave it no longer count."
+        ),
+        redirect_to=("panels:member_home", member.pk),
     )
 
 
@@ -392,6 +382,13 @@ def _conflict_page(request: HttpRequest, tender, bid, back_url: str) -> HttpResp
     )
 
 
+def _moderation_refused(request: HttpRequest, tender, lot, exc: ServiceError) -> HttpResponse:
+    """The moderation page again, with the service's refusal at the top (status 400)."""
+    ctx = _moderation_context(request, tender, lot)
+    ctx["error"] = exc.message
+    return render(request, "panels/moderation.html", ctx, status=400)
+
+
 def _moderation_context(request, tender, lot) -> dict:
     moderation = sel.moderation_for(tender, lot)
     ctx = {
@@ -448,9 +445,7 @@ def moderation_start(request: HttpRequest, reference: str, lot_key: str) -> Http
     try:
         services.moderation_start(actor=request.user, tender=tender, lot=lot)
     except ServiceError as exc:
-        ctx = _moderation_context(request, tender, lot)
-        ctx["error"] = exc.message
-        return render(request, "panels/moderation.html", ctx, status=400)
+        return _moderation_refused(request, tender, lot, exc)
     messages.success(request, "Moderation has started. Members' scores are now shown.")
     return redirect(_moderation_url(tender, lot))
 
@@ -467,9 +462,7 @@ def moderation_complete(request: HttpRequest, reference: str, lot_key: str) -> H
             raise ServiceError("not_moderating", "Moderation has not started yet.")
         services.moderation_complete(actor=request.user, moderation=mod)
     except ServiceError as exc:
-        ctx = _moderation_context(request, tender, lot)
-        ctx["error"] = exc.message
-        return render(request, "panels/moderation.html", ctx, status=400)
+        return _moderation_refused(request, tender, lot, exc)
     messages.success(request, "Moderation is complete.")
     return redirect(_moderation_url(tender, lot))
 
@@ -505,36 +498,29 @@ def agree(
     initial = (
         {"score": row.moderated.score, "reason": row.moderated.reason} if row.moderated else {}
     )
-    form = AgreeForm(request.POST or None, levels=levels, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.moderated_score_agree(
-                actor=request.user,
-                moderation=mod,
-                bid=bid,
-                criterion=criterion,
-                score=form.cleaned_data["score"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "The agreed score is recorded.")
-            return redirect(_moderation_url(tender, lot))
-    answer = bid.answers.filter(criterion=criterion).first()
-    return render_form(
+    return form_page(
         request,
+        AgreeForm(request.POST or None, levels=levels, initial=initial),
         "panels/agree.html",
-        {
-            "form": form,
+        lambda: {
             "tender": tender,
             "lot": lot,
             "bid": bid,
             "criterion": criterion,
             "row": row,
-            "answer": answer,
-            "back_url": _moderation_url(tender, lot),
+            "answer": bid.answers.filter(criterion=criterion).first(),
+            "back_url": back,
         },
+        save=lambda form: services.moderated_score_agree(
+            actor=request.user,
+            moderation=mod,
+            bid=bid,
+            criterion=criterion,
+            score=form.cleaned_data["score"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success="The agreed score is recorded.",
+        redirect_to=back,
     )
 
 
@@ -551,32 +537,22 @@ def decide(request: HttpRequest, reference: str, lot_key: str, explanation_id: i
     )
     if pe is None:
         raise NotFound()
+    back = _moderation_url(tender, lot)
     if sel.is_conflicted(request.user, pe.bid):
-        return _conflict_page(request, tender, pe.bid, _moderation_url(tender, lot))
-    form = DecideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.price_explanation_decide(
-                actor=request.user,
-                explanation=pe,
-                accepted=form.cleaned_data["accepted"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "The decision is recorded.")
-            return redirect(_moderation_url(tender, lot))
-    return render_form(
+        return _conflict_page(request, tender, pe.bid, back)
+    return form_page(
         request,
+        DecideForm(request.POST or None),
         "panels/decide.html",
-        {
-            "form": form,
-            "tender": tender,
-            "lot": lot,
-            "pe": pe,
-            "back_url": _moderation_url(tender, lot),
-        },
+        {"tender": tender, "lot": lot, "pe": pe, "back_url": back},
+        save=lambda form: services.price_explanation_decide(
+            actor=request.user,
+            explanation=pe,
+            accepted=form.cleaned_data["accepted"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success="The decision is recorded.",
+        redirect_to=back,
     )
 
 
@@ -588,19 +564,14 @@ def decide(request: HttpRequest, reference: str, lot_key: str, explanation_id: i
 @not_found_as_404
 def explanation(request: HttpRequest, explanation_id: int) -> HttpResponse:
     pe = sel.access_price_explanation_for_bidder(request.user, explanation_id)
-    form = ExplanationForm(request.POST or None, initial={"explanation": pe.explanation})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.price_explanation_answer(
-                actor=request.user, explanation=pe, text=form.cleaned_data["explanation"]
-            )
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Thank you. The panel will consider your explanation.")
-            return redirect("panels:explanation", pe.pk)
-    return render_form(
+    return form_page(
         request,
+        ExplanationForm(request.POST or None, initial={"explanation": pe.explanation}),
         "panels/explanation.html",
-        {"form": form, "pe": pe, "decided": pe.accepted is not None},
+        lambda: {"pe": pe, "decided": pe.accepted is not None},
+        save=lambda form: services.price_explanation_answer(
+            actor=request.user, explanation=pe, text=form.cleaned_data["explanation"]
+        ),
+        success="Thank you. The panel will consider your explanation.",
+        redirect_to=("panels:explanation", pe.pk),
     )

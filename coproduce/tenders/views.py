@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.commissioning.selectors import access_project_by_reference
 from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, post_action
 
 from .documents import BY_CONTENT_TYPE, human_size
 from .forms import (
+    FIELD_FOR_ERROR,
     DocumentForm,
     LotForm,
     NoLotsReasonForm,
@@ -161,6 +162,22 @@ def document_download(request: HttpRequest, reference: str, document_id: int) ->
 # --- staff pages ---
 
 
+def _tender_form_page(request: HttpRequest, form, template: str, context, *, save, **kwargs):
+    """``form_page`` for the tender forms: a service error naming a model field is shown
+    next to the form's box for it (as ``forms.apply_error``), and NotFound answers 404."""
+
+    def save_on_form_fields(form):
+        try:
+            return save(form)
+        except ServiceError as exc:
+            exc.field = FIELD_FOR_ERROR.get(exc.field or "", exc.field)
+            raise
+
+    return form_page(
+        request, form, template, context, save=save_on_form_fields, raise_not_found=True, **kwargs
+    )
+
+
 @login_required
 @require_GET
 @not_found_as_404
@@ -218,19 +235,16 @@ def create(request: HttpRequest, project_ref: str) -> HttpResponse:
         "service_area": project.service_area_id,
         "value": project.budget_pence,
     }
-    form = TenderForm(request.POST or None, project=project, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tender = tender_create(actor=request.user, project=project, data=_tender_data(form))
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"Tender {tender.reference} created as a draft.")
-            return redirect("tenders:edit", tender.reference)
-    return render_form(
-        request, "tenders/tender_form.html", {"form": form, "project": project, "tender": None}
+    return _tender_form_page(
+        request,
+        TenderForm(request.POST or None, project=project, initial=initial),
+        "tenders/tender_form.html",
+        {"project": project, "tender": None},
+        save=lambda form: tender_create(
+            actor=request.user, project=project, data=_tender_data(form)
+        ),
+        success=lambda tender: f"Tender {tender.reference} created as a draft.",
+        redirect_to=lambda tender: ("tenders:edit", tender.reference),
     )
 
 
@@ -262,28 +276,19 @@ def edit(request: HttpRequest, reference: str) -> HttpResponse:
         "questions_time": questions_time,
     }
     is_draft = tender.status == TenderStatus.DRAFT
-    form = TenderForm(request.POST or None, project=tender.project, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            tender = tender_update(actor=request.user, tender=tender, data=_tender_data(form))
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Tender details saved.")
-            return redirect("tenders:edit", tender.reference)
-    problems = tender_publication_problems(tender) if is_draft else []
-    return render_form(
+    return _tender_form_page(
         request,
+        TenderForm(request.POST or None, project=tender.project, initial=initial),
         "tenders/tender_form.html",
-        {
-            "form": form,
+        lambda: {
             "project": tender.project,
             "tender": tender,
             "is_draft": is_draft,
-            "problems": problems,
+            "problems": tender_publication_problems(tender) if is_draft else [],
         },
+        save=lambda form: tender_update(actor=request.user, tender=tender, data=_tender_data(form)),
+        success="Tender details saved.",
+        redirect_to=lambda saved: ("tenders:edit", saved.reference),
     )
 
 
@@ -370,19 +375,14 @@ def lot_edit(request: HttpRequest, reference: str, lot_id: int) -> HttpResponse:
         "value": lot.value_pence,
         "reserved_for": lot.reserved_for,
     }
-    form = LotForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            lot_update(actor=request.user, lot=lot, data=_lot_data(form))
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, "Lot saved.")
-            return redirect("tenders:lots", tender.reference)
-    return render_form(
-        request, "tenders/lot_form.html", {"form": form, "tender": tender, "lot": lot}
+    return _tender_form_page(
+        request,
+        LotForm(request.POST or None, initial=initial),
+        "tenders/lot_form.html",
+        {"tender": tender, "lot": lot},
+        save=lambda form: lot_update(actor=request.user, lot=lot, data=_lot_data(form)),
+        success="Lot saved.",
+        redirect_to=("tenders:lots", tender.reference),
     )
 
 
@@ -395,15 +395,13 @@ def lot_delete(request: HttpRequest, reference: str, lot_id: int) -> HttpRespons
         lot = access_lot(tender, lot_id)
     except NotFound:
         return redirect("tenders:lots", tender.reference)  # already removed (double click)
-    try:
-        lot_remove(actor=request.user, lot=lot)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Lot {lot.number} removed.")
-    return redirect("tenders:lots", tender.reference)
+    return post_action(
+        request,
+        lambda: lot_remove(actor=request.user, lot=lot),
+        success=lambda _: f"Lot {lot.number} removed.",
+        redirect_to=("tenders:lots", tender.reference),
+        raise_not_found=True,
+    )
 
 
 @login_required
@@ -412,40 +410,39 @@ def lot_delete(request: HttpRequest, reference: str, lot_id: int) -> HttpRespons
 def documents_manage(request: HttpRequest, reference: str) -> HttpResponse:
     """Upload documents to a draft tender's pack, each with its web page version."""
     tender = access_tender_by_reference(request.user, reference, perm=CHANGE)
-    form = DocumentForm(request.POST or None, request.FILES or None, tender=tender)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form: DocumentForm):
         d = form.cleaned_data
+        return document_add(
+            actor=request.user,
+            tender=tender,
+            title=d["title"],
+            kind=d["kind"],
+            html_source=d["html_source"],
+            upload=d.get("file"),
+            lot=d.get("lot"),
+        )
+
+    def context() -> dict:
         try:
-            doc = document_add(
-                actor=request.user,
-                tender=tender,
-                title=d["title"],
-                kind=d["kind"],
-                html_source=d["html_source"],
-                upload=d.get("file"),
-                lot=d.get("lot"),
-            )
-        except NotFound:
-            raise
-        except ServiceError as exc:
-            apply_error(form, exc)
-        else:
-            messages.success(request, f"“{doc.title}” added to the tender pack.")
-            return redirect("tenders:documents_manage", tender.reference)
-    try:
-        _, limit_label = upload_limit_bytes()
-    except ServiceError:
-        limit_label = ""
-    return render_form(
-        request,
-        "tenders/documents_manage.html",
-        {
-            "form": form,
+            _, limit_label = upload_limit_bytes()
+        except ServiceError:
+            limit_label = ""
+        return {
             "tender": tender,
             "documents": _document_rows(tender, tender_pack_documents(tender)),
             "is_draft": tender.status == TenderStatus.DRAFT,
             "limit_label": limit_label,
-        },
+        }
+
+    return _tender_form_page(
+        request,
+        DocumentForm(request.POST or None, request.FILES or None, tender=tender),
+        "tenders/documents_manage.html",
+        context,
+        save=save,
+        success=lambda doc: f"“{doc.title}” added to the tender pack.",
+        redirect_to=("tenders:documents_manage", tender.reference),
     )
 
 
@@ -458,15 +455,13 @@ def document_delete(request: HttpRequest, reference: str, document_id: int) -> H
         doc = access_document(tender, document_id)
     except NotFound:
         return redirect("tenders:documents_manage", tender.reference)
-    try:
-        document_remove(actor=request.user, document=doc)
-    except NotFound:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"“{doc.title}” removed from the pack.")
-    return redirect("tenders:documents_manage", tender.reference)
+    return post_action(
+        request,
+        lambda: document_remove(actor=request.user, document=doc),
+        success=lambda _: f"“{doc.title}” removed from the pack.",
+        redirect_to=("tenders:documents_manage", tender.reference),
+        raise_not_found=True,
+    )
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.core import ratelimit
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404, render_form
 from coproduce.core.templatetags.govuk import uk_datetime
 
 from .forms_clarifications import (
@@ -320,48 +320,49 @@ def _deadline_from(form: AmendForm, tender: Tender) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
+def _amended_message(amendment) -> str:
+    text = f"Change {amendment.number} is recorded and everyone following is being told."
+    if amendment.changes.get("deadline_moved_to_minimum"):
+        text += (
+            " The closing date moved to the earliest date the rules allow after a "
+            "change: " + uk_datetime(amendment.new_deadline) + "."
+        )
+    return text
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def amend(request: HttpRequest, reference: str) -> HttpResponse:
     """Officers: record a change to a published tender; the closing date may move later."""
     tender = access_tender_for_officer(request.user, reference)
-    form = AmendForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            amendment = tender_amend(
-                actor=request.user,
-                tender=tender,
-                summary=form.cleaned_data["summary"],
-                reason=form.cleaned_data["reason"],
-                changes={},
-                new_deadline=_deadline_from(form, tender),
-            )
-        except ServiceError as exc:
-            if isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            moved = amendment.changes.get("deadline_moved_to_minimum")
-            text = f"Change {amendment.number} is recorded and everyone following is being told."
-            if moved:
-                text += (
-                    " The closing date moved to the earliest date the rules allow after a "
-                    "change: " + uk_datetime(amendment.new_deadline) + "."
-                )
-            messages.success(request, text)
-            return redirect("tenders:amendments", tender.reference)
-    is_open = tender.status == TenderStatus.OPEN and tender.published_at is not None
-    minimum = None
-    if is_open:
-        try:
-            minimum = amendment_minimum_deadline(tender, timezone.localdate())
-        except ServiceError:
-            minimum = None
-    return render_form(
+
+    def context() -> dict:
+        is_open = tender.status == TenderStatus.OPEN and tender.published_at is not None
+        minimum = None
+        if is_open:
+            try:
+                minimum = amendment_minimum_deadline(tender, timezone.localdate())
+            except ServiceError:
+                minimum = None
+        return {"tender": tender, "is_open": is_open, "minimum": minimum}
+
+    return form_page(
         request,
+        AmendForm(request.POST or None),
         "tenders/amend.html",
-        {"tender": tender, "form": form, "is_open": is_open, "minimum": minimum},
+        context,
+        save=lambda form: tender_amend(
+            actor=request.user,
+            tender=tender,
+            summary=form.cleaned_data["summary"],
+            reason=form.cleaned_data["reason"],
+            changes={},
+            new_deadline=_deadline_from(form, tender),
+        ),
+        success=_amended_message,
+        redirect_to=("tenders:amendments", tender.reference),
+        raise_not_found=True,
     )
 
 

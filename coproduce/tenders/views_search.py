@@ -18,9 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.core.errors import ServiceError
-from coproduce.core.forms import apply_service_error
-from coproduce.core.http import not_found_as_404, render_form
+from coproduce.core.http import form_page, not_found_as_404
 from coproduce.core.templatetags.govuk import pounds, uk_datetime
 
 from .forms_search import SavedSearchAlertsForm, SavedSearchNameForm, SearchForm
@@ -215,27 +213,19 @@ def saved_search_create_view(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("tenders:search") + "?" + _search_query(request.GET))
     found = search_form.search()
     form = SavedSearchNameForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved_search_create(actor=request.user, name=form.cleaned_data["name"], search=found)
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Search saved as “{form.cleaned_data['name']}”. We will email you when a new "
-                "opportunity matches it.",
-            )
-            return redirect("tenders:saved_searches")
-    return render_form(
+    return form_page(
         request,
+        form,
         "tenders/saved_search_form.html",
-        {
-            "form": form,
-            "summary": found.describe(),
-            "query": _search_query(request.GET),
-            "saved": None,
-        },
+        lambda: {"summary": found.describe(), "query": _search_query(request.GET), "saved": None},
+        save=lambda form: saved_search_create(
+            actor=request.user, name=form.cleaned_data["name"], search=found
+        ),
+        success=lambda _: (
+            f"Search saved as “{form.cleaned_data['name']}”. We will email you when a new "
+            "opportunity matches it."
+        ),
+        redirect_to="tenders:saved_searches",
     )
 
 
@@ -244,20 +234,20 @@ def saved_search_create_view(request: HttpRequest) -> HttpResponse:
 @not_found_as_404
 def saved_search_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
     saved = access_saved_search_by_id(request.user, pk)
-    form = SavedSearchNameForm(request.POST or None, initial={"name": saved.name})
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved_search_rename(actor=request.user, saved=saved, name=form.cleaned_data["name"])
-        except ServiceError as exc:
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, "Search renamed.")
-            return redirect("tenders:saved_searches")
-    summary = TenderSearch.from_params(saved.params).describe()
-    return render_form(
+    return form_page(
         request,
+        SavedSearchNameForm(request.POST or None, initial={"name": saved.name}),
         "tenders/saved_search_form.html",
-        {"form": form, "summary": summary, "saved": saved, "query": ""},
+        lambda: {
+            "summary": TenderSearch.from_params(saved.params).describe(),
+            "saved": saved,
+            "query": "",
+        },
+        save=lambda form: saved_search_rename(
+            actor=request.user, saved=saved, name=form.cleaned_data["name"]
+        ),
+        success="Search renamed.",
+        redirect_to="tenders:saved_searches",
     )
 
 
