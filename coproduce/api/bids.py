@@ -64,13 +64,8 @@ def list_opened_bids(request: HttpRequest, reference: str):
 def _hidden_bid(b) -> dict:
     """A bid the caller declared a conflict of interest with: who, never what."""
     return {
-        "reference": b.reference,
-        "lead_organisation": b.lead_organisation.name,
-        "is_consortium": b.is_consortium,
-        "members": [m.organisation.name for m in b.members.all()],
-        "submitted_at": b.submitted_at,
+        **_who(b),
         "receipt_hash": "",
-        "compliance": b.compliance,
         "compliance_notes": "",
         "needs_reconfirmation": False,
         "prices": [],
@@ -79,15 +74,22 @@ def _hidden_bid(b) -> dict:
     }
 
 
-def _bid(b) -> dict:
+def _who(b) -> dict:
+    """What anyone who may list opened bids sees of a bid, conflicted or not."""
     return {
         "reference": b.reference,
         "lead_organisation": b.lead_organisation.name,
         "is_consortium": b.is_consortium,
         "members": [m.organisation.name for m in b.members.all()],
         "submitted_at": b.submitted_at,
-        "receipt_hash": b.receipt_hash,
         "compliance": b.compliance,
+    }
+
+
+def _bid(b) -> dict:
+    return {
+        **_who(b),
+        "receipt_hash": b.receipt_hash,
         "compliance_notes": b.compliance_notes,
         "needs_reconfirmation": needs_reconfirmation(b),
         "prices": [
