@@ -306,6 +306,35 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     axe.check(cp, "commissioner:decide the award with errors")
 
 
+def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_problems(
+    demo, page_for, axe
+):
+    from coproduce.demo import bids as bids_demo
+    from coproduce.panels.services import DeclarationData, declaration_make
+
+    s = make_scoring_tender(title="Peer support into work: conflict check round")
+    officer = next(m for m in s.members if m.user_id == _users()[bids_demo.COMMISSIONER2].pk)
+    forum = s.bids[bids_demo.FORUM]
+    declaration_make(
+        member=officer,
+        data=DeclarationData(no_conflicts=False, bid_ids=(forum.pk,), details="Former trustee"),
+    )
+    ref = s.tender.reference
+    hidden = "You declared a conflict of interest with this bid, so it is hidden from you."
+    p = page_for(_users()[bids_demo.COMMISSIONER2])
+    _go(p, f"/manage/tenders/{ref}/bids/{forum.reference}/")
+    assert hidden in p.locator("#main-content").inner_text()
+    axe.check(p, "conflicted officer:bid hidden")
+    _go(p, f"/manage/tenders/{ref}/bids/")
+    axe.check(p, "conflicted officer:opened bids")
+    _go(p, f"/manage/tenders/{ref}/moderation/whole/")
+    axe.check(p, "conflicted officer:moderation")
+    _go(p, f"/panel/{officer.pk}/")
+    axe.check(p, "conflicted officer:panel pages")
+    _go(p, f"/panel/{officer.pk}/declare/new/")
+    axe.check(p, "conflicted officer:declare a new conflict")
+
+
 def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, provider_page, page, axe
 ):
