@@ -148,7 +148,7 @@ class _State:
         "tf",
     )
 
-    def __init__(self, t, root: _Level, m: int, candidates, capacity: int) -> None:
+    def __init__(self, t, root: _Level, m: int, candidates, arrays: tuple) -> None:
         self.t = t
         self.tf = float(t)
         radius = 0.0 if Fraction(self.tf) == t else abs(self.tf) * EPS
@@ -159,11 +159,10 @@ class _State:
         self.depth = 0
         self.cid = root.cid
         self.classes = root.classes
-        self.M = np.empty(capacity)
-        self.R = np.empty(capacity)
-        self.B = np.empty(capacity)
-        self.O = np.empty(capacity)  # upper offset of money as t rises
-        self.X = np.empty(capacity, dtype=bool)
+        # The engine's per-class arrays, reused by every run (a run writes a class's
+        # entries when it creates the class, before reading them); O is the upper
+        # offset of money as t rises.
+        self.M, self.R, self.B, self.O, self.X = arrays
         self.M[0], self.R[0], self.B[0], self.X[0] = self.tf, radius, 1.0, False
         self.O[0] = self.tf + radius
         self.bought = np.zeros(m, dtype=bool)
@@ -250,6 +249,12 @@ class FastEngine:
         self.scratch = np.empty(keys, dtype=np.int64) if keys <= 2**24 else None
         self.arange = np.arange(max((len(idx) for idx in self.S), default=0), dtype=np.int64)
         self.costf = np.array([float(c) for c in self.costs])
+        # per-class money arrays, allocated once and reused by every run: fresh ones
+        # per run cost a page fault for every page touched
+        self.arrays = (
+            *(np.empty(self.capacity) for _ in range(4)),
+            np.empty(self.capacity, dtype=bool),
+        )
         # the class structure along the latest run's purchases (see _Level)
         self.path = [_Level(-1, np.zeros(self.n_groups, dtype=np.int64), 1)]
 
@@ -702,7 +707,7 @@ class FastEngine:
         """
         if self.too_big:
             raise _Ambiguous
-        st = _State(t, self.path[0], self.m, self.candidates, self.capacity)
+        st = _State(t, self.path[0], self.m, self.candidates, self.arrays)
         result = FastRun(MesRun(t, list(self.free), []))
         rounds = result.rounds
         tf = st.tf
