@@ -19,7 +19,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from coproduce.core.errors import NotFound, ServiceError
 from coproduce.core.forms import apply_service_error
-from coproduce.core.http import form_page, not_found_as_404, post_action, render_form
+from coproduce.core.http import (
+    form_page,
+    not_found_as_404,
+    post_action,
+    render_form,
+    save_form,
+)
 from coproduce.tenders.selectors import (
     access_tender_by_reference,
     tender_days_left,
@@ -108,16 +114,8 @@ def _bid_page(request: HttpRequest, bid: Bid, template: str, extra: dict) -> Htt
 
 
 def _saved(request: HttpRequest, form, save) -> bool:
-    """For a valid POST, call ``save(form)``: True when it worked; a service error is shown
-    on the form (for pages that go on to the next step without a message)."""
-    if request.method != "POST" or not form.is_valid():
-        return False
-    try:
-        save(form)
-    except ServiceError as exc:
-        apply_service_error(form, exc)
-        return False
-    return True
+    """True when a valid POST was saved (for pages that go on without a message)."""
+    return save_form(request, form, save)[0]
 
 
 def _while_editable(view):

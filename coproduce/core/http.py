@@ -42,6 +42,27 @@ def _redirect(target: Target) -> HttpResponse:
     return redirect(*target) if isinstance(target, tuple) else redirect(target)
 
 
+def save_form(
+    request: HttpRequest,
+    form: Form,
+    save: Callable[[Form], Any],
+    *,
+    raise_not_found: bool = False,
+) -> tuple[bool, Any]:
+    """On a valid POST call ``save(form)``: ``(True, what it returned)`` when it worked.
+    Otherwise ``(False, None)``; a ``ServiceError`` it raised is shown on the form. The
+    first half of ``form_page``, for pages that decide themselves what comes next."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        return True, save(form)
+    except ServiceError as exc:
+        if raise_not_found and isinstance(exc, NotFound):
+            raise
+        apply_service_error(form, exc)
+        return False, None
+
+
 def form_page(
     request: HttpRequest,
     form: Form,
@@ -65,16 +86,10 @@ def form_page(
     With ``raise_not_found``, a ``NotFound`` is raised rather than shown on the form (for
     ``not_found_as_404`` to answer 404).
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save(form)
-        except ServiceError as exc:
-            if raise_not_found and isinstance(exc, NotFound):
-                raise
-            apply_service_error(form, exc)
-        else:
-            messages.success(request, success(saved) if callable(success) else success)
-            return _redirect(redirect_to(saved) if callable(redirect_to) else redirect_to)
+    ok, saved = save_form(request, form, save, raise_not_found=raise_not_found)
+    if ok:
+        messages.success(request, success(saved) if callable(success) else success)
+        return _redirect(redirect_to(saved) if callable(redirect_to) else redirect_to)
     extra = context() if callable(context) else context
     return render_form(request, template, {"form": form, **(extra or {})})
 

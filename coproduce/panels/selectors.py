@@ -183,17 +183,12 @@ def member_conflicts(member: PanelMember) -> tuple[set[int], set[int]]:
     return bids, lots
 
 
-def _excluded_bid_ids(member: PanelMember, bids: list[Bid]) -> set[int]:
-    """Bids removed from the member: declared conflicts, and every bid in a conflicted lot."""
-    return member_conflicted_bid_ids(member)
-
-
 def member_bids(member: PanelMember, lot: Lot | None = None) -> list[Bid]:
     """The bids the member may see and score: none before declaring; never a conflicted one."""
     if member.removed_at is not None or not has_declared(member):
         return []
     bids = list(scorable_bids(member.tender, lot))
-    excluded = _excluded_bid_ids(member, bids)
+    excluded = member_conflicted_bid_ids(member)
     return [b for b in bids if b.pk not in excluded]
 
 
@@ -333,7 +328,7 @@ def allotments(tender: Tender, lot: Lot | None = None) -> list[Allotment]:
         if not criteria:
             continue
         if has_declared(member):
-            excluded = _excluded_bid_ids(member, bids)
+            excluded = member_conflicted_bid_ids(member)
             mine = [b for b in bids if b.pk not in excluded]
         else:
             mine = list(bids)
