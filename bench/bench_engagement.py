@@ -88,10 +88,10 @@ def setup_database(kind: str) -> tuple[str, callable]:
 
 
 def build_consultation():
-    from coproduce.accounts.models import User
-    from coproduce.commissioning.models import CommissioningProject
-    from coproduce.core.models import ServiceArea
-    from coproduce.engagement.models import Consultation, Option, Question
+    from coproduce.foundation.accounts.models import User
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.foundation.core.models import ServiceArea
+    from coproduce.understand.consultations.models import Consultation, Option, Question
 
     officer = User.objects.create_user(
         email="bench@example.org", password="x", full_name="Bench Officer", role="commissioner"
@@ -190,7 +190,7 @@ def add_responses(c, questions, start: int, count: int, rng: random.Random) -> N
     """Insert ``count`` submitted responses with answers, using explicit ids (fresh tables)."""
     from django.db import connection, transaction
 
-    from coproduce.engagement.models import Answer, AnswerOption, Response
+    from coproduce.understand.consultations.models import Answer, AnswerOption, Response
 
     def table(model):
         return connection.ops.quote_name(model._meta.db_table)
@@ -305,8 +305,8 @@ def main() -> int:
         from django.core.management import call_command
         from django.test import Client
 
-        from coproduce.accounts.models import User
-        from coproduce.engagement.selectors_analysis import response_summary
+        from coproduce.foundation.accounts.models import User
+        from coproduce.understand.consultations.selectors_analysis import response_summary
 
         print(f"Database: {args.db} ({url})", flush=True)
         call_command("migrate", verbosity=0)

@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coproduce.budgeting.allocation import (  # noqa: E402
+from coproduce.understand.participatory_budgeting.allocation import (  # noqa: E402
     Ballot,
     Election,
     Project,
@@ -50,8 +50,8 @@ from coproduce.budgeting.allocation import (  # noqa: E402
     build_profile,
     parse_pabulib,
 )
-from coproduce.budgeting.allocation.fastmes import FastEngine  # noqa: E402, F401
-from coproduce.budgeting.allocation.mes import equal_shares_add1  # noqa: E402
+from coproduce.understand.participatory_budgeting.allocation.fastmes import FastEngine  # noqa: E402, F401
+from coproduce.understand.participatory_budgeting.allocation.mes import equal_shares_add1  # noqa: E402
 
 # FastEngine is imported above so that NumPy's one-time import (about 0.2 s
 # CPU) is not inside the first timing: on the real files the greedy and plain

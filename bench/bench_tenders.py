@@ -80,13 +80,13 @@ def seed() -> dict:
     from django.utils import timezone
     from seed import SERVICES, SUMMARY_MIDDLES, SUMMARY_OPENINGS, WARDS
 
-    from coproduce.accounts.models import Role, User
-    from coproduce.commissioning.models import CommissioningProject
-    from coproduce.core.models import ServiceArea
-    from coproduce.evaluation.models import EvaluationModel
-    from coproduce.specifications.models import Specification
-    from coproduce.tenders.models import Lot, Tender
-    from coproduce.tenders.services_search import tender_search_vectors_refresh
+    from coproduce.foundation.accounts.models import Role, User
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.foundation.core.models import ServiceArea
+    from coproduce.plan.evaluation_models.models import EvaluationModel
+    from coproduce.plan.specifications.models import Specification
+    from coproduce.procure.tenders.models import Lot, Tender
+    from coproduce.procure.tenders.services_search import tender_search_vectors_refresh
 
     timings = {}
     t0 = time.perf_counter()

@@ -56,9 +56,9 @@ def setup_database(kind: str):
 
 
 def _prepare(per_voter: int):
-    from coproduce.accounts.models import User
-    from coproduce.budgeting.models import Phase
-    from coproduce.budgeting.services import (
+    from coproduce.foundation.accounts.models import User
+    from coproduce.understand.participatory_budgeting.models import Phase
+    from coproduce.understand.participatory_budgeting.services import (
         ProposalData,
         RoundData,
         codes_issue,
@@ -115,8 +115,8 @@ def run(db: str = "postgres", per_voter: int = 25) -> dict:
         from django.db import connections
 
         call_command("migrate", verbosity=0)
-        from coproduce.budgeting.models import Ballot
-        from coproduce.budgeting.services import Verification, ballot_cast
+        from coproduce.understand.participatory_budgeting.models import Ballot
+        from coproduce.understand.participatory_budgeting.services import Verification, ballot_cast
 
         round_, codes, refs = _prepare(per_voter)
         timings: list[float] = []

@@ -166,9 +166,9 @@ def build() -> dict:
     from django.db.models import F
     from django.utils import timezone
 
-    from coproduce.accounts.models import Role, User
-    from coproduce.commissioning.models import CommissioningProject, StageChange
-    from coproduce.core.models import Counter, ServiceArea
+    from coproduce.foundation.accounts.models import Role, User
+    from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
+    from coproduce.foundation.core.models import Counter, ServiceArea
 
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -49,23 +49,23 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "ninja",
-    "coproduce.core",
-    "coproduce.accounts",
-    "coproduce.commissioning",
-    "coproduce.engagement",
-    "coproduce.ideas",
-    "coproduce.equality",
-    "coproduce.budgeting",
-    "coproduce.routes",
-    "coproduce.specifications",
-    "coproduce.evaluation",
-    "coproduce.tenders",
-    "coproduce.pipeline",
-    "coproduce.complaints",
-    "coproduce.bids",
-    "coproduce.panels",
-    "coproduce.awards",
-    "coproduce.contracts",
+    "coproduce.foundation.core",
+    "coproduce.foundation.accounts",
+    "coproduce.foundation.commissioning",
+    "coproduce.understand.consultations",
+    "coproduce.understand.ideas",
+    "coproduce.understand.equality",
+    "coproduce.understand.participatory_budgeting",
+    "coproduce.plan.procurement_rules",
+    "coproduce.plan.specifications",
+    "coproduce.plan.evaluation_models",
+    "coproduce.procure.tenders",
+    "coproduce.plan.forward_plan",
+    "coproduce.procure.complaints",
+    "coproduce.procure.bids",
+    "coproduce.procure.panels",
+    "coproduce.procure.awards",
+    "coproduce.deliver.contracts",
     "coproduce.api",
     "coproduce.demo",
 ]
@@ -96,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "coproduce.core.context_processors.site",
+                "coproduce.foundation.core.context_processors.site",
             ],
         },
     },
@@ -250,7 +250,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "coproduce.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "coproduce.foundation.core.views.csrf_failure"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

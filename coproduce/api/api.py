@@ -11,21 +11,24 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from coproduce.accounts.models import User
-from coproduce.accounts.selectors import access_organisation_by_slug, organisation_public_list
-from coproduce.commissioning.selectors import (
+from coproduce.foundation.accounts.models import User
+from coproduce.foundation.accounts.selectors import (
+    access_organisation_by_slug,
+    organisation_public_list,
+)
+from coproduce.foundation.commissioning.selectors import (
     ProjectFilters,
     access_project_by_reference,
     project_public_list,
 )
-from coproduce.commissioning.services import (
+from coproduce.foundation.commissioning.services import (
     ProjectData,
     project_change_stage,
     project_create,
     project_publish,
 )
-from coproduce.core.errors import NotFound, ServiceError
-from coproduce.core.models import ServiceArea
+from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.models import ServiceArea
 
 from .schemas import (
     ErrorOut,

@@ -10,11 +10,11 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
-from coproduce.awards import selectors as sel
-from coproduce.awards import services as svc
-from coproduce.bids.models import Bid
-from coproduce.contracts.selectors import contract_list
-from coproduce.core.errors import NotFound, ServiceError
+from coproduce.deliver.contracts.selectors import contract_list
+from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.procure.awards import selectors as sel
+from coproduce.procure.awards import services as svc
+from coproduce.procure.bids.models import Bid
 
 router = Router(tags=["awards"])
 
@@ -312,7 +312,7 @@ def get_letter(request: HttpRequest, letter_id: int):
 
     404 for staff who declared a conflict of interest with the letter's bid or the winning
     bid (the letter shows both)."""
-    from coproduce.panels.selectors import conflicted_bid_ids
+    from coproduce.procure.panels.selectors import conflicted_bid_ids
 
     letter = sel.access_letter(request.user, letter_id)
     if conflicted_bid_ids(request.user, letter.decision.tender) & {

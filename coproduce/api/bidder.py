@@ -13,8 +13,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from coproduce.bids.selectors_bidder import access_bid_as_member, bidder_bids
-from coproduce.bids.services_draft import bid_draft_load
+from coproduce.procure.bids.selectors_bidder import access_bid_as_member, bidder_bids
+from coproduce.procure.bids.services_draft import bid_draft_load
 
 from .schemas import ErrorOut
 

@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from coproduce.bids.selectors import conflict_message, needs_reconfirmation, opened_bids
-from coproduce.panels.selectors import conflicted_bid_ids
-from coproduce.tenders.selectors import access_tender_by_reference
+from coproduce.procure.bids.selectors import conflict_message, needs_reconfirmation, opened_bids
+from coproduce.procure.panels.selectors import conflicted_bid_ids
+from coproduce.procure.tenders.selectors import access_tender_by_reference
 
 router = Router(tags=["bids"])
 

@@ -12,16 +12,16 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
-from coproduce.budgeting import engine
-from coproduce.budgeting.models import Round
-from coproduce.budgeting.selectors import (
+from coproduce.foundation.core.errors import NotFound
+from coproduce.understand.participatory_budgeting import engine
+from coproduce.understand.participatory_budgeting.models import Round
+from coproduce.understand.participatory_budgeting.selectors import (
     access_round_by_reference,
     receipt_status,
     result_for,
     round_list,
     round_proposals,
 )
-from coproduce.core.errors import NotFound
 
 router = Router(tags=["budgeting"])
 

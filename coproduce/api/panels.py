@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from coproduce.core.errors import NotFound
-from coproduce.panels import selectors as sel
-from coproduce.panels.models import ModerationStatus
+from coproduce.foundation.core.errors import NotFound
+from coproduce.procure.panels import selectors as sel
+from coproduce.procure.panels.models import ModerationStatus
 
 from .schemas import ErrorOut
 

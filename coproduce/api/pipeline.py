@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from coproduce.complaints.selectors import access_published_tender, tender_outcomes
-from coproduce.pipeline.selectors import places_left, public_plan_entries, upcoming_events
+from coproduce.plan.forward_plan.selectors import places_left, public_plan_entries, upcoming_events
+from coproduce.procure.complaints.selectors import access_published_tender, tender_outcomes
 
 from .schemas import ErrorOut
 

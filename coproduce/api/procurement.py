@@ -15,8 +15,8 @@ from ninja import Query as _RulesQuery  # noqa: E402
 from ninja import Schema as _RulesSchema  # noqa: E402
 from ninja.security import django_auth as _rules_auth  # noqa: E402
 
-from coproduce.core.errors import NotFound as _RulesNotFound  # noqa: E402
-from coproduce.routes import selectors as _routes  # noqa: E402
+from coproduce.foundation.core.errors import NotFound as _RulesNotFound  # noqa: E402
+from coproduce.plan.procurement_rules import selectors as _routes  # noqa: E402
 
 
 class ProcurementRuleOut(_RulesSchema):
@@ -163,7 +163,7 @@ from decimal import Decimal as _Decimal  # noqa: E402
 from django.http import HttpRequest as _HttpRequest  # noqa: E402
 from ninja import Schema as _Schema  # noqa: E402
 
-from coproduce.evaluation import selectors as _evaluation  # noqa: E402
+from coproduce.plan.evaluation_models import selectors as _evaluation  # noqa: E402
 
 
 class EvaluationCriterionOut(_Schema):
@@ -291,7 +291,7 @@ import datetime as _spec_dt  # noqa: E402
 from django.http import HttpRequest as _SpecRequest  # noqa: E402
 from ninja import Schema as _SpecSchema  # noqa: E402
 
-from coproduce.specifications import selectors as _specs  # noqa: E402
+from coproduce.plan.specifications import selectors as _specs  # noqa: E402
 
 
 class SpecificationRequirementOut(_SpecSchema):

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from coproduce.core.errors import ServiceError
-from coproduce.tenders.selectors_search import (
+from coproduce.foundation.core.errors import ServiceError
+from coproduce.procure.tenders.selectors_search import (
     CLOSING_WITHIN_DAYS,
     CappedCount,
     Sort,
@@ -201,8 +201,8 @@ def _opportunity_detail(request: HttpRequest, reference: str) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from coproduce.tenders.models import TenderStatus
-    from coproduce.tenders.selectors import (
+    from coproduce.procure.tenders.models import TenderStatus
+    from coproduce.procure.tenders.selectors import (
         access_tender_by_reference,
         tender_is_open,
         tender_lots,
@@ -346,7 +346,7 @@ def _q_clarification_row(c) -> dict:
 def list_questions(request: HttpRequest, reference: str, lot: int | None = None):
     """Published questions and answers in number order; askers by pseudonym only. With
     ``lot``, questions about that lot and about the whole tender."""
-    from coproduce.tenders.selectors_clarifications import (
+    from coproduce.procure.tenders.selectors_clarifications import (
         access_tender,
         published_clarifications,
         tender_lots,
@@ -369,12 +369,12 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
     ``deadline_passed`` or ``questions_closed`` when questions are no longer taken; 404 for
     an unpublished tender or an organisation you do not belong to. Repeating the same
     question within a few minutes returns the first one."""
-    from coproduce.tenders.selectors_clarifications import (
+    from coproduce.procure.tenders.selectors_clarifications import (
         access_organisation_for_member,
         access_tender,
         tender_lots,
     )
-    from coproduce.tenders.services_clarifications import clarification_ask
+    from coproduce.procure.tenders.services_clarifications import clarification_ask
 
     tender = access_tender(request.user, reference)
     organisation = access_organisation_for_member(request.user, payload.organisation)
@@ -402,7 +402,7 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
 def list_amendments(request: HttpRequest, reference: str):
     """Every change since publication, with the reason and the closing date before and
     after. Bids sent before a change with ``reconfirm_required`` must be confirmed again."""
-    from coproduce.tenders.selectors_clarifications import access_tender, tender_amendments
+    from coproduce.procure.tenders.selectors_clarifications import access_tender, tender_amendments
 
     return list(tender_amendments(access_tender(request.user, reference)))
 

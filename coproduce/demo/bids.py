@@ -38,28 +38,6 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from coproduce.accounts.models import Organisation, Role, User
-from coproduce.accounts.services import OrganisationData, organisation_create
-from coproduce.awards.models import AwardDecision
-from coproduce.awards.services import award_decide
-from coproduce.bids.models import Bid, BidStatus, BidSubmission, ComplianceStatus, Opening
-from coproduce.bids.services_draft import (
-    answerable_questions,
-    bid_draft_save,
-    bid_file_add,
-    bid_start,
-    consortium_member_add,
-    consortium_member_confirm,
-)
-from coproduce.bids.services_open import (
-    bid_compliance_decide,
-    bids_open,
-    required_document_add,
-)
-from coproduce.bids.services_submit import bid_submit
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.commissioning.services import ProjectData, project_create, project_publish
-from coproduce.core.models import ServiceArea
 from coproduce.demo.procurement import (
     _at,
     _model,
@@ -67,10 +45,39 @@ from coproduce.demo.procurement import (
     _stage_to_plan,
     _working_day,
 )
-from coproduce.evaluation.models import Criterion, CriterionKind, PanelRole, PanelRoleKind
-from coproduce.panels.models import Moderation, PanelMember
-from coproduce.panels.selectors import member_criteria
-from coproduce.panels.services import (
+from coproduce.foundation.accounts.models import Organisation, Role, User
+from coproduce.foundation.accounts.services import OrganisationData, organisation_create
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.services import ProjectData, project_create, project_publish
+from coproduce.foundation.core.models import ServiceArea
+from coproduce.plan.evaluation_models.models import (
+    Criterion,
+    CriterionKind,
+    PanelRole,
+    PanelRoleKind,
+)
+from coproduce.plan.specifications.models import Frequency, RequirementKind
+from coproduce.plan.specifications.services import RequirementData, SpecificationData
+from coproduce.procure.awards.models import AwardDecision
+from coproduce.procure.awards.services import award_decide
+from coproduce.procure.bids.models import Bid, BidStatus, BidSubmission, ComplianceStatus, Opening
+from coproduce.procure.bids.services_draft import (
+    answerable_questions,
+    bid_draft_save,
+    bid_file_add,
+    bid_start,
+    consortium_member_add,
+    consortium_member_confirm,
+)
+from coproduce.procure.bids.services_open import (
+    bid_compliance_decide,
+    bids_open,
+    required_document_add,
+)
+from coproduce.procure.bids.services_submit import bid_submit
+from coproduce.procure.panels.models import Moderation, PanelMember
+from coproduce.procure.panels.selectors import member_criteria
+from coproduce.procure.panels.services import (
     AppointData,
     DeclarationData,
     ScoreInput,
@@ -81,10 +88,8 @@ from coproduce.panels.services import (
     panel_member_appoint,
     scores_save,
 )
-from coproduce.specifications.models import Frequency, RequirementKind
-from coproduce.specifications.services import RequirementData, SpecificationData
-from coproduce.tenders.models import DocumentKind, Tender, TenderStatus
-from coproduce.tenders.services import (
+from coproduce.procure.tenders.models import DocumentKind, Tender, TenderStatus
+from coproduce.procure.tenders.services import (
     TenderData,
     document_add,
     tender_close,
@@ -627,8 +632,8 @@ def _moderate(users: dict[str, User], tender: Tender, bids: dict[str, Bid]) -> M
 
 def _complaint(users: dict[str, User], tender: Tender) -> int:
     """Make sure the demo has its one complaint, about a tender other than this one."""
-    from coproduce.complaints.models import Complaint
-    from coproduce.complaints.services import (
+    from coproduce.procure.complaints.models import Complaint
+    from coproduce.procure.complaints.services import (
         ComplaintData,
         complaint_acknowledge,
         complaint_raise,

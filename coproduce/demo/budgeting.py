@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from coproduce.accounts.models import User
-from coproduce.budgeting.models import Phase, Round
-from coproduce.budgeting.services import (
+from coproduce.foundation.accounts.models import User
+from coproduce.understand.participatory_budgeting.models import Phase, Round
+from coproduce.understand.participatory_budgeting.services import (
     ProposalData,
     RoundData,
     batch_confirm,
@@ -201,7 +201,7 @@ def _riverside(officer: User, second: User, proposer: User) -> Round:
 
 def demo_codes() -> list[str]:
     """The printed demo codes for Millbrook: the same every time (listed in docs/budgeting.md)."""
-    from coproduce.budgeting.services import _new_code
+    from coproduce.understand.participatory_budgeting.services import _new_code
 
     rng = random.Random(DEMO_CODE_SEED)  # noqa: S311 - demo codes are public on purpose
     return [_new_code(rng) for _ in range(DEMO_CODE_COUNT)]

@@ -11,21 +11,21 @@ import datetime as dt
 
 from django.db import transaction
 
-from coproduce.accounts.models import Organisation, Role, User
-from coproduce.accounts.services import OrganisationData, organisation_create
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.commissioning.services import (
-    ProjectData,
-    project_change_stage,
-    project_create,
-    project_publish,
-)
-from coproduce.core.models import ServiceArea
 from coproduce.demo import budgeting as budgeting_demo
 from coproduce.demo import engagement_consultation
 from coproduce.demo import equality as equality_demo
 from coproduce.demo import ideas as ideas_demo
 from coproduce.demo import procurement as procurement_demo
+from coproduce.foundation.accounts.models import Organisation, Role, User
+from coproduce.foundation.accounts.services import OrganisationData, organisation_create
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.services import (
+    ProjectData,
+    project_change_stage,
+    project_create,
+    project_publish,
+)
+from coproduce.foundation.core.models import ServiceArea
 
 DEMO_PASSWORD = "Riverside-demo-2026"
 

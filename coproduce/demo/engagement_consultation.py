@@ -15,17 +15,17 @@ import random
 
 from django.utils import timezone
 
-from coproduce.accounts.models import User
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.engagement import equality
-from coproduce.engagement.models import (
+from coproduce.foundation.accounts.models import User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.understand.consultations import equality
+from coproduce.understand.consultations.models import (
     Answer,
     AnswerOption,
     Consultation,
     EqualityMonitoringReturn,
     Response,
 )
-from coproduce.engagement.services import (
+from coproduce.understand.consultations.services import (
     REFERENCE_ALPHABET,
     ConsultationData,
     QuestionData,

@@ -8,10 +8,10 @@ name, findings by statement; answers already tagged are left alone.
 
 from __future__ import annotations
 
-from coproduce.accounts.models import User
-from coproduce.engagement.models import Consultation, Finding, ResponseStatus
-from coproduce.engagement.selectors_analysis import codable_answers
-from coproduce.engagement.services_analysis import (
+from coproduce.foundation.accounts.models import User
+from coproduce.understand.consultations.models import Consultation, Finding, ResponseStatus
+from coproduce.understand.consultations.selectors_analysis import codable_answers
+from coproduce.understand.consultations.services_analysis import (
     FindingData,
     answers_tag,
     finding_create,

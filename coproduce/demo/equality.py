@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from coproduce.accounts.models import User
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.engagement.models import Finding
-from coproduce.equality.models import EqualityImpactAssessment, PopulationProfile
-from coproduce.equality.services import (
+from coproduce.foundation.accounts.models import User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.understand.consultations.models import Finding
+from coproduce.understand.equality.models import EqualityImpactAssessment, PopulationProfile
+from coproduce.understand.equality.services import (
     EntryData,
     ProfileData,
     assessment_publish,

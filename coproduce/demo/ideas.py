@@ -7,11 +7,11 @@ only made when the idea they concern does not have them yet.
 
 from __future__ import annotations
 
-from coproduce.accounts.models import User
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.ideas import bulk
-from coproduce.ideas.models import Area, Comment, CommentReport, Idea, Status, Support
-from coproduce.ideas.services import (
+from coproduce.foundation.accounts.models import User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.understand.ideas import bulk
+from coproduce.understand.ideas.models import Area, Comment, CommentReport, Idea, Status, Support
+from coproduce.understand.ideas.services import (
     IdeaData,
     areas_ensure,
     comment_add,

@@ -24,35 +24,31 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from coproduce.accounts.models import Organisation, User
-from coproduce.commissioning.models import CommissioningProject, Stage
-from coproduce.commissioning.services import (
+from coproduce.foundation.accounts.models import Organisation, User
+from coproduce.foundation.commissioning.models import CommissioningProject, Stage
+from coproduce.foundation.commissioning.services import (
     ProjectData,
     project_change_stage,
     project_create,
     project_publish,
 )
-from coproduce.core.models import ServiceArea
-from coproduce.engagement.models import Finding
-from coproduce.equality.models import ImpactEntry
-from coproduce.evaluation.models import (
+from coproduce.foundation.core.models import ServiceArea
+from coproduce.plan.evaluation_models.models import (
     Criterion,
     CriterionKind,
     EvaluationModel,
     PanelRoleKind,
     PriceFormula,
 )
-from coproduce.evaluation.services import (
+from coproduce.plan.evaluation_models.services import (
     CriterionData,
     RoleData,
     criterion_add,
     evaluation_model_create,
     panel_role_add,
 )
-from coproduce.ideas.models import Idea
-from coproduce.ideas.models import Status as IdeaStatus
-from coproduce.pipeline.models import ForumEvent, PlanEntry
-from coproduce.pipeline.services import (
+from coproduce.plan.forward_plan.models import ForumEvent, PlanEntry
+from coproduce.plan.forward_plan.services import (
     EventData,
     PlanEntryData,
     RegistrationData,
@@ -62,19 +58,19 @@ from coproduce.pipeline.services import (
     plan_entry_publish,
     registration_create,
 )
-from coproduce.routes.models import Reservation, Route
-from coproduce.routes.selectors import bank_holidays
-from coproduce.specifications.models import Frequency, RequirementKind, Specification
-from coproduce.specifications.selectors import current_specification
-from coproduce.specifications.services import (
+from coproduce.plan.procurement_rules.models import Reservation, Route
+from coproduce.plan.procurement_rules.selectors import bank_holidays
+from coproduce.plan.specifications.models import Frequency, RequirementKind, Specification
+from coproduce.plan.specifications.selectors import current_specification
+from coproduce.plan.specifications.services import (
     RequirementData,
     SpecificationData,
     requirement_add,
     specification_create,
     specification_publish,
 )
-from coproduce.tenders.models import Clarification, DocumentKind, Tender, TenderStatus
-from coproduce.tenders.services import (
+from coproduce.procure.tenders.models import Clarification, DocumentKind, Tender, TenderStatus
+from coproduce.procure.tenders.services import (
     LotData,
     TenderData,
     document_add,
@@ -84,11 +80,15 @@ from coproduce.tenders.services import (
     tender_publish,
     tender_set_no_lots_reason,
 )
-from coproduce.tenders.services_clarifications import (
+from coproduce.procure.tenders.services_clarifications import (
     clarification_answer,
     clarification_ask,
     tender_amend,
 )
+from coproduce.understand.consultations.models import Finding
+from coproduce.understand.equality.models import ImpactEntry
+from coproduce.understand.ideas.models import Idea
+from coproduce.understand.ideas.models import Status as IdeaStatus
 
 PROJECT_TITLE = "Day opportunities for adults with learning disabilities"
 TENDER_TITLE = "Day opportunities for adults with learning disabilities"
@@ -1032,8 +1032,12 @@ def load_others(users: dict[str, User]) -> dict[str, int]:
 
 def _complaint(users: dict[str, User]) -> int:
     """One complaint, acknowledged, about an open opportunity other than the flagship."""
-    from coproduce.complaints.models import Complaint
-    from coproduce.complaints.services import ComplaintData, complaint_acknowledge, complaint_raise
+    from coproduce.procure.complaints.models import Complaint
+    from coproduce.procure.complaints.services import (
+        ComplaintData,
+        complaint_acknowledge,
+        complaint_raise,
+    )
 
     tender = (
         Tender.objects.filter(

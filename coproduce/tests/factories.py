@@ -6,10 +6,10 @@ import datetime as dt
 
 import factory
 
-from coproduce.accounts.models import Membership, Organisation, Role, User
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.commissioning.services import ProjectData, project_create, project_publish
-from coproduce.core.models import ServiceArea
+from coproduce.foundation.accounts.models import Membership, Organisation, Role, User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.services import ProjectData, project_create, project_publish
+from coproduce.foundation.core.models import ServiceArea
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -128,10 +128,10 @@ def page(new_context):
 
 def reseed_migration_rows() -> None:
     """Put back what migration core 0002 seeds, which a transactional flush deletes."""
-    from coproduce.core.models import AuditChainHead, ServiceArea
+    from coproduce.foundation.core.models import AuditChainHead, ServiceArea
 
     seeded = importlib.import_module(
-        "coproduce.core.migrations.0002_audit_head_triggers_service_areas"
+        "coproduce.foundation.core.migrations.0002_audit_head_triggers_service_areas"
     )
     AuditChainHead.objects.get_or_create(pk=1, defaults={"seq": 0, "last_hash": seeded.GENESIS})
     for name, slug, light_touch in seeded.SERVICE_AREAS:
@@ -177,9 +177,9 @@ def demo(live_server, transactional_db) -> DemoCouncil:
     """
     from django.core.cache import cache
 
-    from coproduce.accounts.models import Organisation, User
-    from coproduce.commissioning.models import CommissioningProject
     from coproduce.demo import data
+    from coproduce.foundation.accounts.models import Organisation, User
+    from coproduce.foundation.commissioning.models import CommissioningProject
 
     cache.clear()
     if "demo" in _COPIES:
@@ -206,8 +206,8 @@ def demo(live_server, transactional_db) -> DemoCouncil:
 @pytest.fixture
 def invitation_token(demo, live_server) -> str:
     """An open invitation to the demo provider's organisation; returns the token in its link."""
-    from coproduce.accounts.models import Organisation
-    from coproduce.accounts.services import invitation_create
+    from coproduce.foundation.accounts.models import Organisation
+    from coproduce.foundation.accounts.services import invitation_create
 
     mail.outbox = []
     invitation_create(

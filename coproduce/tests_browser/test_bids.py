@@ -36,7 +36,7 @@ def _go(page, path: str, status: int = 200):
 
 
 def _users() -> dict:
-    from coproduce.accounts.models import User
+    from coproduce.foundation.accounts.models import User
 
     return {u.email: u for u in User.objects.all()}
 
@@ -79,9 +79,9 @@ def make_scoring_tender(*, title: str, low_price: bool = False) -> Scoring:
     With ``low_price`` the national provider's price is abnormally low, so starting
     moderation asks it for an explanation.
     """
-    from coproduce.bids.services_open import bids_open
-    from coproduce.commissioning.models import CommissioningProject
     from coproduce.demo import bids as bids_demo
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.procure.bids.services_open import bids_open
 
     users = _users()
     project = CommissioningProject.objects.get(title=bids_demo.PROJECT_TITLE)
@@ -109,13 +109,13 @@ def scoring(demo) -> Scoring:
 
 def _demo_tender():
     from coproduce.demo import bids as bids_demo
-    from coproduce.tenders.models import Tender
+    from coproduce.procure.tenders.models import Tender
 
     return Tender.objects.get(title=bids_demo.TENDER_TITLE)
 
 
 def _flagship():
-    from coproduce.tenders.models import Tender
+    from coproduce.procure.tenders.models import Tender
 
     return Tender.objects.filter(title=FLAGSHIP, status="open").order_by("pk").first()
 
@@ -124,14 +124,14 @@ def _flagship():
 
 
 def test_bidder_pages_have_no_serious_accessibility_problems(demo, provider_page, page_for, axe):
-    from coproduce.accounts.models import Organisation
-    from coproduce.bids.models import Bid
-    from coproduce.bids.services_draft import (
+    from coproduce.demo import bids as bids_demo
+    from coproduce.foundation.accounts.models import Organisation
+    from coproduce.procure.bids.models import Bid
+    from coproduce.procure.bids.services_draft import (
         answerable_questions,
         bid_draft_save,
         consortium_member_add,
     )
-    from coproduce.demo import bids as bids_demo
 
     tender = _flagship()
     p = provider_page
@@ -210,7 +210,7 @@ def test_bidder_pages_have_no_serious_accessibility_problems(demo, provider_page
 def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, axe
 ):
-    from coproduce.bids.models import Bid
+    from coproduce.procure.bids.models import Bid
 
     cp = commissioner_page
     flagship = _flagship()
@@ -250,9 +250,9 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     demo, commissioner_page, page_for, axe
 ):
     from coproduce.demo import bids as bids_demo
-    from coproduce.evaluation.models import Criterion
-    from coproduce.panels.models import PriceExplanation
-    from coproduce.panels.services import moderation_start, price_explanation_decide
+    from coproduce.plan.evaluation_models.models import Criterion
+    from coproduce.procure.panels.models import PriceExplanation
+    from coproduce.procure.panels.services import moderation_start, price_explanation_decide
 
     s = make_scoring_tender(title="Peer support into work: price check round", low_price=True)
     cp = commissioner_page
@@ -310,7 +310,7 @@ def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_
     demo, page_for, axe
 ):
     from coproduce.demo import bids as bids_demo
-    from coproduce.panels.services import DeclarationData, declaration_make
+    from coproduce.procure.panels.services import DeclarationData, declaration_make
 
     s = make_scoring_tender(title="Peer support into work: conflict check round")
     officer = next(m for m in s.members if m.user_id == _users()[bids_demo.COMMISSIONER2].pk)
@@ -338,9 +338,9 @@ def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_
 def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, provider_page, page, axe
 ):
-    from coproduce.awards.models import AssessmentLetter, AwardDecision
-    from coproduce.awards.services import award_confirm
     from coproduce.demo import bids as bids_demo
+    from coproduce.procure.awards.models import AssessmentLetter, AwardDecision
+    from coproduce.procure.awards.services import award_confirm
 
     tender = _demo_tender()
     decision = AwardDecision.objects.get(tender=tender, lot=None)
@@ -443,8 +443,8 @@ def _press_enter_on_link_in_summary(page) -> None:
 
 def _journey(page, axe, scoring: Scoring, name: str, *, shot=None) -> None:
     from coproduce.demo import bids as bids_demo
-    from coproduce.panels.models import Score
-    from coproduce.panels.selectors import member_criteria
+    from coproduce.procure.panels.models import Score
+    from coproduce.procure.panels.selectors import member_criteria
 
     member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
     assert member.kind == "service_user" and member.user_id is None

@@ -24,10 +24,10 @@ SUBMIT = '#main-content form[method="post"]:not(.app-inline-form) button[type="s
 @pytest.fixture
 def pb(demo):
     """References of the demo rounds plus three made here, keyed by what they show."""
-    from coproduce.budgeting.models import Phase, Round
-    from coproduce.budgeting.services import ProposalData, proposal_submit
-    from coproduce.budgeting.tests.helpers import make_round
     from coproduce.demo import budgeting as demo_pb
+    from coproduce.understand.participatory_budgeting.models import Phase, Round
+    from coproduce.understand.participatory_budgeting.services import ProposalData, proposal_submit
+    from coproduce.understand.participatory_budgeting.tests.helpers import make_round
 
     officer = demo.users["commissioner"]
     ideas = make_round(officer, phase=Phase.PROPOSALS, costs=(), title="Eastgate Ideas Fund 2027")

@@ -23,7 +23,7 @@ CARERS = "Carers’ breaks: what helps you?"
 
 @pytest.fixture
 def consultations(demo):
-    from coproduce.engagement.models import Consultation
+    from coproduce.understand.consultations.models import Consultation
 
     cache.clear()
     return {
@@ -182,7 +182,7 @@ def test_builder_pages_have_no_serious_accessibility_problems(
 
 
 def test_answering_a_consultation_with_a_keyboard_only(consultations, page, axe):
-    from coproduce.engagement.models import EqualityMonitoringReturn, Response
+    from coproduce.understand.consultations.models import EqualityMonitoringReturn, Response
 
     c = consultations["open"]
     sent_before = Response.objects.filter(consultation=c, status="submitted").count()
@@ -253,8 +253,8 @@ def test_easy_read_view_shows_plain_words_pictures_and_bigger_text(
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from coproduce.engagement.forms import QuestionForm
-    from coproduce.engagement.services import QuestionData, question_update
+    from coproduce.understand.consultations.forms import QuestionForm
+    from coproduce.understand.consultations.services import QuestionData, question_update
 
     settings.MEDIA_ROOT = tmp_path
     c = consultations["open"]

@@ -23,8 +23,8 @@ def consultation(demo):
     """A consultation of the published demo project with 60 monitoring returns."""
     from django.utils import timezone
 
-    from coproduce.commissioning.models import CommissioningProject
-    from coproduce.engagement.models import Consultation, EqualityMonitoringReturn
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.understand.consultations.models import Consultation, EqualityMonitoringReturn
 
     project = CommissioningProject.objects.get(reference=demo.published)
     now = timezone.now()

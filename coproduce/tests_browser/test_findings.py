@@ -27,8 +27,8 @@ class Analysis:
 
 @pytest.fixture
 def analysis(demo) -> Analysis:
-    from coproduce.commissioning.models import CommissioningProject
-    from coproduce.engagement.services_analysis import (
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.understand.consultations.services_analysis import (
         FindingData,
         answers_tag,
         finding_create,
@@ -36,7 +36,10 @@ def analysis(demo) -> Analysis:
         finding_quote_add,
         theme_create,
     )
-    from coproduce.engagement.tests.test_analysis_support import add_response, make_consultation
+    from coproduce.understand.consultations.tests.test_analysis_support import (
+        add_response,
+        make_consultation,
+    )
 
     officer = demo.users["commissioner"]
     project = CommissioningProject.objects.get(reference=demo.published)

@@ -17,13 +17,13 @@ SUBMIT = '#main-content form[method="post"]:not(.app-inline-form) button[type="s
 
 
 def _idea_ref(title: str) -> str:
-    from coproduce.ideas.models import Idea
+    from coproduce.understand.ideas.models import Idea
 
     return Idea.objects.filter(title=title).order_by("pk").first().reference
 
 
 def _comment_id(body_start: str) -> int:
-    from coproduce.ideas.models import Comment
+    from coproduce.understand.ideas.models import Comment
 
     return Comment.objects.get(body__startswith=body_start).pk
 

@@ -43,7 +43,7 @@ def test_commissioner_changes_stage_with_javascript_off(demo, page_as):
 
 
 def test_project_list_filters_with_javascript_off(demo, new_context):
-    from coproduce.commissioning.models import CommissioningProject
+    from coproduce.foundation.commissioning.models import CommissioningProject
 
     published = CommissioningProject.objects.filter(published_at__isnull=False)
     at_plan = list(published.filter(stage="plan").values_list("title", flat=True))

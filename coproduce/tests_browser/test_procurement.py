@@ -25,8 +25,8 @@ SUBMIT = '#main-content form[method="post"] button[type="submit"]'
 @pytest.fixture
 def flagship(demo):
     """Handles on the demo's flagship tender: its reference, project, model and event."""
-    from coproduce.pipeline.models import ForumEvent
-    from coproduce.tenders.models import Tender
+    from coproduce.plan.forward_plan.models import ForumEvent
+    from coproduce.procure.tenders.models import Tender
 
     tender = Tender.objects.select_related("project").get(title=TENDER_TITLE, status="open")
     event = ForumEvent.objects.get(title__startswith="Meet the commissioners")
@@ -47,10 +47,10 @@ def drafts(demo, flagship):
     """A draft tender and a draft evaluation model on the flagship project (via services)."""
     from django.utils import timezone
 
-    from coproduce.commissioning.models import CommissioningProject
-    from coproduce.evaluation.services import evaluation_model_create
-    from coproduce.specifications.selectors import current_specification
-    from coproduce.tenders.services import TenderData, tender_create
+    from coproduce.foundation.commissioning.models import CommissioningProject
+    from coproduce.plan.evaluation_models.services import evaluation_model_create
+    from coproduce.plan.specifications.selectors import current_specification
+    from coproduce.procure.tenders.services import TenderData, tender_create
 
     actor = demo.users["commissioner"]
     project = CommissioningProject.objects.get(reference=flagship["project"])

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.test import Client
 
-from coproduce.commissioning.models import CommissioningProject, StageChange
+from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
 from coproduce.tests.factories import service_area
 
 NEW = {
@@ -143,7 +143,7 @@ def test_openapi_document_is_published(client, db):
 
 
 def test_organisations_are_listed_with_identifiers(client, organisation):
-    from coproduce.accounts.models import OrganisationIdentifier
+    from coproduce.foundation.accounts.models import OrganisationIdentifier
 
     OrganisationIdentifier.objects.create(
         organisation=organisation, scheme="GB-CHC", identifier="1187654"

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from coproduce.budgeting.models import Phase
-from coproduce.budgeting.services import (
+from coproduce.tests.factories import UserFactory
+from coproduce.understand.participatory_budgeting.models import Phase
+from coproduce.understand.participatory_budgeting.services import (
     Verification,
     ballot_cast,
     results_compute,
     results_publish,
     round_change_phase,
 )
-from coproduce.budgeting.tests.helpers import codes, make_round, refs
-from coproduce.tests.factories import UserFactory
+from coproduce.understand.participatory_budgeting.tests.helpers import codes, make_round, refs
 
 pytestmark = pytest.mark.django_db
 

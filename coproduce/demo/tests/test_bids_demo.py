@@ -5,14 +5,14 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.awards.models import AssessmentLetter, AwardDecision, AwardStatus
-from coproduce.awards.selectors import effective_status
-from coproduce.bids.models import Bid, BidStatus, Opening
-from coproduce.complaints.models import Complaint
-from coproduce.core.audit import verify_chain
-from coproduce.core.models import AuditEvent
 from coproduce.demo import bids as bids_demo
-from coproduce.panels.models import (
+from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.models import AuditEvent
+from coproduce.procure.awards.models import AssessmentLetter, AwardDecision, AwardStatus
+from coproduce.procure.awards.selectors import effective_status
+from coproduce.procure.bids.models import Bid, BidStatus, Opening
+from coproduce.procure.complaints.models import Complaint
+from coproduce.procure.panels.models import (
     Declaration,
     ModeratedScore,
     Moderation,
@@ -20,8 +20,8 @@ from coproduce.panels.models import (
     PanelMember,
     Score,
 )
-from coproduce.panels.selectors import ranking
-from coproduce.tenders.models import Tender, TenderStatus
+from coproduce.procure.panels.selectors import ranking
+from coproduce.procure.tenders.models import Tender, TenderStatus
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,10 @@
 
 from django.core.management import call_command
 
-from coproduce.accounts.models import Organisation, User
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.core.audit import verify_chain
-from coproduce.core.models import AuditEvent
+from coproduce.foundation.accounts.models import Organisation, User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.models import AuditEvent
 
 
 def test_load_demo_is_idempotent_and_audited(db, capsys):

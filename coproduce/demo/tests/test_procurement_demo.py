@@ -5,15 +5,15 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from coproduce.commissioning.models import CommissioningProject
-from coproduce.core.audit import verify_chain
-from coproduce.core.models import AuditEvent
 from coproduce.demo import procurement
-from coproduce.evaluation.models import PanelRoleKind
-from coproduce.pipeline.models import ForumEvent, PlanEntry
-from coproduce.routes.models import Reservation
-from coproduce.specifications.selectors import current_specification
-from coproduce.tenders.models import Amendment, Clarification, Tender, TenderStatus
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.models import AuditEvent
+from coproduce.plan.evaluation_models.models import PanelRoleKind
+from coproduce.plan.forward_plan.models import ForumEvent, PlanEntry
+from coproduce.plan.procurement_rules.models import Reservation
+from coproduce.plan.specifications.selectors import current_specification
+from coproduce.procure.tenders.models import Amendment, Clarification, Tender, TenderStatus
 
 
 @pytest.fixture(scope="module")

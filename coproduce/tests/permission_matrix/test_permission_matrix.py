@@ -166,7 +166,7 @@ def check_cell(row, role, stage, w, client) -> list[str]:
         problems.append(f"{where}: {status}, want {expected}")
     body = response.content.decode(errors="replace") if not response.streaming else ""
     if url.endswith("/pdf/") and status == 200:
-        from coproduce.awards.tests.helpers import pdf_text
+        from coproduce.procure.awards.tests.helpers import pdf_text
 
         body = pdf_text(response.content)
     for secret in forbidden_text(role, stage, w):

@@ -23,17 +23,17 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
-from coproduce.accounts.models import Membership
-from coproduce.awards import services as award_services
-from coproduce.awards.models import AssessmentLetter
-from coproduce.bids import sealing
-from coproduce.bids.models import Bid, BidDraft, BidFile, ConsortiumMember
-from coproduce.bids.services_open import bids_open
-from coproduce.bids.services_submit import bid_submit, question_criteria
-from coproduce.panels import selectors as panel_selectors
-from coproduce.panels import services as panel_services
-from coproduce.panels.models import Moderation, PriceExplanation
-from coproduce.panels.tests import helpers as panel_helpers
+from coproduce.foundation.accounts.models import Membership
+from coproduce.procure.awards import services as award_services
+from coproduce.procure.awards.models import AssessmentLetter
+from coproduce.procure.bids import sealing
+from coproduce.procure.bids.models import Bid, BidDraft, BidFile, ConsortiumMember
+from coproduce.procure.bids.services_open import bids_open
+from coproduce.procure.bids.services_submit import bid_submit, question_criteria
+from coproduce.procure.panels import selectors as panel_selectors
+from coproduce.procure.panels import services as panel_services
+from coproduce.procure.panels.models import Moderation, PriceExplanation
+from coproduce.procure.panels.tests import helpers as panel_helpers
 from coproduce.tests.factories import OrganisationFactory, UserFactory
 
 # Stages, in order. ``build(stage)`` runs every step up to and including ``stage``.

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class AwardsConfig(AppConfig):
-    name = "coproduce.awards"
-    label = "awards"
-    verbose_name = "Award decisions, standstill and feedback letters"

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ComplaintsConfig(AppConfig):
-    name = "coproduce.complaints"
-    label = "complaints"
-    verbose_name = "Complaints about tenders"

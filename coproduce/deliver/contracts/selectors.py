@@ -1,0 +1,36 @@
+"""Reads for contracts: the public list on a project page and the staff list."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.core.errors import NotFound
+
+from .models import Contract
+
+
+def project_contracts(project: CommissioningProject) -> QuerySet[Contract]:
+    """Contracts awarded under ``project`` (public: reference, provider, value, dates)."""
+    return (
+        Contract.objects.filter(project=project)
+        .select_related("provider", "award__tender", "award__lot")
+        .order_by("starts_on", "reference")
+    )
+
+
+def contract_list(*, user) -> QuerySet[Contract]:
+    """Every contract, newest start first, for council staff; NotFound for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.has_perm("contracts.view_list"):
+        raise NotFound()
+    return Contract.objects.select_related("provider", "project", "award__tender").order_by(
+        "-starts_on", "-pk"
+    )
+
+
+def access_contract_by_reference(user, reference: str) -> Contract:
+    """One contract for council staff; NotFound for anyone else or a missing one."""
+    contract = contract_list(user=user).filter(reference=reference).first()
+    if contract is None:
+        raise NotFound()
+    return contract

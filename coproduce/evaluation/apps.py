@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class EvaluationConfig(AppConfig):
-    name = "coproduce.evaluation"
-    label = "evaluation"
-    verbose_name = "Evaluation models"

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class IdeasConfig(AppConfig):
-    name = "coproduce.ideas"
-    label = "ideas"
-    verbose_name = "Ideas board"

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class PanelsConfig(AppConfig):
-    name = "coproduce.panels"
-    label = "panels"
-    verbose_name = "Evaluation panels, scores and moderation"

@@ -1,0 +1,131 @@
+"""Builders for the bidder tests (no tests here).
+
+Tenders are made straight in the database in the state a test needs (open or closed),
+with an evaluation model that has questions, a word limit and a scale, so these tests do
+not depend on the publication rules tested elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from coproduce.foundation.accounts.models import Membership
+from coproduce.plan.evaluation_models.models import Criterion, EvaluationModel, ScaleLevel
+from coproduce.plan.specifications.models import Specification
+from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
+from coproduce.tests.factories import OrganisationFactory, UserFactory, make_project, service_area
+
+from ..models import RequiredDocument
+
+_counter = {"n": 0}
+WORD_LIMIT = 5
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def make_open_tender(
+    *,
+    actor,
+    lots: int = 0,
+    deadline: dt.datetime | None = None,
+    status: str = TenderStatus.OPEN,
+    reserved_for: str = "",
+) -> Tender:
+    """An open tender with two quality questions (one limited to 5 words), one social
+    value question, a price criterion, a 0–4 scale and two required documents."""
+    _counter["n"] += 1
+    project = make_project(actor=actor, published=True, title=f"Bidder project {_counter['n']}")
+    spec = Specification.objects.create(
+        project=project,
+        version=1,
+        status="published",
+        title="Day opportunities",
+        purpose="Things to do in the day.",
+        created_by=actor,
+        published_at=timezone.now(),
+    )
+    model = EvaluationModel.objects.create(project=project, title="Scoring", created_by=actor)
+    for score, label in enumerate(["Unacceptable", "Poor", "Fair", "Good", "Excellent"]):
+        ScaleLevel.objects.create(model=model, score=score, label=label, descriptor=f"{label}.")
+    quality = Criterion.objects.create(
+        model=model, kind="quality", position=1, title="Quality", weight_percent=Decimal(60)
+    )
+    Criterion.objects.create(
+        model=model,
+        parent=quality,
+        kind="quality",
+        position=1,
+        title="Involving people",
+        question="How will people who use the service shape it?",
+        guidance="Show how people are involved from the start.",
+        word_limit=WORD_LIMIT,
+        weight_percent=Decimal(30),
+    )
+    Criterion.objects.create(
+        model=model,
+        parent=quality,
+        kind="quality",
+        position=2,
+        title="Staffing",
+        question="How will you staff the service?",
+        word_limit=500,
+        weight_percent=Decimal(30),
+    )
+    social = Criterion.objects.create(
+        model=model, kind="social_value", position=2, title="Social value", weight_percent=20
+    )
+    Criterion.objects.create(
+        model=model,
+        parent=social,
+        kind="social_value",
+        position=1,
+        title="Local jobs",
+        question="How many local people will you employ?",
+        weight_percent=Decimal(20),
+    )
+    Criterion.objects.create(
+        model=model, kind="price", position=3, title="Price", weight_percent=Decimal(20)
+    )
+    now = timezone.now()
+    tender = Tender.objects.create(
+        reference=f"T-2026-{8000 + _counter['n']:04d}",
+        project=project,
+        specification=spec,
+        evaluation_model=model,
+        title="Day opportunities for adults with learning disabilities",
+        summary="Day opportunities.",
+        service_area=service_area(),
+        value_pence=240_000_000,
+        status=status,
+        reserved_for=reserved_for,
+        published_at=now - dt.timedelta(days=3),
+        deadline=deadline or now + dt.timedelta(days=40),
+        created_by=actor,
+    )
+    for n in range(1, lots + 1):
+        Lot.objects.create(tender=tender, number=n, title=f"Lot {n} area", value_pence=100_000_000)
+    RequiredDocument.objects.create(tender=tender, name="Insurance certificate", mandatory=True)
+    RequiredDocument.objects.create(tender=tender, name="Safeguarding policy", mandatory=False)
+    return tender
+
+
+def make_member(org=None, *, role: str = "member", **org_kwargs):
+    """A provider user who is a member of ``org`` (a new organisation if not given)."""
+    user = UserFactory(role="provider")
+    if org is None:
+        org = OrganisationFactory(**org_kwargs)
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user, org
+
+
+def questions(tender: Tender) -> list[Criterion]:
+    from ..services_draft import answerable_questions
+
+    return answerable_questions(tender)
+
+
+def pdf_upload(name: str = "insurance.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

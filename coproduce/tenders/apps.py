@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class TendersConfig(AppConfig):
-    name = "coproduce.tenders"
-    label = "tenders"
-    verbose_name = "Tenders and the opportunity portal"

@@ -1,0 +1,115 @@
+"""Nothing twice on PostgreSQL: simultaneous supports, and a merge racing with supports."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections  # noqa: F401 - connection is read by skipif
+
+from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.errors import ServiceError
+from coproduce.foundation.core.models import AuditEvent
+from coproduce.tests.factories import UserFactory
+from coproduce.understand.ideas.models import Idea, Support
+from coproduce.understand.ideas.services import areas_ensure, idea_merge, idea_support
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        "connection.vendor != 'postgresql'", reason="row locks are exercised on PostgreSQL"
+    ),
+]
+
+
+def _run_concurrently(n: int, work) -> list[BaseException]:
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors
+
+
+@pytest.fixture
+def idea(resident):
+    from coproduce.understand.ideas.models import Area
+    from coproduce.understand.ideas.services import IdeaData, idea_submit
+
+    areas_ensure()
+    return idea_submit(
+        actor=resident,
+        project=None,
+        data=IdeaData(
+            title="Evening club", description="After 6pm", area_id=Area.objects.first().pk
+        ),
+    )
+
+
+def test_twenty_simultaneous_clicks_by_one_person_count_once(idea, resident):
+    assert (
+        _run_concurrently(
+            20, lambda _: idea_support(actor=resident, idea=Idea.objects.get(pk=idea.pk))
+        )
+        == []
+    )
+    assert Support.objects.filter(idea=idea).count() == 1
+    assert AuditEvent.objects.filter(verb="ideas.idea.supported").count() == 1
+    assert verify_chain()[1] is None
+
+
+def test_twenty_people_supporting_at_once_are_all_counted(idea):
+    people = [UserFactory() for _ in range(20)]
+    assert (
+        _run_concurrently(
+            20, lambda i: idea_support(actor=people[i], idea=Idea.objects.get(pk=idea.pk))
+        )
+        == []
+    )
+    assert Support.objects.filter(idea=idea).count() == 20
+    assert verify_chain()[1] is None
+
+
+def test_supports_racing_a_merge_never_count_anyone_twice(idea, resident, commissioner):
+    from coproduce.understand.ideas.services import IdeaData, idea_submit
+
+    dup = idea_submit(
+        actor=resident,
+        project=None,
+        data=IdeaData(title="Club at night", description="x", area_id=idea.area_id),
+    )
+    people = [UserFactory() for _ in range(10)]
+    for person in people[:5]:
+        idea_support(actor=person, idea=idea)
+
+    def work(i):
+        if i == 10:
+            idea_merge(
+                actor=commissioner,
+                duplicate=Idea.objects.get(pk=dup.pk),
+                target_reference=idea.reference,
+            )
+        else:
+            try:
+                idea_support(actor=people[i], idea=Idea.objects.get(pk=dup.pk))
+            except ServiceError as exc:  # supporting after the merge is refused with a message
+                if exc.code != "merged":
+                    raise
+
+    assert _run_concurrently(11, work) == []
+    users = list(Support.objects.filter(idea=idea).values_list("user_id", flat=True))
+    assert len(users) == len(set(users))
+    assert not Support.objects.filter(idea=dup).exists()
+    assert verify_chain()[1] is None
