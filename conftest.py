@@ -6,11 +6,8 @@ import datetime as dt
 
 import pytest
 
-from coproduce.tests.factories import (
-    OrganisationFactory,
-    UserFactory,
-    make_project,
-)
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.commissioning.tests.factories import make_project
 
 
 @pytest.fixture(autouse=True)

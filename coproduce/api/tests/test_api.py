@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
-from coproduce.tests.factories import service_area
+from coproduce.foundation.core.tests.factories import service_area
 
 NEW = {
     "title": "Carers’ breaks",

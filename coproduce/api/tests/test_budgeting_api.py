@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coproduce.tests.factories import UserFactory
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.understand.participatory_budgeting.models import Phase
 from coproduce.understand.participatory_budgeting.services import (
     Verification,

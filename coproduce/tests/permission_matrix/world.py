@@ -24,6 +24,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.procure.awards import services as award_services
 from coproduce.procure.awards.models import AssessmentLetter
 from coproduce.procure.bids import sealing
@@ -34,7 +35,6 @@ from coproduce.procure.panels import selectors as panel_selectors
 from coproduce.procure.panels import services as panel_services
 from coproduce.procure.panels.models import Moderation, PriceExplanation
 from coproduce.procure.panels.tests import helpers as panel_helpers
-from coproduce.tests.factories import OrganisationFactory, UserFactory
 
 # Stages, in order. ``build(stage)`` runs every step up to and including ``stage``.
 SEALED = "sealed"  # submitted, before the deadline

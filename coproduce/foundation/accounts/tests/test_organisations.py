@@ -15,8 +15,9 @@ from coproduce.foundation.accounts.models import (
     Organisation,
     OrganisationIdentifier,
 )
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import OrganisationFactory, UserFactory, service_area
+from coproduce.foundation.core.tests.factories import service_area
 
 
 @pytest.fixture

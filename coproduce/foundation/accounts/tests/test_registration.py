@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from coproduce.foundation.accounts.models import User
+from coproduce.foundation.accounts.tests.factories import PASSWORD, UserFactory
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import PASSWORD, UserFactory
 
 GOOD = {
     "account_type": "resident",

@@ -9,8 +9,8 @@ from django.db import connection, connections
 
 from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
 from coproduce.foundation.commissioning.services import project_change_stage
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
-from coproduce.tests.factories import make_project
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -14,9 +14,10 @@ from coproduce.foundation.commissioning.services import (
     project_publish,
     project_update,
 )
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project, service_area
+from coproduce.foundation.core.tests.factories import service_area
 
 
 def _data(owner, **kw):

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
 from coproduce.foundation.commissioning.services import project_change_stage
-from coproduce.tests.factories import make_project, service_area
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 
 PROJECT_FORM = {
     "title": "Carers’ breaks",

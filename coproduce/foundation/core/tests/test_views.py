@@ -22,7 +22,7 @@ def test_public_pages_answer(client, db, url):
 
 
 def test_home_lists_published_projects_only(client, published_project, commissioner):
-    from coproduce.tests.factories import make_project
+    from coproduce.foundation.commissioning.tests.factories import make_project
 
     make_project(actor=commissioner, title="Secret draft")
     body = client.get("/").content.decode()
@@ -102,7 +102,7 @@ def test_audit_trail_rejects_a_bad_date_with_a_message(client, audited, platform
 
 
 def test_audit_list_query_count_does_not_grow_with_events(client, commissioner, platform_admin):
-    from coproduce.tests.factories import make_project
+    from coproduce.foundation.commissioning.tests.factories import make_project
 
     client.force_login(platform_admin)
     make_project(actor=commissioner)

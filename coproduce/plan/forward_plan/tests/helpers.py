@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.forward_plan import services as svc
-from coproduce.tests.factories import service_area
 
 
 def plan_data(**overrides) -> svc.PlanEntryData:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.specifications.models import Requirement, Specification, SpecificationStatus
@@ -24,7 +25,6 @@ from coproduce.plan.specifications.services import (
     specification_publish,
     specification_update,
 )
-from coproduce.tests.factories import make_project
 from coproduce.understand.equality.services import assessment_start
 
 from .conftest import kpi, make_finding, make_idea, outcome, spec_data

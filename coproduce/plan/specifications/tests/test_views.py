@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.specifications.models import Requirement, Specification
 from coproduce.plan.specifications.selectors import specification_as_html
@@ -15,7 +16,6 @@ from coproduce.plan.specifications.services import (
     specification_new_version,
     specification_publish,
 )
-from coproduce.tests.factories import make_project
 
 from .conftest import (
     OUTSIDERS,

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Organisation
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind, ScaleLevel
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus, ConsortiumMember, Opening
 from coproduce.procure.complaints.tests.helpers import make_tender
 from coproduce.procure.panels.models import ModeratedScore, Moderation, ModerationStatus
 from coproduce.procure.tenders.models import Lot, Tender
-from coproduce.tests.factories import OrganisationFactory, UserFactory, service_area
 
 _n = {"i": 0}
 

@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.awards.models import AwardDecision
 from coproduce.procure.awards.selectors import market_diversity, share
 from coproduce.procure.complaints.tests.helpers import make_tender
-from coproduce.tests.factories import UserFactory
 
 from .helpers import add_member, make_bid, org, past_tender
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.awards import services as svc
 from coproduce.procure.awards.models import AssessmentLetter
-from coproduce.tests.factories import UserFactory
 
 from .helpers import add_member, build, org, pdf_parts
 from .test_services import at, decide

@@ -152,7 +152,7 @@ def test_blank_reasons_are_refused_and_nothing_is_stored(commissioner):
 
 
 def test_only_commissioners_and_admins_may_decide(provider, finance):
-    from coproduce.tests.factories import UserFactory
+    from coproduce.foundation.accounts.tests.factories import UserFactory
 
     commissioner = UserFactory(role="commissioner")
     built = build(commissioner)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.deliver.contracts.models import Contract
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.awards import services as svc
 from coproduce.procure.awards.models import (
     AssessmentLetter,
@@ -18,7 +19,6 @@ from coproduce.procure.awards.models import (
     Cancellation,
 )
 from coproduce.procure.complaints import services as complaints
-from coproduce.tests.factories import UserFactory
 
 from .helpers import build
 

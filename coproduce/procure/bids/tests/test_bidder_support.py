@@ -14,10 +14,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, EvaluationModel, ScaleLevel
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
-from coproduce.tests.factories import OrganisationFactory, UserFactory, make_project, service_area
 
 from ..models import RequiredDocument
 

@@ -112,7 +112,7 @@ def test_start_creates_one_bid_even_when_clicked_twice(client, tender, lead):
 
 def test_start_asks_which_organisation_when_there_are_several(client, tender, lead):
     from coproduce.foundation.accounts.models import Membership
-    from coproduce.tests.factories import OrganisationFactory
+    from coproduce.foundation.accounts.tests.factories import OrganisationFactory
 
     second = OrganisationFactory(name="Second Org")
     Membership.objects.create(user=lead[0], organisation=second)

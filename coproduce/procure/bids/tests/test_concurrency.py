@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.procure.bids.models import Bid, BidStatus, BidSubmission, LateAttempt
 from coproduce.procure.bids.services_submit import bid_submit
-from coproduce.tests.factories import UserFactory
 
 from .test_sealing_support import make_bid, make_tender
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory
 from coproduce.plan.procurement_rules import keys
 from coproduce.plan.procurement_rules.models import Reservation
 from coproduce.plan.procurement_rules.selectors import rulebook_on
 from coproduce.procure.bids.services_submit import eligibility_problem
-from coproduce.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.bids.services_submit import bid_submit
-from coproduce.tests.factories import UserFactory
 
 from .test_sealing_support import ANSWER, PRICE, PRICE_TEXT, add_file, bidder, make_bid, make_tender
 

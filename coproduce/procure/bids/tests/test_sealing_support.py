@@ -15,10 +15,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind, EvaluationModel
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
-from coproduce.tests.factories import OrganisationFactory, UserFactory, make_project, service_area
 
 from .. import sealing
 from ..models import Bid, BidDraft, BidFile, ConsortiumMember, RequiredDocument

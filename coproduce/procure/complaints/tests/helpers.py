@@ -6,10 +6,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import EvaluationModel
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Tender
-from coproduce.tests.factories import make_project, service_area
 
 _n = {"i": 0}
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from coproduce.tests.factories import UserFactory
+from coproduce.foundation.accounts.tests.factories import UserFactory
 
 from .helpers import appoint, last_token, make_bid, make_closed_tender, open_tender
 

@@ -15,6 +15,9 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import CriterionKind, PanelRoleKind, PriceFormula
 from coproduce.plan.evaluation_models.services import (
     CriterionData,
@@ -27,7 +30,6 @@ from coproduce.plan.specifications.models import Specification
 from coproduce.procure.bids.models import Bid, BidAnswer, BidPrice, BidStatus, Opening
 from coproduce.procure.panels import services
 from coproduce.procure.tenders.models import Lot, Tender
-from coproduce.tests.factories import OrganisationFactory, UserFactory, make_project, service_area
 
 _n = {"i": 0}
 

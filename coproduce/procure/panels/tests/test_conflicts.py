@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.awards import services as award_services
@@ -29,7 +30,6 @@ from coproduce.procure.panels.models import (
     PanelMember,
     Score,
 )
-from coproduce.tests.factories import UserFactory
 
 from .helpers import (
     appoint,

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.panels import selectors as sel
 from coproduce.procure.panels import services
 from coproduce.procure.panels.models import PanelMember, Score
-from coproduce.tests.factories import UserFactory
 
 from .helpers import (
     appoint,

@@ -9,11 +9,12 @@ import pytest
 from django.core import mail
 
 from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.procure.tenders.models import AlertDelivery
 from coproduce.procure.tenders.selectors_search import TenderSearch
 from coproduce.procure.tenders.services_alerts import saved_search_create
 from coproduce.procure.tenders.tasks_alerts import send_new_tender_alerts
-from coproduce.tests.factories import OrganisationFactory, UserFactory, service_area
 
 from . import test_search_helpers as helpers
 

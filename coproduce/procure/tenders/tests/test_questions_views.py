@@ -7,12 +7,12 @@ from django.core import mail
 from django.urls import reverse
 
 from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory
 from coproduce.procure.tenders.models import Clarification, TenderInterest, TenderStatus
 from coproduce.procure.tenders.services_clarifications import (
     clarification_answer,
     clarification_ask,
 )
-from coproduce.tests.factories import OrganisationFactory
 
 from .test_questions_support import make_member, make_tender
 

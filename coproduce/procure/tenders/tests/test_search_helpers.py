@@ -14,11 +14,12 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import EvaluationModel
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Lot, Tender
 from coproduce.procure.tenders.services_search import tender_search_vectors_refresh
-from coproduce.tests.factories import make_project, service_area
 
 _refs = itertools.count(1)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.shortcuts import resolve_url
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.tenders.models import SavedSearch
 from coproduce.procure.tenders.selectors_search import TenderSearch
 from coproduce.procure.tenders.services_alerts import alerts_off_token, saved_search_create
-from coproduce.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/opportunities/saved-searches/"

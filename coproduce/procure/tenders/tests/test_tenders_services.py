@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.evaluation_models.models import ModelStatus
@@ -31,7 +32,6 @@ from coproduce.procure.tenders.services import (
     tender_set_no_lots_reason,
     tender_update,
 )
-from coproduce.tests.factories import make_project
 
 from . import test_tenders_support as support
 from .test_tenders_support import add_lot, audit_verbs, earliest_deadline, tender_data

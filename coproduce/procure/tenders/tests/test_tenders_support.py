@@ -15,7 +15,9 @@ import pytest
 from django.utils import timezone
 
 from coproduce.foundation.commissioning.services import project_change_stage
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import CriterionKind, PanelRoleKind, PriceFormula
 from coproduce.plan.evaluation_models.services import (
     CriterionData,
@@ -34,7 +36,6 @@ from coproduce.plan.specifications.services import (
 )
 from coproduce.procure.tenders.forms import UK
 from coproduce.procure.tenders.services import LotData, TenderData, lot_add, tender_create
-from coproduce.tests.factories import make_project, service_area
 from coproduce.understand.consultations.models import Finding
 
 _refs = itertools.count(1)

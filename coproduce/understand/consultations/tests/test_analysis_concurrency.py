@@ -7,9 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections  # noqa: F401  (connection: the skipif condition)
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project
 from coproduce.understand.consultations.models import Answer, Finding
 from coproduce.understand.consultations.services_analysis import (
     FindingData,

@@ -12,10 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import UserFactory, make_project
 from coproduce.understand.consultations.models import Consultation, Option, Question
 from coproduce.understand.consultations.services import (
     AnswerValue,

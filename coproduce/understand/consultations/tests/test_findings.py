@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project
 from coproduce.understand.consultations.models import Finding, FindingQuote
 from coproduce.understand.consultations.selectors_analysis import (
     finding_by_reference,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from coproduce.demo import engagement_findings
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project
 from coproduce.understand.consultations.models import Finding, Theme
 
 from .test_analysis_support import add_response, make_consultation

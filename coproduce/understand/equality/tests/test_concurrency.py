@@ -6,10 +6,10 @@ import pytest
 from django.db import connection  # noqa: F401 - used by the skipif condition
 
 from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.commissioning.tests.test_concurrency import _run_concurrently
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project
 from coproduce.understand.equality.models import EqualityImpactAssessment, ImpactEntry
 from coproduce.understand.equality.services import assessment_publish, assessment_start
 

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import make_project
 from coproduce.understand.equality.models import (
     EqualityImpactAssessment,
     PopulationProfile,

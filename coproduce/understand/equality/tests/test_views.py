@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coproduce.tests.factories import make_project
+from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.understand.equality.models import EqualityImpactAssessment, PopulationProfile
 from coproduce.understand.equality.services import (
     EntryData,

@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections  # noqa: F401 - connection is read by skipif
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import UserFactory
 from coproduce.understand.ideas.models import Idea, Support
 from coproduce.understand.ideas.services import areas_ensure, idea_merge, idea_support
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import UserFactory
 from coproduce.understand.ideas import bulk
 from coproduce.understand.ideas.models import Comment, CommentReport, Idea, Support
 from coproduce.understand.ideas.services import (

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from coproduce.tests.factories import UserFactory
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.understand.ideas.models import Comment, CommentReport, Idea, Support
 from coproduce.understand.ideas.services import (
     comment_add,

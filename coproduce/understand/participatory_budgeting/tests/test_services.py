@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.tests.factories import UserFactory
 from coproduce.understand.participatory_budgeting.models import (
     Ballot,
     BallotChoice,

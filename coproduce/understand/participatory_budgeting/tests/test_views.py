@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from coproduce.tests.factories import UserFactory
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.understand.participatory_budgeting.models import (
     Ballot,
     Phase,
