@@ -5,6 +5,7 @@ from . import views
 app_name = "commissioning"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("projects/", views.public_list, name="public_list"),
     path("projects/<str:reference>/", views.detail, name="detail"),
     path("manage/projects/", views.staff_list, name="staff_list"),

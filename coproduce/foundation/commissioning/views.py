@@ -32,6 +32,13 @@ from .services import (
 PAGE_SIZE = 20
 
 
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's front page: how commissioning works here, and the latest published projects."""
+    projects = list(project_public_list()[:6])
+    return render(request, "commissioning/home.html", {"projects": projects})
+
+
 def _filters(request: HttpRequest) -> tuple[ProjectFilterForm, ProjectFilters]:
     form = ProjectFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():

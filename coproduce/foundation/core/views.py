@@ -1,4 +1,4 @@
-"""Site-wide pages: home, statements, branding stylesheet, health check, audit trail."""
+"""Site-wide pages: statements, branding stylesheet, health check, audit trail."""
 
 from __future__ import annotations
 
@@ -11,18 +11,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from coproduce.foundation.commissioning.selectors import project_public_list
-
 from .errors import NotFound
 from .selectors import AuditFilters, audit_event_list, audit_target_types, audit_verbs
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    projects = list(project_public_list()[:6])
-    return render(request, "core/home.html", {"projects": projects})
 
 
 @require_GET

@@ -204,7 +204,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     request.session.pop(sel.SESSION_KEY, None)
     messages.success(request, "You have left your panel pages.")
-    return redirect("core:home")
+    return redirect("commissioning:home")
 
 
 @require_GET

@@ -1,4 +1,6 @@
-"""The audit trail: written with each change, append-only, and tamper-evident."""
+"""The audit trail (core): written with each change, append-only, and tamper-evident.
+
+Tested here because the changes it records are a project's (core may not import commissioning)."""
 
 from __future__ import annotations
 
