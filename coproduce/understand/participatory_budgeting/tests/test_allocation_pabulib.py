@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import pytest
 
+from coproduce.foundation.core.testing import require_shared_data
 from coproduce.understand.participatory_budgeting.allocation import (
     PabulibError,
     parse_pabulib_text,
@@ -43,6 +44,7 @@ c;
 
 
 def test_data_folder_is_present_and_intact() -> None:
+    require_shared_data("pabulib", "SOURCES.tsv")
     assert DATA_DIR.is_dir(), f"missing {DATA_DIR}"
     lines = (DATA_DIR / "SOURCES.tsv").read_text(encoding="utf-8").splitlines()
     rows = [line.split("\t") for line in lines if line and not line.startswith("#")]

@@ -1,0 +1,54 @@
+"""Test support: the reference data that lives beside the repository, not in it.
+
+Developers and CI have a folder ``shared/data`` next to the repository (real participatory
+budgeting elections, the OCDS and 360Giving schemas, sample files). A public clone does
+not, and must still run its tests, so a test that needs one of those files asks for it
+here:
+
+- the folder is found at ``$COPRODUCE_SHARED_DATA`` or, by default, ``<repo>/../shared/data``;
+- when it is absent and the ``CI`` variable is not set, the test is **skipped** with a reason
+  that says where the data was looked for;
+- when ``CI`` is set, a missing file **fails** the test: CI must never go green by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ENV_VAR = "COPRODUCE_SHARED_DATA"
+
+
+def shared_data_dir() -> Path:
+    """Where the shared reference data is looked for (it may not exist)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    return Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+def in_ci() -> bool:
+    """True when running under CI (any non-empty ``CI`` other than ``0``/``false``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def shared_data_missing(path: Path) -> None:
+    """Skip (on a developer's clone) or fail (in CI) because ``path`` is absent."""
+    message = (
+        f"needs the shared reference data, which is not here: {path} "
+        f"(a public clone has no ../shared; set {ENV_VAR} to its data folder to run this test)"
+    )
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+def require_shared_data(*parts: str) -> Path:
+    """Path of a file or folder under the shared data; skips or fails when absent."""
+    path = shared_data_dir().joinpath(*parts)
+    if not path.exists():
+        shared_data_missing(path)
+    return path
