@@ -6,7 +6,8 @@ Run from the repository root::
     python bench/bench_pb.py --quick    # ours only, no pabutools
 
 What it measures, on Kraków 2024 (65,101 voters, 119 projects) and Warszawa
-Mokotów 2023 (11,067 voters, 81 projects) from ../shared/data/pabulib, and on a
+Mokotów 2023 (11,067 voters, 81 projects) from the shared reference data beside the repository
+(``$COPRODUCE_SHARED_DATA/pabulib``, by default ``shared/data/pabulib`` next to it), and on a
 seeded synthetic election of 100,000 voters:
 
 * ours: greedy, plain MES and MES with add1, each timed from the parsed file,
@@ -57,7 +58,7 @@ from coproduce.understand.participatory_budgeting.allocation.mes import equal_sh
 # CPU) is not inside the first timing: on the real files the greedy and plain
 # MES timings come first, on the synthetic election add1 is the only timing.
 
-DATA = ROOT.parent / "shared" / "data" / "pabulib"
+DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "pabulib"
 FILES = ("Poland_Krakow_2024.pb", "Poland_Warszawa_2023_Mokotow.pb")
 REPEATS = 5
 
