@@ -7,8 +7,10 @@ from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.understand.consultations.models import Finding, Theme
-
-from .test_analysis_support import add_response, make_consultation
+from coproduce.understand.consultations.tests.test_analysis_support import (
+    add_response,
+    make_consultation,
+)
 
 TEXTS = [
     "I want things to do in the evening and at the weekend",
