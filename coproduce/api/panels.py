@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from coproduce.foundation.core.errors import NotFound
+from coproduce.procure.bids.hooks import CONFLICT_HIDDEN
 from coproduce.procure.panels import selectors as sel
 from coproduce.procure.panels.models import ModerationStatus
 
@@ -86,7 +87,7 @@ def opportunity_ranking(request: HttpRequest, reference: str):
                         "tie_break": "",
                         "abnormally_low": False,
                         "per_criterion": [],
-                        "hidden": sel.CONFLICT_HIDDEN,
+                        "hidden": CONFLICT_HIDDEN,
                     }
                     if r.hidden
                     else {

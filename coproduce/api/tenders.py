@@ -8,6 +8,19 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from coproduce.foundation.core.errors import ServiceError
+from coproduce.procure.tenders.models import TenderStatus
+from coproduce.procure.tenders.selectors import (
+    access_tender_by_reference,
+    tender_is_open,
+    tender_lots,
+    tender_pack_documents,
+)
+from coproduce.procure.tenders.selectors_clarifications import (
+    access_organisation_for_member,
+    access_tender,
+    published_clarifications,
+    tender_amendments,
+)
 from coproduce.procure.tenders.selectors_search import (
     CLOSING_WITHIN_DAYS,
     CappedCount,
@@ -15,6 +28,7 @@ from coproduce.procure.tenders.selectors_search import (
     TenderSearch,
     tender_search,
 )
+from coproduce.procure.tenders.services_clarifications import clarification_ask
 
 router = Router(tags=["tenders"])
 
@@ -201,14 +215,6 @@ def _opportunity_detail(request: HttpRequest, reference: str) -> dict:
     from django.urls import reverse
     from django.utils import timezone
 
-    from coproduce.procure.tenders.models import TenderStatus
-    from coproduce.procure.tenders.selectors import (
-        access_tender_by_reference,
-        tender_is_open,
-        tender_lots,
-        tender_pack_documents,
-    )
-
     tender = access_tender_by_reference(request.user, reference)
     now = timezone.now()
     is_open = tender_is_open(tender, now)
@@ -346,12 +352,6 @@ def _q_clarification_row(c) -> dict:
 def list_questions(request: HttpRequest, reference: str, lot: int | None = None):
     """Published questions and answers in number order; askers by pseudonym only. With
     ``lot``, questions about that lot and about the whole tender."""
-    from coproduce.procure.tenders.selectors_clarifications import (
-        access_tender,
-        published_clarifications,
-        tender_lots,
-    )
-
     tender = access_tender(request.user, reference)
     chosen = tender_lots(tender).filter(number=lot).first() if lot is not None else None
     return [_q_clarification_row(c) for c in published_clarifications(tender, lot=chosen)]
@@ -369,13 +369,6 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
     ``deadline_passed`` or ``questions_closed`` when questions are no longer taken; 404 for
     an unpublished tender or an organisation you do not belong to. Repeating the same
     question within a few minutes returns the first one."""
-    from coproduce.procure.tenders.selectors_clarifications import (
-        access_organisation_for_member,
-        access_tender,
-        tender_lots,
-    )
-    from coproduce.procure.tenders.services_clarifications import clarification_ask
-
     tender = access_tender(request.user, reference)
     organisation = access_organisation_for_member(request.user, payload.organisation)
     lot = None
@@ -402,8 +395,6 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
 def list_amendments(request: HttpRequest, reference: str):
     """Every change since publication, with the reason and the closing date before and
     after. Bids sent before a change with ``reconfirm_required`` must be confirmed again."""
-    from coproduce.procure.tenders.selectors_clarifications import access_tender, tender_amendments
-
     return list(tender_amendments(access_tender(request.user, reference)))
 
 

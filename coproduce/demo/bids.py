@@ -38,6 +38,7 @@ import datetime as dt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from coproduce.demo.constants import DEMO_PASSWORD
 from coproduce.demo.procurement import (
     _at,
     _model,
@@ -75,6 +76,12 @@ from coproduce.procure.bids.services_open import (
     required_document_add,
 )
 from coproduce.procure.bids.services_submit import bid_submit
+from coproduce.procure.complaints.models import Complaint
+from coproduce.procure.complaints.services import (
+    ComplaintData,
+    complaint_acknowledge,
+    complaint_raise,
+)
 from coproduce.procure.panels.models import Moderation, PanelMember
 from coproduce.procure.panels.selectors import member_criteria
 from coproduce.procure.panels.services import (
@@ -396,8 +403,6 @@ PDF_BYTES = b"%PDF-1.4\n% Demo insurance certificate\n1 0 obj << >> endobj\ntrai
 
 
 def _demo_user(email: str, full_name: str, role: str) -> tuple[User, bool]:
-    from coproduce.demo.data import DEMO_PASSWORD
-
     user = User.objects.filter(email=email).first()
     if user is not None:
         return user, False
@@ -632,13 +637,6 @@ def _moderate(users: dict[str, User], tender: Tender, bids: dict[str, Bid]) -> M
 
 def _complaint(users: dict[str, User], tender: Tender) -> int:
     """Make sure the demo has its one complaint, about a tender other than this one."""
-    from coproduce.procure.complaints.models import Complaint
-    from coproduce.procure.complaints.services import (
-        ComplaintData,
-        complaint_acknowledge,
-        complaint_raise,
-    )
-
     if Complaint.objects.exclude(tender=tender).exists():
         return 0  # the procurement demo's complaint (Community transport across the borough)
     flagship = (

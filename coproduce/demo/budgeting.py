@@ -20,6 +20,7 @@ from coproduce.understand.participatory_budgeting.models import Phase, Round
 from coproduce.understand.participatory_budgeting.services import (
     ProposalData,
     RoundData,
+    _new_code,
     batch_confirm,
     batch_enter,
     codes_issue,
@@ -201,8 +202,6 @@ def _riverside(officer: User, second: User, proposer: User) -> Round:
 
 def demo_codes() -> list[str]:
     """The printed demo codes for Millbrook: the same every time (listed in docs/budgeting.md)."""
-    from coproduce.understand.participatory_budgeting.services import _new_code
-
     rng = random.Random(DEMO_CODE_SEED)  # noqa: S311 - demo codes are public on purpose
     return [_new_code(rng) for _ in range(DEMO_CODE_COUNT)]
 

@@ -11,11 +11,13 @@ import datetime as dt
 
 from django.db import transaction
 
+from coproduce.demo import bids as bids_demo
 from coproduce.demo import budgeting as budgeting_demo
-from coproduce.demo import engagement_consultation
+from coproduce.demo import engagement_consultation, engagement_findings
 from coproduce.demo import equality as equality_demo
 from coproduce.demo import ideas as ideas_demo
 from coproduce.demo import procurement as procurement_demo
+from coproduce.demo.constants import DEMO_PASSWORD
 from coproduce.foundation.accounts.models import Organisation, Role, User
 from coproduce.foundation.accounts.services import OrganisationData, organisation_create
 from coproduce.foundation.commissioning.models import CommissioningProject
@@ -26,8 +28,6 @@ from coproduce.foundation.commissioning.services import (
     project_publish,
 )
 from coproduce.foundation.core.models import ServiceArea
-
-DEMO_PASSWORD = "Riverside-demo-2026"
 
 USERS = [
     (
@@ -324,14 +324,10 @@ def load(stdout=None) -> dict[str, int]:
         created.update(budgeting_demo.load(users))
         created.update(ideas_demo.load(users))
         # After engagement_consultation: the findings are built on its responses.
-        from coproduce.demo import engagement_findings
-
         created.update(engagement_findings.load(users))
         # After the findings, which the demo equality impact assessment cites.
         created.update(equality_demo.load(users))
         created.update(procurement_demo.load(users))  # after findings and equality: it cites them
         # After the procurement demo: the closed, awarded tender (issue 6) checks its complaint.
-        from coproduce.demo import bids as bids_demo
-
         created.update(bids_demo.load(users))
     return created

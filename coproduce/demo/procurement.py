@@ -69,6 +69,12 @@ from coproduce.plan.specifications.services import (
     specification_create,
     specification_publish,
 )
+from coproduce.procure.complaints.models import Complaint
+from coproduce.procure.complaints.services import (
+    ComplaintData,
+    complaint_acknowledge,
+    complaint_raise,
+)
 from coproduce.procure.tenders.models import Clarification, DocumentKind, Tender, TenderStatus
 from coproduce.procure.tenders.services import (
     LotData,
@@ -1032,13 +1038,6 @@ def load_others(users: dict[str, User]) -> dict[str, int]:
 
 def _complaint(users: dict[str, User]) -> int:
     """One complaint, acknowledged, about an open opportunity other than the flagship."""
-    from coproduce.procure.complaints.models import Complaint
-    from coproduce.procure.complaints.services import (
-        ComplaintData,
-        complaint_acknowledge,
-        complaint_raise,
-    )
-
     tender = (
         Tender.objects.filter(
             status=TenderStatus.OPEN,

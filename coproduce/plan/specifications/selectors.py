@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.commissioning.selectors import access_project_by_reference
 from coproduce.foundation.core.errors import NotFound
+from coproduce.foundation.core.templatetags.govuk import pounds
 from coproduce.understand.consultations.models import Finding
 from coproduce.understand.equality.models import EqualityImpactAssessment, ImpactEntry
 from coproduce.understand.ideas.models import Idea
@@ -234,8 +235,6 @@ class SpecificationDiff:
 
 def _show(name: str, value) -> str:
     if name == "estimated_value_pence":
-        from coproduce.foundation.core.templatetags.govuk import pounds
-
         return pounds(value)
     return str(value) if value not in ("", None) else "(blank)"
 

@@ -16,8 +16,11 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coproduce.foundation.core.errors import NotFound
+from coproduce.procure.tenders.models import Amendment
+from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
 from . import sealing
+from .hooks import CONFLICT_HIDDEN, conflicted_bid_ids
 from .models import (
     Bid,
     BidFile,
@@ -121,10 +124,6 @@ def latest_submission(bid: Bid):
 
 def needs_reconfirmation(bid: Bid) -> bool:
     """True when a submitted bid predates a change to the tender that asks bids to confirm again."""
-    from coproduce.procure.tenders.selectors_clarifications import (
-        amendments_requiring_reconfirmation,
-    )
-
     if bid.status != BidStatus.SUBMITTED:
         return False
     last = latest_submission(bid)
@@ -140,8 +139,6 @@ def bids_needing_reconfirmation(bids) -> set[int]:
     re-confirmation (by number) is older than a change to its tender that asks bids to be
     confirmed again. No query when none of the bids is submitted.
     """
-    from coproduce.procure.tenders.models import Amendment
-
     submitted = {bid.pk: bid.tender_id for bid in bids if bid.status == BidStatus.SUBMITTED}
     if not submitted:
         return set()
@@ -190,15 +187,12 @@ def rectification_is_open(tender, now: dt.datetime | None = None) -> bool:
 
 
 def _conflicted_ids(user, tender) -> set[int]:
-    """Bids the user declared a conflict of interest with (the panels app decides)."""
-    from coproduce.procure.panels.selectors import conflicted_bid_ids
-
+    """Bids the user declared a conflict of interest with (the panels app decides, through
+    the hook in ``hooks.py``)."""
     return conflicted_bid_ids(user, tender)
 
 
 def conflict_message() -> str:
-    from coproduce.procure.panels.selectors import CONFLICT_HIDDEN
-
     return CONFLICT_HIDDEN
 
 

@@ -119,3 +119,11 @@ def complaint_blocks_award(tender: Tender) -> bool:
     """True while any complaint about ``tender`` is still open (received, acknowledged or
     under review). The award work uses this to pause an award raised during standstill."""
     return Complaint.objects.filter(Q(tender=tender) & Q(status__in=OPEN)).exists()
+
+
+def complaint_decided_since(*, tender_id: int, since: dt.datetime) -> bool:
+    """True when a complaint about the tender was decided (upheld or not) after ``since``.
+    The award work uses this: such an award waits for the officer to resume or withdraw it."""
+    return Complaint.objects.filter(
+        tender_id=tender_id, status__in=DECIDED, decided_at__gt=since
+    ).exists()

@@ -16,10 +16,13 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import Membership, Organisation
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
+from coproduce.foundation.core.formatting import uk_date
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.transitions import StateMachine, Transition
 from coproduce.plan.procurement_rules.keys import COMPLAINTS_RESPONSE_WORKING_DAYS
 from coproduce.plan.procurement_rules.selectors import add_working_days, rulebook_on
+from coproduce.procure.awards.services import award_pause_for_complaint
 
 from .models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintSubject
 
@@ -152,11 +155,7 @@ def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -
         )
         # A complaint during standstill pauses the award until it is decided (same
         # transaction, so a complaint is never recorded without the pause).
-        from coproduce.procure.awards.services import award_pause_for_complaint
-
         award_pause_for_complaint(actor=user, tender=tender, complaint=complaint)
-        from coproduce.foundation.core.formatting import uk_date
-        from coproduce.foundation.core.tasks import send_email
 
         from .selectors import complaint_status_url
 
@@ -279,7 +278,6 @@ def complaint_decide(
             published_outcome=published_outcome,
             decided_at=timezone.now(),
         )
-        from coproduce.foundation.core.tasks import send_email
 
         verdict = "upheld" if upheld else "not upheld"
         body = "\n".join(

@@ -23,9 +23,11 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from coproduce.foundation.accounts.models import Membership
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.plan.evaluation_models import scoring
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind, ScaleLevel
+from coproduce.procure.bids.hooks import CONFLICT_HIDDEN
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus, ComplianceStatus, Opening
 from coproduce.procure.tenders.models import Lot, Tender
 
@@ -112,14 +114,10 @@ def has_declared(member: PanelMember) -> bool:
 # The one place that decides who is conflicted with which bid. A conflict declared on a
 # bid, or on a whole lot (then every bid in that lot), hides the bid's content from that
 # person everywhere (panel pages, staff bid pages, moderation, awards, the API) and stops
-# them taking decisions that touch it. Services call ``require_no_conflict``; views and the
-# API ask ``conflicted_bid_ids`` / ``is_conflicted`` and show ``CONFLICT_HIDDEN`` instead.
-
-CONFLICT_HIDDEN = "You declared a conflict of interest with this bid, so it is hidden from you."
-CONFLICT_REFUSED = (
-    "You declared a conflict of interest with a bid this decision touches. "
-    "Another officer without a conflict must do this."
-)
+# them taking decisions that touch it. Services call ``bids.hooks.require_no_conflict``;
+# views and the API ask ``conflicted_bid_ids`` / ``is_conflicted`` and show
+# ``bids.hooks.CONFLICT_HIDDEN`` instead. The bids app asks ``conflicted_bid_ids`` through
+# its hook (``bids/hooks.py``), registered in ``PanelsConfig.ready()``.
 
 
 def _conflict_bid_ids(conflicts: QuerySet[Conflict], tender_id: int) -> set[int]:
@@ -158,16 +156,6 @@ def conflicted_bid_ids(user, tender: Tender) -> set[int]:
 def is_conflicted(user, bid: Bid) -> bool:
     """True when ``user`` declared a conflict with ``bid`` (or with a lot it is in)."""
     return bid.pk in conflicted_bid_ids(user, bid.tender)
-
-
-def require_no_conflict(user, bids) -> None:
-    """Refuse (ServiceError ``conflict_of_interest``) a decision touching a conflicted bid."""
-    bids = list(bids)
-    if not bids:
-        return
-    conflicted = conflicted_bid_ids(user, bids[0].tender)
-    if any(b.pk in conflicted for b in bids):
-        raise ServiceError("conflict_of_interest", CONFLICT_REFUSED)
 
 
 def member_conflicts(member: PanelMember) -> tuple[set[int], set[int]]:
@@ -675,7 +663,6 @@ def access_price_explanation_for_bidder(user, explanation_id: int) -> PriceExpla
     )
     if pe is None or not user.is_authenticated:
         raise NotFound()
-    from coproduce.foundation.accounts.models import Membership
 
     if not Membership.objects.filter(user=user, organisation=pe.bid.lead_organisation).exists():
         raise NotFound()

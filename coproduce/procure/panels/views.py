@@ -18,6 +18,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.plan.evaluation_models.models import Criterion, PanelRoleKind
+from coproduce.procure.bids.hooks import CONFLICT_HIDDEN, CONFLICT_REFUSED
 
 from . import selectors as sel
 from . import services
@@ -374,8 +375,8 @@ def _conflict_page(request: HttpRequest, tender, bid, back_url: str) -> HttpResp
         {
             "tender": tender,
             "bid": bid,
-            "message": sel.CONFLICT_HIDDEN,
-            "refused": sel.CONFLICT_REFUSED if request.method == "POST" else "",
+            "message": CONFLICT_HIDDEN,
+            "refused": CONFLICT_REFUSED if request.method == "POST" else "",
             "back_url": back_url,
         },
         status=400 if request.method == "POST" else 200,
@@ -409,7 +410,7 @@ def _moderation_context(request, tender, lot) -> dict:
             sel.conflicted_bid_ids(request.user, tender)
             & {b.pk for b in sel.scorable_bids(tender, lot)}
         ),
-        "conflict_hidden": sel.CONFLICT_HIDDEN,
+        "conflict_hidden": CONFLICT_HIDDEN,
     }
     if not ctx["started"]:
         ctx["missing"] = sel.missing_scores(tender, lot)

@@ -11,7 +11,10 @@ from django import forms
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.forms import DateField, PoundsField
 from coproduce.foundation.core.models import ServiceArea
+from coproduce.plan.evaluation_models.models import EvaluationModel
+from coproduce.plan.forward_plan.selectors import published_plan_entries_for_project
 from coproduce.plan.procurement_rules.models import Reservation, Route
+from coproduce.plan.specifications.selectors import published_specifications
 
 from .models import DocumentKind, TenderStatus
 
@@ -189,10 +192,6 @@ class TenderForm(forms.Form):
     questions_time = TimeOfDayField(label="Time questions close (UK time)", required=False)
 
     def __init__(self, *args, project, **kwargs):
-        from coproduce.plan.evaluation_models.models import EvaluationModel
-        from coproduce.plan.forward_plan.selectors import published_plan_entries_for_project
-        from coproduce.plan.specifications.selectors import published_specifications
-
         super().__init__(*args, **kwargs)
         self.fields["specification"].queryset = published_specifications(project)
         self.fields["specification"].label_from_instance = lambda s: (

@@ -6,6 +6,7 @@ same answer as for a tender that does not exist.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 from dataclasses import dataclass
@@ -15,7 +16,11 @@ from django.utils import timezone
 
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.plan.evaluation_models.selectors import evaluation_problems
+from coproduce.plan.procurement_rules.keys import RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT
 from coproduce.plan.procurement_rules.models import Reservation, Route
+from coproduce.plan.procurement_rules.selectors import check_publication, rulebook_on
+from coproduce.plan.specifications.models import Requirement
 
 from .models import Lot, Tender, TenderDocument, TenderStatus
 
@@ -107,23 +112,16 @@ def reservation_plain(reserved_for: str, *, on: dt.date | None = None) -> str:
     text = RESERVATION_PLAIN.get(reserved_for, "")
     if "{percent}" in text:
         percent = 30
-        try:
-            from coproduce.plan.procurement_rules.keys import (
-                RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT as key,
+        with contextlib.suppress(ServiceError):  # no rulebook in force: the usual 30 %
+            percent = rulebook_on(on or timezone.localdate()).value(
+                RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT
             )
-            from coproduce.plan.procurement_rules.selectors import rulebook_on
-
-            percent = rulebook_on(on or timezone.localdate()).value(key)
-        except (ImportError, ServiceError):
-            pass
         text = text.format(percent=percent)
     return text
 
 
 def upload_limit_bytes(on: dt.date | None = None) -> tuple[int, str]:
     """The largest document allowed, from the rule ``documents.max_upload_mb``: (bytes, "20 MB")."""
-    from coproduce.plan.procurement_rules.selectors import rulebook_on
-
     megabytes = rulebook_on(on or timezone.localdate()).value("documents.max_upload_mb")
     return megabytes * 1024 * 1024, f"{megabytes} MB"
 
@@ -185,8 +183,6 @@ def tender_amendments(tender: Tender):
 
 def specification_requirements(tender: Tender):
     """The requirements of the tender's specification with the evidence each cites."""
-    from coproduce.plan.specifications.models import Requirement
-
     return (
         Requirement.objects.filter(specification_id=tender.specification_id)
         .prefetch_related("findings", "ideas", "equality_entries")
@@ -219,8 +215,6 @@ def tender_publication_problems(
     pages (which list them all). Includes the route advisor's breaches for the tender
     and for every lot (a lot is checked with its own value and reservation).
     """
-    from coproduce.plan.procurement_rules.selectors import check_publication
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     problems: list[ServiceError] = []
@@ -252,14 +246,9 @@ def tender_publication_problems(
             )
         )
     elif not model.is_locked:
-        try:
-            from coproduce.plan.evaluation_models.selectors import evaluation_problems
-
-            for problem in evaluation_problems(model):
-                problem.field = "evaluation_model"
-                problems.append(problem)
-        except ImportError:
-            pass
+        for problem in evaluation_problems(model):
+            problem.field = "evaluation_model"
+            problems.append(problem)
     entry = tender.plan_entry
     if entry is not None and entry.tender_id not in (None, tender.pk):
         problems.append(

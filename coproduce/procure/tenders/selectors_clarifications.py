@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from coproduce.foundation.accounts.models import Organisation
+from coproduce.foundation.accounts.models import Organisation, User
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.templatetags.govuk import uk_datetime
 
@@ -209,8 +209,6 @@ def followed_organisation_ids(user, tender: Tender) -> set[int]:
 
 def follower_emails(tender: Tender) -> list[tuple[int, str]]:
     """``(user id, email)`` of every active member of every following organisation, once each."""
-    from coproduce.foundation.accounts.models import User
-
     return list(
         User.objects.filter(
             is_active=True,

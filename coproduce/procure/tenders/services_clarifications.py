@@ -18,6 +18,8 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import Organisation, User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.plan.procurement_rules import selectors as rule_selectors
+from coproduce.plan.procurement_rules.selectors import minimum_deadline
 
 from . import rules_clarifications  # noqa: F401  (registers the permissions)
 from .models import (
@@ -366,18 +368,13 @@ def amendment_minimum_deadline(tender: Tender, today: dt.date) -> dt.date:
     bid that must be left after a change (``amendment.minimum_days_left``), counted from
     today.
     """
-    from coproduce.plan.procurement_rules.selectors import (
-        amendment_minimum_deadline as after_change,
-    )
-    from coproduce.plan.procurement_rules.selectors import minimum_deadline
-
     published_on = timezone.localdate(tender.published_at) if tender.published_at else today
     original, _refs = minimum_deadline(
         publish_on=published_on,
         planned_notice_on=tender.planned_notice_on,
         light_touch=tender.service_area.light_touch,
     )
-    left, _refs = after_change(amended_on=today)
+    left, _refs = rule_selectors.amendment_minimum_deadline(amended_on=today)
     return max(original, left)
 
 

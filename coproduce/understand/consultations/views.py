@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core import ratelimit
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.http import form_page, post_action, render_form
@@ -686,8 +687,6 @@ def create(request: HttpRequest) -> HttpResponse:
     initial = {"equality_monitoring": True, "opens_time": "9:00am", "closes_time": "11:59pm"}
     project_ref = request.GET.get("project", "")
     if project_ref:
-        from coproduce.foundation.commissioning.models import CommissioningProject
-
         found = CommissioningProject.objects.filter(reference=project_ref).first()
         if found:
             initial["project"] = found.pk

@@ -6,6 +6,8 @@ from django import forms, template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.foundation.core.formatting import uk_clock, uk_date
+
 register = template.Library()
 
 DATE_PART_LABELS = (_("Day"), _("Month"), _("Year"))
@@ -125,8 +127,6 @@ def uk_datetime(value) -> str:
     the day. Naive values are taken as UK time already.
     """
     import datetime as dt
-
-    from coproduce.foundation.core.formatting import uk_clock, uk_date
 
     if not value:
         return ""

@@ -7,16 +7,14 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.procurement_rules.models import ProcurementRule
-from coproduce.procure.awards import services as svc
-from coproduce.procure.awards.models import AssessmentLetter, AwardDecision, AwardStatus
-from coproduce.procure.awards.selectors import effective_status, standstill_basis
+from coproduce.procure.awards.models import AssessmentLetter, AwardDecision
+from coproduce.procure.awards.selectors import standstill_basis
 
 from .helpers import build
-from .test_services import at, decide, raise_complaint
+from .test_services import at, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -36,30 +34,6 @@ def test_the_voluntary_standstill_rule_is_seeded_with_its_source():
     assert "Council policy" in rule.source_title and rule.source_url.startswith("https://")
 
 
-def test_light_touch_waits_a_voluntary_standstill_by_default_last_day_refused_next_allowed(
-    commissioner, monkeypatch
-):
-    built = build(commissioner, area=LIGHT_TOUCH)
-    at(monkeypatch, 2026, 4, 1)  # Wednesday; Good Friday 3 and Easter Monday 6 April
-    decision = decide(commissioner, built)
-    assert decision.standstill_ends_on == dt.date(2026, 4, 14)
-    assert standstill_basis(decision).kind == "voluntary"
-    event = AuditEvent.objects.get(verb="awards.award.decided")
-    assert event.changes["standstill"] == "voluntary"
-    letter = AssessmentLetter.objects.get(decision=decision, bid=built.bids[1])
-    assert "voluntary standstill period" in letter.html
-    at(monkeypatch, 2026, 4, 14, hour=23)  # the last day of the voluntary standstill
-    with pytest.raises(ServiceError) as info:
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    assert info.value.code == "standstill_running"
-    assert not Contract.objects.exists()
-    at(monkeypatch, 2026, 4, 15, hour=0)  # the day after
-    contract = svc.award_confirm(
-        actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1)
-    )
-    assert contract.award == decision
-
-
 def test_the_voluntary_standstill_length_comes_from_the_rules_table(commissioner, monkeypatch):
     ProcurementRule.objects.create(
         key="standstill.voluntary_light_touch_working_days",
@@ -73,22 +47,6 @@ def test_the_voluntary_standstill_length_comes_from_the_rules_table(commissioner
     at(monkeypatch, 2026, 4, 1)
     decision = decide(commissioner, built)
     assert decision.standstill_ends_on == dt.date(2026, 4, 7)  # Wed 1, Thu 2, Tue 7
-
-
-def test_a_complaint_during_a_voluntary_standstill_pauses_the_award(commissioner, monkeypatch):
-    built = build(commissioner, area=LIGHT_TOUCH)
-    at(monkeypatch, 2026, 4, 1)
-    decision = decide(commissioner, built)
-    at(monkeypatch, 2026, 4, 8)
-    raise_complaint(built.tender)
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.PAUSED
-    assert effective_status(decision) == AwardStatus.PAUSED
-    at(monkeypatch, 2026, 4, 20)  # the voluntary standstill is over, the complaint is open
-    with pytest.raises(ServiceError) as info:
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    assert info.value.code == "award_paused"
-    assert not Contract.objects.exists()
 
 
 def test_confirming_without_a_standstill_needs_a_reason_and_blank_changes_nothing(

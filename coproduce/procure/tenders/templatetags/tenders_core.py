@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django import template
 
+from coproduce.procure.tenders.selectors import project_tenders, tender_public_status
+
 register = template.Library()
 
 
 @register.inclusion_tag("tenders/includes/project_tenders.html", takes_context=True)
 def project_tenders_section(context, project):
     """The tenders of a project for its page (drafts only for council staff)."""
-    from coproduce.procure.tenders.selectors import project_tenders, tender_public_status
-
     request = context.get("request")
     user = getattr(request, "user", None)
     tenders = list(project_tenders(user=user, project=project)) if user is not None else []
