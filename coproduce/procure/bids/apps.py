@@ -7,6 +7,7 @@ class BidsConfig(AppConfig):
     verbose_name = "Bids (sealed until the closing time)"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models may not be imported before apps are ready.
         from coproduce.foundation.core.selectors import AUDIT_EVENT_HIDERS
 
         from .selectors import sealed_audit_events
