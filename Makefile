@@ -40,8 +40,12 @@ serve:
 	@echo "coproduce is running at http://$(HOST):$(PORT)/ (press Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database; the
+# demo tests stay together on one worker). TEST_WORKERS=0 or PYTEST_ARGS="... -n0" runs
+# it in one process.
+TEST_WORKERS ?= auto
 test: install assets
-	COPRODUCE_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+	COPRODUCE_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-browser: install assets
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; apt-get update -qq && apt-get install -y -qq chromium; }

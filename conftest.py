@@ -1,10 +1,20 @@
-"""Shared pytest fixtures: one user per role, an organisation, projects made through services."""
+"""Shared pytest fixtures: one user per role, an organisation, projects made through
+services, and the demo council loaded once for the tests that ask for it (``demo_world``).
+
+``make test`` runs the suite on every core (pytest-xdist, ``--dist loadgroup``); each
+worker has its own test database. ``make test PYTEST_ARGS="path -n0"`` runs a part of it
+in one process.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
+from django.test import TestCase
+from django.test.utils import override_settings
 
 from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.foundation.commissioning.tests.factories import make_project
@@ -14,6 +24,138 @@ from coproduce.foundation.commissioning.tests.factories import make_project
 def _fast_settings(settings):
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- The demo council, loaded once -----------------------------------------------------
+#
+# Loading the demo council through the services takes about 20 s of CPU. The tests that
+# ask for ``demo_world`` share one load: the first of them loads it inside a transaction
+# that stays open, each test runs in a savepoint inside it (pytest-django's ``db``), and
+# the transaction is rolled back before the first test that did not ask for the demo, so
+# no other test ever sees demo data. The demo tests are run first and together (under
+# xdist, all of coproduce/demo/tests on one worker), so the demo is loaded once per run.
+
+DEMO_GROUP = "demo"
+DEMO_TESTS = "coproduce/demo/tests/"  # tests asking for demo_world belong here
+
+
+@dataclass
+class DemoWorld:
+    """The demo council as loaded for the tests; ``created`` is what that load returned
+    (``coproduce.demo.data.load()`` on a freshly migrated database)."""
+
+    created: dict
+
+
+class _World:
+    atomic: transaction.Atomic | None = None
+    blocker = None
+    value: DemoWorld | None = None
+
+    @classmethod
+    def load(cls, blocker) -> DemoWorld:
+        if cls.value is not None:
+            return cls.value
+        from coproduce.demo import data
+
+        with blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                # As ``manage.py load_demo`` does: the demo's emails stay off the console;
+                # the after-commit work it starts (award letters, emails) runs as it would
+                # when the load commits (this transaction never does).
+                with (
+                    override_settings(
+                        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"
+                    ),
+                    TestCase.captureOnCommitCallbacks(execute=True),
+                ):
+                    created = data.load()
+            except BaseException as exc:
+                transaction.set_rollback(True)
+                atomic.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        cls.atomic, cls.blocker, cls.value = atomic, blocker, DemoWorld(created=created)
+        return cls.value
+
+    @classmethod
+    def unload(cls) -> None:
+        if cls.atomic is None:
+            return
+        atomic, blocker = cls.atomic, cls.blocker
+        cls.atomic = cls.blocker = cls.value = None
+        with blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def _demo_world_session(django_db_setup, django_db_blocker):
+    """Rolls the demo back at the end of the run, before the test database goes."""
+    yield django_db_blocker
+    _World.unload()
+
+
+@pytest.fixture
+def _demo_world_loaded(_demo_world_session) -> DemoWorld:
+    if len(connection.atomic_blocks) != (0 if _World.atomic is None else 1):
+        pytest.fail(
+            "demo_world must be set up before the test's own transaction: ask for "
+            "demo_world instead of db, and do not mark the test with django_db."
+        )
+    return _World.load(_demo_world_session)
+
+
+@pytest.fixture
+def demo_world(_demo_world_loaded, db) -> DemoWorld:
+    """The Riverside demo council (``manage.py load_demo``), with database access.
+
+    Ask for it instead of ``db`` (not with a ``django_db`` mark), in a test module under
+    coproduce/demo/tests: the test's savepoint (``db``) is then opened inside the
+    transaction that holds the demo. Changes a test makes are rolled back after it.
+    """
+    return _demo_world_loaded
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before any fixture of a test that did not ask for the demo, roll the demo back."""
+    if not _wants_demo(item):
+        _World.unload()
+
+
+def _wants_demo(item) -> bool:
+    return "demo_world" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The demo tests first (after pytest-django's ordering), so the demo is loaded once."""
+    demo = [item for item in items if _wants_demo(item)]
+    chosen = set(map(id, demo))
+    items[:] = demo + [item for item in items if id(item) not in chosen]
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadgroup``: every test of coproduce/demo/tests goes to one worker, which
+    loads the demo once; every other test is scheduled on its own, to whichever worker is
+    free. (xdist's own ``xdist_group`` mark does not group under pytest 9.2.)"""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class DemoTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith(DEMO_TESTS):
+                return DEMO_GROUP
+            return super()._split_scope(nodeid)
+
+    return DemoTogether(config, log)
+
+
+# --- People and projects ----------------------------------------------------------------
 
 
 @pytest.fixture

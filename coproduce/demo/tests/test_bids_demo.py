@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from coproduce.demo import bids as bids_demo
@@ -24,18 +23,10 @@ from coproduce.procure.panels.selectors import ranking
 from coproduce.procure.tenders.models import Tender, TenderStatus
 
 
-@pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker):
-    """Load the demo once for this module (it takes a while), rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo")
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def loaded(_loaded_once, db):
-    return None
+def loaded(demo_world):
+    """The demo council, loaded once for all the demo tests (see the root conftest)."""
+    return demo_world
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from coproduce.demo import budgeting as demo
 from coproduce.demo import data
 from coproduce.foundation.core.audit import verify_chain
@@ -17,10 +15,8 @@ from coproduce.understand.participatory_budgeting.models import (
 )
 from coproduce.understand.participatory_budgeting.services import Verification, ballot_cast
 
-pytestmark = pytest.mark.django_db
 
-
-def test_demo_rounds_load_once_with_published_results_and_working_codes():
+def test_demo_rounds_load_once_with_published_results_and_working_codes(demo_world):
     data.load()
     finished = Round.objects.get(title=demo.FINISHED_TITLE)
     open_round = Round.objects.get(title=demo.OPEN_TITLE)

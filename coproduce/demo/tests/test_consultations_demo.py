@@ -13,7 +13,7 @@ from coproduce.understand.consultations.models import (
 )
 
 
-def test_demo_consultations_are_realistic_and_idempotent(db):
+def test_demo_consultations_are_realistic_and_idempotent(demo_world):
     data.load()
     day = Consultation.objects.get(title="Day opportunities for adults with learning disabilities")
     assert day.is_open()

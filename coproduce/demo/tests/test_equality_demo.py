@@ -17,7 +17,7 @@ def test_demo_population_file_covers_all_nine_characteristics():
     assert len({s.characteristic for s in shares}) == 9
 
 
-def test_demo_loads_figures_and_a_published_assessment_idempotently(db):
+def test_demo_loads_figures_and_a_published_assessment_idempotently(demo_world):
     data.load()
     profile = current_population_profile()
     assert profile.name == equality_demo.PROFILE_NAME

@@ -8,8 +8,9 @@ from coproduce.foundation.core.models import AuditEvent
 from coproduce.understand.ideas.models import CommentReport, Idea, Support
 
 
-def test_demo_ideas_load_once_with_merges_decisions_and_a_reported_comment(db):
-    first = data.load()
+def test_demo_ideas_load_once_with_merges_decisions_and_a_reported_comment(demo_world):
+    # What the one load of the demo (on a freshly migrated database) created.
+    first = demo_world.created
     assert first["ideas"] == 100
     workshop = Idea.objects.filter(event_name="Kick-off workshop, 3 March")
     assert workshop.count() == 96

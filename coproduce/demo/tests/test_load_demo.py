@@ -1,6 +1,8 @@
 """The demo council loads through the services, and loading twice adds nothing."""
 
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from coproduce.foundation.accounts.models import Organisation, User
 from coproduce.foundation.commissioning.models import CommissioningProject
@@ -8,7 +10,7 @@ from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
 
 
-def test_load_demo_is_idempotent_and_audited(db, capsys):
+def test_load_demo_is_idempotent_and_audited(demo_world, capsys):
     call_command("load_demo")
     counts = (
         User.objects.count(),
@@ -34,9 +36,6 @@ def test_load_demo_is_idempotent_and_audited(db, capsys):
 
 
 def test_load_demo_refuses_production(db, settings):
-    import pytest
-    from django.core.management.base import CommandError
-
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo")

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from coproduce.demo import procurement
@@ -16,18 +15,10 @@ from coproduce.plan.specifications.selectors import current_specification
 from coproduce.procure.tenders.models import Amendment, Clarification, Tender, TenderStatus
 
 
-@pytest.fixture(scope="module")
-def _loaded_once(django_db_setup, django_db_blocker):
-    """Load the demo once for this module (it takes a while), rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo")
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def loaded(_loaded_once, db):
-    return None
+def loaded(demo_world):
+    """The demo council, loaded once for all the demo tests (see the root conftest)."""
+    return demo_world
 
 
 def test_loading_twice_creates_nothing_new_and_the_audit_chain_verifies(loaded, capsys):
