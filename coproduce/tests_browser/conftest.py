@@ -30,7 +30,15 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from coproduce.demo import data
+from coproduce.foundation.accounts.models import Organisation, User
+from coproduce.foundation.accounts.services import invitation_create
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.core.models import AuditChainHead, ServiceArea
 
 from . import snapshot
 
@@ -75,8 +83,6 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="session")
 def playwright_driver():
-    from playwright.sync_api import sync_playwright
-
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     with sync_playwright() as driver:
@@ -128,8 +134,6 @@ def page(new_context):
 
 def reseed_migration_rows() -> None:
     """Put back what migration core 0002 seeds, which a transactional flush deletes."""
-    from coproduce.foundation.core.models import AuditChainHead, ServiceArea
-
     seeded = importlib.import_module(
         "coproduce.foundation.core.migrations.0002_audit_head_triggers_service_areas"
     )
@@ -175,12 +179,6 @@ def demo(live_server, transactional_db) -> DemoCouncil:
     fraction of a second instead of several. Tests may change the data freely: the next
     test starts from the copy again. The cache (rate limits) is cleared too.
     """
-    from django.core.cache import cache
-
-    from coproduce.demo import data
-    from coproduce.foundation.accounts.models import Organisation, User
-    from coproduce.foundation.commissioning.models import CommissioningProject
-
     cache.clear()
     if "demo" in _COPIES:
         snapshot.restore(_COPIES["demo"])
@@ -206,9 +204,6 @@ def demo(live_server, transactional_db) -> DemoCouncil:
 @pytest.fixture
 def invitation_token(demo, live_server) -> str:
     """An open invitation to the demo provider's organisation; returns the token in its link."""
-    from coproduce.foundation.accounts.models import Organisation
-    from coproduce.foundation.accounts.services import invitation_create
-
     mail.outbox = []
     invitation_create(
         actor=demo.users["provider"],

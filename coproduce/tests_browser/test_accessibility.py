@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
@@ -200,8 +204,6 @@ def look_at(visit: Visit, page, refs: dict, axe) -> None:
 def test_every_page_has_no_serious_accessibility_problems(
     role, demo, new_context, page_as, axe, request
 ):
-    from playwright.sync_api import Error as PlaywrightError
-
     refs = dict(demo.refs)
     failures = []
     visits = [v for v in VISITS if v.role == role]
@@ -220,10 +222,6 @@ def test_every_page_has_no_serious_accessibility_problems(
 
 def test_password_reset_with_a_valid_link(demo, page, axe):
     """The link from the email: the new-password form, its errors, and the end page."""
-    from django.contrib.auth.tokens import default_token_generator
-    from django.utils.encoding import force_bytes
-    from django.utils.http import urlsafe_base64_encode
-
     user = demo.users["resident"]
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

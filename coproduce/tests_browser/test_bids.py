@@ -20,6 +20,29 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from coproduce.demo import bids as bids_demo
+from coproduce.foundation.accounts.models import Organisation, User
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.plan.evaluation_models.models import Criterion
+from coproduce.procure.awards.models import AssessmentLetter, AwardDecision
+from coproduce.procure.awards.services import award_confirm
+from coproduce.procure.bids.models import Bid
+from coproduce.procure.bids.services_draft import (
+    answerable_questions,
+    bid_draft_save,
+    consortium_member_add,
+)
+from coproduce.procure.bids.services_open import bids_open
+from coproduce.procure.panels.models import PriceExplanation, Score
+from coproduce.procure.panels.selectors import member_criteria
+from coproduce.procure.panels.services import (
+    DeclarationData,
+    declaration_make,
+    moderation_start,
+    price_explanation_decide,
+)
+from coproduce.procure.tenders.models import Tender
+
 from . import screenshots
 from .conftest import focused, tab_to
 
@@ -36,8 +59,6 @@ def _go(page, path: str, status: int = 200):
 
 
 def _users() -> dict:
-    from coproduce.foundation.accounts.models import User
-
     return {u.email: u for u in User.objects.all()}
 
 
@@ -79,10 +100,6 @@ def make_scoring_tender(*, title: str, low_price: bool = False) -> Scoring:
     With ``low_price`` the national provider's price is abnormally low, so starting
     moderation asks it for an explanation.
     """
-    from coproduce.demo import bids as bids_demo
-    from coproduce.foundation.commissioning.models import CommissioningProject
-    from coproduce.procure.bids.services_open import bids_open
-
     users = _users()
     project = CommissioningProject.objects.get(title=bids_demo.PROJECT_TITLE)
     tender = bids_demo._tender(users, project, title=title)
@@ -108,15 +125,10 @@ def scoring(demo) -> Scoring:
 
 
 def _demo_tender():
-    from coproduce.demo import bids as bids_demo
-    from coproduce.procure.tenders.models import Tender
-
     return Tender.objects.get(title=bids_demo.TENDER_TITLE)
 
 
 def _flagship():
-    from coproduce.procure.tenders.models import Tender
-
     return Tender.objects.filter(title=FLAGSHIP, status="open").order_by("pk").first()
 
 
@@ -124,15 +136,6 @@ def _flagship():
 
 
 def test_bidder_pages_have_no_serious_accessibility_problems(demo, provider_page, page_for, axe):
-    from coproduce.demo import bids as bids_demo
-    from coproduce.foundation.accounts.models import Organisation
-    from coproduce.procure.bids.models import Bid
-    from coproduce.procure.bids.services_draft import (
-        answerable_questions,
-        bid_draft_save,
-        consortium_member_add,
-    )
-
     tender = _flagship()
     p = provider_page
     _go(p, f"/bids/start/{tender.reference}/")
@@ -210,8 +213,6 @@ def test_bidder_pages_have_no_serious_accessibility_problems(demo, provider_page
 def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, axe
 ):
-    from coproduce.procure.bids.models import Bid
-
     cp = commissioner_page
     flagship = _flagship()
     _go(cp, f"/manage/tenders/{flagship.reference}/bids/")
@@ -249,11 +250,6 @@ def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
 def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, page_for, axe
 ):
-    from coproduce.demo import bids as bids_demo
-    from coproduce.plan.evaluation_models.models import Criterion
-    from coproduce.procure.panels.models import PriceExplanation
-    from coproduce.procure.panels.services import moderation_start, price_explanation_decide
-
     s = make_scoring_tender(title="Peer support into work: price check round", low_price=True)
     cp = commissioner_page
     ref = s.tender.reference
@@ -309,9 +305,6 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
 def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_problems(
     demo, page_for, axe
 ):
-    from coproduce.demo import bids as bids_demo
-    from coproduce.procure.panels.services import DeclarationData, declaration_make
-
     s = make_scoring_tender(title="Peer support into work: conflict check round")
     officer = next(m for m in s.members if m.user_id == _users()[bids_demo.COMMISSIONER2].pk)
     forum = s.bids[bids_demo.FORUM]
@@ -338,10 +331,6 @@ def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_
 def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_problems(
     demo, commissioner_page, provider_page, page, axe
 ):
-    from coproduce.demo import bids as bids_demo
-    from coproduce.procure.awards.models import AssessmentLetter, AwardDecision
-    from coproduce.procure.awards.services import award_confirm
-
     tender = _demo_tender()
     decision = AwardDecision.objects.get(tender=tender, lot=None)
     letter = AssessmentLetter.objects.get(decision=decision, bid=decision.winning_bid)
@@ -442,10 +431,6 @@ def _press_enter_on_link_in_summary(page) -> None:
 
 
 def _journey(page, axe, scoring: Scoring, name: str, *, shot=None) -> None:
-    from coproduce.demo import bids as bids_demo
-    from coproduce.procure.panels.models import Score
-    from coproduce.procure.panels.selectors import member_criteria
-
     member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
     assert member.kind == "service_user" and member.user_id is None
     _go(page, scoring.links[member.email])

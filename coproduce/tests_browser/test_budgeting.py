@@ -14,7 +14,11 @@ import re
 
 import pytest
 
+from coproduce.demo import budgeting as demo_pb
 from coproduce.tests_browser.conftest import focused, tab_to
+from coproduce.understand.participatory_budgeting.models import Phase, Round
+from coproduce.understand.participatory_budgeting.services import ProposalData, proposal_submit
+from coproduce.understand.participatory_budgeting.tests.factories import make_round
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +28,6 @@ SUBMIT = '#main-content form[method="post"]:not(.app-inline-form) button[type="s
 @pytest.fixture
 def pb(demo):
     """References of the demo rounds plus three made here, keyed by what they show."""
-    from coproduce.demo import budgeting as demo_pb
-    from coproduce.understand.participatory_budgeting.models import Phase, Round
-    from coproduce.understand.participatory_budgeting.services import ProposalData, proposal_submit
-    from coproduce.understand.participatory_budgeting.tests.helpers import make_round
-
     officer = demo.users["commissioner"]
     ideas = make_round(officer, phase=Phase.PROPOSALS, costs=(), title="Eastgate Ideas Fund 2027")
     idea = proposal_submit(

@@ -12,6 +12,16 @@ import os
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from coproduce.understand.consultations.forms import QuestionForm
+from coproduce.understand.consultations.models import (
+    Consultation,
+    EqualityMonitoringReturn,
+    Response,
+)
+from coproduce.understand.consultations.services import QuestionData, question_update
 
 from .conftest import focused, tab_to
 
@@ -23,8 +33,6 @@ CARERS = "Carers’ breaks: what helps you?"
 
 @pytest.fixture
 def consultations(demo):
-    from coproduce.understand.consultations.models import Consultation
-
     cache.clear()
     return {
         "open": Consultation.objects.get(title=DAY),
@@ -182,8 +190,6 @@ def test_builder_pages_have_no_serious_accessibility_problems(
 
 
 def test_answering_a_consultation_with_a_keyboard_only(consultations, page, axe):
-    from coproduce.understand.consultations.models import EqualityMonitoringReturn, Response
-
     c = consultations["open"]
     sent_before = Response.objects.filter(consultation=c, status="submitted").count()
     returns_before = EqualityMonitoringReturn.objects.count()
@@ -250,12 +256,6 @@ def test_answering_a_consultation_with_a_keyboard_only(consultations, page, axe)
 def test_easy_read_view_shows_plain_words_pictures_and_bigger_text(
     consultations, page, axe, settings, tmp_path
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from coproduce.understand.consultations.forms import QuestionForm
-    from coproduce.understand.consultations.services import QuestionData, question_update
-
     settings.MEDIA_ROOT = tmp_path
     c = consultations["open"]
     question = c.questions.get(text="How do you usually get to your day activities?")

@@ -10,6 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
+
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.understand.consultations.models import Consultation, EqualityMonitoringReturn
 
 from .conftest import focused, tab_to
 
@@ -21,11 +25,6 @@ SUBMIT = '#main-content form[method="post"]:not(.app-inline-form) button[type="s
 @pytest.fixture
 def consultation(demo):
     """A consultation of the published demo project with 60 monitoring returns."""
-    from django.utils import timezone
-
-    from coproduce.foundation.commissioning.models import CommissioningProject
-    from coproduce.understand.consultations.models import Consultation, EqualityMonitoringReturn
-
     project = CommissioningProject.objects.get(reference=demo.published)
     now = timezone.now()
     consultation = Consultation.objects.create(

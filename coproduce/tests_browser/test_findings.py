@@ -11,7 +11,20 @@ from dataclasses import dataclass
 
 import pytest
 
+from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.tests_browser.conftest import tab_to
+from coproduce.understand.consultations.services_analysis import (
+    FindingData,
+    answers_tag,
+    finding_create,
+    finding_publish,
+    finding_quote_add,
+    theme_create,
+)
+from coproduce.understand.consultations.tests.test_analysis_support import (
+    add_response,
+    make_consultation,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,20 +40,6 @@ class Analysis:
 
 @pytest.fixture
 def analysis(demo) -> Analysis:
-    from coproduce.foundation.commissioning.models import CommissioningProject
-    from coproduce.understand.consultations.services_analysis import (
-        FindingData,
-        answers_tag,
-        finding_create,
-        finding_publish,
-        finding_quote_add,
-        theme_create,
-    )
-    from coproduce.understand.consultations.tests.test_analysis_support import (
-        add_response,
-        make_consultation,
-    )
-
     officer = demo.users["commissioner"]
     project = CommissioningProject.objects.get(reference=demo.published)
     c = make_consultation(actor=officer, project=project, title="What should day services offer?")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.understand.ideas.models import Comment, Idea
+
 from .conftest import focused, tab_to
 
 pytestmark = pytest.mark.browser
@@ -17,14 +19,10 @@ SUBMIT = '#main-content form[method="post"]:not(.app-inline-form) button[type="s
 
 
 def _idea_ref(title: str) -> str:
-    from coproduce.understand.ideas.models import Idea
-
     return Idea.objects.filter(title=title).order_by("pk").first().reference
 
 
 def _comment_id(body_start: str) -> int:
-    from coproduce.understand.ideas.models import Comment
-
     return Comment.objects.get(body__startswith=body_start).pk
 
 

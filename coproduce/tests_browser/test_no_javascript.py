@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.foundation.commissioning.models import CommissioningProject
+
 pytestmark = pytest.mark.browser
 
 REASON = "The specification was agreed with people who use day services and their families."
@@ -43,8 +45,6 @@ def test_commissioner_changes_stage_with_javascript_off(demo, page_as):
 
 
 def test_project_list_filters_with_javascript_off(demo, new_context):
-    from coproduce.foundation.commissioning.models import CommissioningProject
-
     published = CommissioningProject.objects.filter(published_at__isnull=False)
     at_plan = list(published.filter(stage="plan").values_list("title", flat=True))
     assert "Day opportunities for adults with learning disabilities" in at_plan

@@ -13,6 +13,14 @@ import datetime as dt
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.utils import timezone
+
+from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.plan.evaluation_models.services import evaluation_model_create
+from coproduce.plan.forward_plan.models import ForumEvent
+from coproduce.plan.specifications.selectors import current_specification
+from coproduce.procure.tenders.models import Tender
+from coproduce.procure.tenders.services import TenderData, tender_create
 
 from .conftest import tab_to
 
@@ -25,9 +33,6 @@ SUBMIT = '#main-content form[method="post"] button[type="submit"]'
 @pytest.fixture
 def flagship(demo):
     """Handles on the demo's flagship tender: its reference, project, model and event."""
-    from coproduce.plan.forward_plan.models import ForumEvent
-    from coproduce.procure.tenders.models import Tender
-
     tender = Tender.objects.select_related("project").get(title=TENDER_TITLE, status="open")
     event = ForumEvent.objects.get(title__startswith="Meet the commissioners")
     awaiting = tender.clarifications.get(status="awaiting")
@@ -45,13 +50,6 @@ def flagship(demo):
 @pytest.fixture
 def drafts(demo, flagship):
     """A draft tender and a draft evaluation model on the flagship project (via services)."""
-    from django.utils import timezone
-
-    from coproduce.foundation.commissioning.models import CommissioningProject
-    from coproduce.plan.evaluation_models.services import evaluation_model_create
-    from coproduce.plan.specifications.selectors import current_specification
-    from coproduce.procure.tenders.services import TenderData, tender_create
-
     actor = demo.users["commissioner"]
     project = CommissioningProject.objects.get(reference=flagship["project"])
     model = evaluation_model_create(

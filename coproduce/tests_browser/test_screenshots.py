@@ -13,7 +13,10 @@ import struct
 
 import pytest
 
+from coproduce.demo import bids as bids_demo
+
 from . import screenshots
+from .test_bids import PHONE, make_scoring_tender
 
 pytestmark = pytest.mark.browser
 
@@ -41,10 +44,6 @@ def test_screenshots_of_the_demo_council(demo, browser, live_server, tmp_path):
 
 def test_screenshot_of_a_service_user_scoring_on_a_phone(demo, new_context, tmp_path):
     """docs/screenshots/panel-scoring-phone.png: the scoring page of a service-user member."""
-    from coproduce.demo import bids as bids_demo
-
-    from .test_bids import PHONE, make_scoring_tender
-
     scoring = make_scoring_tender(title="Peer support into work for disabled adults: 2027 round")
     member = next(m for m in scoring.members if m.email == "marcus.bell@example.org")
     page = new_context(

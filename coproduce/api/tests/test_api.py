@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from coproduce.foundation.accounts.models import OrganisationIdentifier
 from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
 from coproduce.foundation.core.tests.factories import service_area
 
@@ -143,8 +144,6 @@ def test_openapi_document_is_published(client, db):
 
 
 def test_organisations_are_listed_with_identifiers(client, organisation):
-    from coproduce.foundation.accounts.models import OrganisationIdentifier
-
     OrganisationIdentifier.objects.create(
         organisation=organisation, scheme="GB-CHC", identifier="1187654"
     )

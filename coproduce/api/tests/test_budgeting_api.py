@@ -13,7 +13,7 @@ from coproduce.understand.participatory_budgeting.services import (
     results_publish,
     round_change_phase,
 )
-from coproduce.understand.participatory_budgeting.tests.helpers import codes, make_round, refs
+from coproduce.understand.participatory_budgeting.tests.factories import codes, make_round, refs
 
 pytestmark = pytest.mark.django_db
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -18,12 +19,23 @@ from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.models import ServiceArea
+from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
 from coproduce.plan.procurement_rules.models import Route
 
 from .models import EventRegistration, ForumEvent, PlanEntry, PlanStatus
 
 TEXT_MAX = 5000
 REASON_MAX = 2000
+
+# A public reason (withdrawing an entry, cancelling an event): required, "The reason must be …".
+_reason = partial(
+    clean_text,
+    field="reason",
+    label="the reason",
+    limit=REASON_MAX,
+    code="reason_required",
+    too_long=TOO_LONG_THE,
+)
 CANCEL_SALT = "pipeline.registration.cancel"
 
 
@@ -158,17 +170,7 @@ def plan_entry_publish(*, actor: User, entry: PlanEntry) -> PlanEntry:
 def plan_entry_withdraw(*, actor: User, entry: PlanEntry, reason: str) -> PlanEntry:
     """Take an entry off the plan with a reason, which is shown publicly. Idempotent."""
     _check_can_change_plan(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            "reason_required",
-            "Say why this is no longer planned: it is shown publicly.",
-            field="reason",
-        )
-    if len(reason) > REASON_MAX:
-        raise ServiceError(
-            "too_long", f"The reason must be {REASON_MAX:,} characters or fewer.", field="reason"
-        )
+    reason = _reason(reason, missing="Say why this is no longer planned: it is shown publicly.")
     with transaction.atomic():
         locked = PlanEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.status == PlanStatus.WITHDRAWN:
@@ -354,17 +356,7 @@ def event_publish(*, actor: User, event: ForumEvent) -> ForumEvent:
 def event_cancel(*, actor: User, event: ForumEvent, reason: str, site_url: str = "") -> ForumEvent:
     """Cancel an event with a reason; everyone still registered is emailed. Idempotent."""
     _check_can_change_plan(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(
-            "reason_required",
-            "Say why the event is cancelled: registrants are told.",
-            field="reason",
-        )
-    if len(reason) > REASON_MAX:
-        raise ServiceError(
-            "too_long", f"The reason must be {REASON_MAX:,} characters or fewer.", field="reason"
-        )
+    reason = _reason(reason, missing="Say why the event is cancelled: registrants are told.")
     with transaction.atomic():
         locked = ForumEvent.objects.select_for_update().get(pk=event.pk)
         if locked.cancelled_reason:

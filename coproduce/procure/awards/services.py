@@ -29,6 +29,7 @@ from coproduce.foundation.core.errors import IllegalTransition, NotFound, Servic
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.transitions import StateMachine, Transition
+from coproduce.foundation.core.validation import clean_text
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus
 from coproduce.procure.complaints.selectors import complaint_blocks_award
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
@@ -63,6 +64,7 @@ AWARD_STATES = StateMachine(
 LIVE = (S.STANDSTILL, S.PAUSED, S.CONFIRMED)
 MIN_OVERRIDE_REASON = 20
 TEXT_MAX = 10000
+TEXT_TOO_LONG = "Keep this under {limit:,} characters."
 
 
 def _check_can_decide(actor) -> None:
@@ -77,15 +79,6 @@ def _check_no_conflict(actor, decision: AwardDecision) -> None:
     require_no_conflict(
         actor, [decision.winning_bid, *scorable_bids(decision.tender, decision.lot)]
     )
-
-
-def _required_text(value: str, *, code: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError(code, message, field=field)
-    if len(value) > TEXT_MAX:
-        raise ServiceError("too_long", f"Keep this under {TEXT_MAX:,} characters.", field=field)
-    return value
 
 
 def _lock_tender(tender: Tender) -> Tender:
@@ -170,11 +163,13 @@ def award_decide(
     _check_can_decide(actor)
     _check_lot(tender, lot)
     require_no_conflict(actor, scorable_bids(tender, lot))  # conflicted officers may not decide
-    reasons = _required_text(
+    reasons = clean_text(
         reasons,
         code="reasons_required",
         field="reasons",
-        message="Give the reasons for the decision",
+        missing="Give the reasons for the decision",
+        limit=TEXT_MAX,
+        too_long=TEXT_TOO_LONG,
     )
     override_reason = (override_reason or "").strip()
     if standstill not in StandstillChoice.values:
@@ -185,11 +180,13 @@ def award_decide(
         )
     no_standstill_reason = (no_standstill_reason or "").strip()
     if standstill == StandstillChoice.NONE:
-        no_standstill_reason = _required_text(
+        no_standstill_reason = clean_text(
             no_standstill_reason,
             code="no_standstill_reason_required",
             field="no_standstill_reason",
-            message="Say why the award can be confirmed without a standstill period",
+            missing="Say why the award can be confirmed without a standstill period",
+            limit=TEXT_MAX,
+            too_long=TEXT_TOO_LONG,
         )
     with transaction.atomic():
         tender = _lock_tender(tender)
@@ -423,11 +420,13 @@ def award_withdraw(*, actor, decision: AwardDecision, reason: str) -> AwardDecis
     """
     _check_can_decide(actor)
     _check_no_conflict(actor, decision)
-    reason = _required_text(
+    reason = clean_text(
         reason,
         code="reason_required",
         field="reason",
-        message="Say why the award is being withdrawn",
+        missing="Say why the award is being withdrawn",
+        limit=TEXT_MAX,
+        too_long=TEXT_TOO_LONG,
     )
     with transaction.atomic():
         decision = _lock_decision(decision)
@@ -571,11 +570,13 @@ def tender_cancel(
         raise ServiceError(
             "invalid_choice", "Choose the reason for cancelling", field="reason_code"
         )
-    reason_text = _required_text(
+    reason_text = clean_text(
         reason_text,
         code="reason_required",
         field="reason_text",
-        message="Explain why it is cancelled (this is published)",
+        missing="Explain why it is cancelled (this is published)",
+        limit=TEXT_MAX,
+        too_long=TEXT_TOO_LONG,
     )
     with transaction.atomic():
         tender = _lock_tender(tender)

@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Membership, Organisation
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion
 from coproduce.procure.tenders.models import Lot, Tender
 
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, RequiredDocument
 from .selectors import bids_needing_reconfirmation, latest_submission
-from .services_draft import WHOLE, answerable_questions, bid_draft_load, word_count
+from .services_draft import WHOLE, answerable_questions, bid_draft_load
 
 ORG_SEARCH_LIMIT = 20
 

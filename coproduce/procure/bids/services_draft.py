@@ -31,6 +31,7 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import Membership, Organisation, User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind
 from coproduce.procure.tenders.models import Lot, Tender
 
@@ -46,15 +47,6 @@ EDITABLE = (BidStatus.DRAFT, BidStatus.WITHDRAWN)
 
 
 # --- small helpers --------------------------------------------------------------------
-
-
-def word_count(text: str) -> int:
-    """Words as people count them: runs of non-space characters.
-
-    The same rule as the GOV.UK character count component (``/\\S+/g``), so the live
-    count in the browser and the server agree.
-    """
-    return len((text or "").split())
 
 
 def _is_member(user, organisation_id: int) -> bool:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion
 from coproduce.plan.procurement_rules import keys
 from coproduce.plan.procurement_rules.selectors import rulebook_on
@@ -36,7 +37,7 @@ from .models import (
 )
 from .rules import is_bid_lead_member
 from .selectors import missing_documents, needs_reconfirmation, rectification_is_open
-from .services_submit import eligibility_problem, tender_key_for, word_count
+from .services_submit import eligibility_problem, tender_key_for
 
 __all__ = [
     "bid_compliance_check",

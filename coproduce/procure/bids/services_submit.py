@@ -28,6 +28,7 @@ from django.utils import timezone
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.templatetags.govuk import uk_datetime
+from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind
 from coproduce.plan.procurement_rules import keys
 from coproduce.plan.procurement_rules.models import Reservation
@@ -90,10 +91,6 @@ def question_criteria(tender: Tender) -> list[Criterion]:
         ),
         key=lambda c: (c.parent_id or 0, c.position, c.pk),
     )
-
-
-def word_count(text: str) -> int:
-    return len((text or "").split())
 
 
 def canonical_content(bid: Bid, draft: dict) -> bytes:

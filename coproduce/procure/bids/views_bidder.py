@@ -26,6 +26,7 @@ from coproduce.foundation.core.http import (
     render_form,
     save_form,
 )
+from coproduce.foundation.core.validation import word_count
 from coproduce.procure.tenders.selectors import (
     access_tender_by_reference,
     tender_days_left,
@@ -78,7 +79,6 @@ from .services_draft import (
     consortium_member_remove,
     consortium_member_update,
     consortium_shares_set,
-    word_count,
 )
 
 

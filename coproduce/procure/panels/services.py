@@ -22,6 +22,7 @@ from coproduce.foundation.accounts.models import COUNCIL_ROLES, Membership, User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.tasks import send_email
+from coproduce.foundation.core.validation import require_perm
 from coproduce.plan.evaluation_models.models import Criterion, PanelRole, PanelRoleKind
 from coproduce.procure.bids.models import Bid
 from coproduce.procure.tenders.models import Lot, Tender
@@ -39,11 +40,6 @@ from .models import (
 )
 
 MAX_TEXT = 5000
-
-
-def _require(actor, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise NotFound()
 
 
 def _email(*, subject: str, body: str, to: str) -> None:
@@ -99,7 +95,7 @@ def panel_member_appoint(*, actor: User, tender: Tender, data: AppointData) -> P
     and email (no account is created). The same person appointed twice (a double click)
     is stored once.
     """
-    _require(actor, "panels.manage_panel", tender)
+    require_perm(actor, "panels.manage_panel", tender)
     if tender.published_at is None:
         raise NotFound()
     role = PanelRole.objects.filter(pk=data.role_id, model_id=tender.evaluation_model_id).first()
@@ -173,7 +169,7 @@ def panel_member_appoint(*, actor: User, tender: Tender, data: AppointData) -> P
 
 def panel_member_resend(*, actor: User, member: PanelMember) -> PanelMember:
     """Send a new single-use link; the old link stops working."""
-    _require(actor, "panels.manage_panel", member.tender)
+    require_perm(actor, "panels.manage_panel", member.tender)
     with transaction.atomic():
         member = (
             PanelMember.objects.select_for_update()
@@ -190,7 +186,7 @@ def panel_member_resend(*, actor: User, member: PanelMember) -> PanelMember:
 def panel_member_remove(*, actor: User, member: PanelMember, reason: str) -> PanelMember:
     """Remove a member (with a reason). Their link and session stop working; their scores
     are kept but no longer count. Removing twice does nothing more."""
-    _require(actor, "panels.manage_panel", member.tender)
+    require_perm(actor, "panels.manage_panel", member.tender)
     reason = reason.strip()
     if not reason:
         raise ServiceError(
@@ -546,7 +542,7 @@ def moderation_start(*, actor: User, tender: Tender, lot: Lot | None) -> Moderat
     are flagged and each bidder concerned is asked (by email) for an explanation.
     Starting again does nothing.
     """
-    _require(actor, "panels.moderate", tender)
+    require_perm(actor, "panels.moderate", tender)
     if lot is not None and lot.tender_id != tender.pk:
         raise NotFound()
     if not sel.bids_opened(tender):
@@ -624,7 +620,7 @@ def moderated_score_agree(
     Members' own scores are kept unchanged. Only while the moderation is in progress.
     """
     tender = moderation.tender
-    _require(actor, "panels.moderate", tender)
+    require_perm(actor, "panels.moderate", tender)
     if bid.pk not in {b.pk for b in sel.scorable_bids(tender, moderation.lot)}:
         raise NotFound()
     sel.require_no_conflict(actor, [bid])
@@ -695,8 +691,8 @@ def moderation_complete(*, actor: User, moderation: Moderation) -> Moderation:
     Completing again does nothing.
     """
     tender = moderation.tender
-    _require(actor, "panels.moderate", tender)
     sel.require_no_conflict(actor, sel.scorable_bids(tender, moderation.lot))
+    require_perm(actor, "panels.moderate", tender)
     with transaction.atomic():
         mod = (
             Moderation.objects.select_for_update(of=("self",))
@@ -774,8 +770,8 @@ def price_explanation_decide(
     Accepting needs an explanation from the bidder; rejecting does not (no answer is a
     reason to reject).
     """
-    _require(actor, "panels.moderate", explanation.bid.tender)
     sel.require_no_conflict(actor, [explanation.bid])
+    require_perm(actor, "panels.moderate", explanation.bid.tender)
     reason = reason.strip()
     if not reason:
         raise ServiceError("reason_required", "Give the reason for the decision.", field="reason")

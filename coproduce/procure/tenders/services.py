@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,6 +25,7 @@ from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
 from coproduce.plan.evaluation_models.models import EvaluationModel
 from coproduce.plan.procurement_rules.models import Reservation, Route
 from coproduce.plan.specifications.models import Specification
@@ -37,6 +39,9 @@ logger = logging.getLogger(__name__)
 
 TEXT_MAX = 5000
 LONG_TEXT_MAX = 200_000
+
+# Text fields: stripped, and named with "the" when too long ("The title must be …").
+_text = partial(clean_text, limit=TEXT_MAX, too_long=TOO_LONG_THE)
 MAX_VALUE_PENCE = 10**13  # £100 billion: anything bigger is a typing mistake
 TENDER_STAGES = (Stage.PLAN, Stage.PROCURE)
 GENERATED_KINDS = (DocumentKind.SPECIFICATION, DocumentKind.EVALUATION)
@@ -80,19 +85,6 @@ class LotData:
     reserved_for: str = Reservation.NONE
 
 
-def _text(value: str, *, field: str, label: str, required: bool, limit: int = TEXT_MAX) -> str:
-    """Strip ``value``; refuse it when required and blank, or longer than ``limit``."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError("required", f"Enter {label}.", field=field)
-    if len(value) > limit:
-        noun = label.removeprefix("a ").removeprefix("the ")
-        raise ServiceError(
-            "too_long", f"The {noun} must be {limit:,} characters or fewer.", field=field
-        )
-    return value
-
-
 def _money(value: int, *, field: str, what: str) -> int:
     if value is None:
         raise ServiceError("required", f"Enter the {what} in pounds.", field=field)
@@ -117,10 +109,8 @@ def _validate(project: CommissioningProject, data: TenderData) -> dict:
     from coproduce.plan.specifications.selectors import published_specifications
 
     fields: dict = {
-        "title": _text(data.title, field="title", label="a title", required=True, limit=200),
-        "summary": _text(
-            data.summary, field="summary", label="a plain English summary", required=True
-        ),
+        "title": _text(data.title, field="title", label="a title", limit=200),
+        "summary": _text(data.summary, field="summary", label="a plain English summary"),
         "locality": _text(
             data.locality, field="locality", label="the area", required=False, limit=100
         ),
@@ -326,9 +316,7 @@ def _validate_lot(data: LotData) -> dict:
         )
     return {
         "number": int(data.number),
-        "title": _text(
-            data.title, field="title", label="a title for the lot", required=True, limit=200
-        ),
+        "title": _text(data.title, field="title", label="a title for the lot", limit=200),
         "description": _text(
             data.description, field="description", label="the description", required=False
         ),
@@ -456,14 +444,13 @@ def document_add(
     """
     if not actor.has_perm("tenders.change_tender", tender):
         raise NotFound()
-    title = _text(title, field="title", label="a title for the document", required=True, limit=200)
+    title = _text(title, field="title", label="a title for the document", limit=200)
     if kind not in DocumentKind.values:
         raise ServiceError("invalid_choice", "Choose what kind of document this is.", field="kind")
     html_source = _text(
         html_source,
         field="html_source",
         label="the text of the document for its web page version",
-        required=True,
         limit=LONG_TEXT_MAX,
     )
     if lot is not None and lot.tender_id != tender.pk:

@@ -31,6 +31,7 @@ from coproduce.procure.bids import sealing
 from coproduce.procure.bids.models import Bid, BidDraft, BidFile, ConsortiumMember
 from coproduce.procure.bids.services_open import bids_open
 from coproduce.procure.bids.services_submit import bid_submit, question_criteria
+from coproduce.procure.bids.tests.factories import make_submitted_bid
 from coproduce.procure.panels import selectors as panel_selectors
 from coproduce.procure.panels import services as panel_services
 from coproduce.procure.panels.models import Moderation, PriceExplanation
@@ -215,7 +216,7 @@ def build(stage: str) -> World:
     )
     # A second tender with its own service-user member (opened, declared).
     other, _c, other_roles = panel_helpers.make_closed_tender(actor=commissioner)
-    panel_helpers.make_bid(other, price_pence=50_000_00)
+    make_submitted_bid(other, price_pence=50_000_00)
     panel_helpers.open_tender(other, commissioner)
     w.other_tender = other
     su_other = panel_helpers.appoint(

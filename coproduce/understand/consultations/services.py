@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -26,6 +27,7 @@ from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text, require_perm
 
 from . import equality
 from .models import (
@@ -50,6 +52,9 @@ CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.RANKING
 IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WEBP": "webp"}
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
+# Text fields: stripped, and named with "the" when too long ("The title must be …").
+_text = partial(clean_text, too_long=TOO_LONG_THE)
+
 
 def when_label(value: dt.datetime) -> str:
     """A time as people read it in the UK: "Monday 4 May 2026 at 5:30pm"."""
@@ -58,24 +63,6 @@ def when_label(value: dt.datetime) -> str:
     return f"{local:%A} {local.day} {local:%B %Y} at {hour}:{local:%M}{local:%p}".replace(
         "AM", "am"
     ).replace("PM", "pm")
-
-
-def _require(actor: User, perm: str, obj=None) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise NotFound()
-
-
-def _text(value: str, *, field: str, label: str, limit: int, required: bool = True) -> str:
-    """Trimmed text; ``label`` names it in messages, e.g. "the question"."""
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError("required", f"Enter {label}.", field=field)
-    if len(value) > limit:
-        name = label.removeprefix("a ").removeprefix("an ").removeprefix("the ")
-        raise ServiceError(
-            "too_long", f"The {name} must be {limit:,} characters or fewer.", field=field
-        )
-    return value
 
 
 def _lock(consultation: Consultation) -> Consultation:
@@ -132,7 +119,7 @@ def consultation_create(
     *, actor: User, project: CommissioningProject, data: ConsultationData
 ) -> Consultation:
     """Create a draft consultation for ``project`` with a new reference CN-YYYY-NNNN."""
-    _require(actor, "engagement.add_consultation")
+    require_perm(actor, "engagement.add_consultation")
     fields = _validate_consultation(data)
     with transaction.atomic():
         year = timezone.localdate().year
@@ -153,7 +140,7 @@ def consultation_update(
     *, actor: User, consultation: Consultation, data: ConsultationData
 ) -> Consultation:
     """Change a consultation's details. After publishing only the wording may change."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     fields = _validate_consultation(data)
     with transaction.atomic():
         locked = _lock(consultation)
@@ -194,7 +181,7 @@ def consultation_update(
 
 def consultation_publish(*, actor: User, consultation: Consultation) -> Consultation:
     """Publish: residents can answer from ``opens_at``. Publishing twice does nothing."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     with transaction.atomic():
         locked = _lock(consultation)
         if locked.status != ConsultationStatus.DRAFT:
@@ -228,7 +215,7 @@ def consultation_publish(*, actor: User, consultation: Consultation) -> Consulta
 
 def consultation_close(*, actor: User, consultation: Consultation) -> Consultation:
     """Stop taking answers now. Closing twice does nothing; drafts are kept."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     with transaction.atomic():
         locked = _lock(consultation)
         if locked.status == ConsultationStatus.CLOSED:
@@ -260,7 +247,7 @@ def section_save(
     section: Section | None = None,
 ) -> Section:
     """Add a section (a page of questions), or rename one. Adding needs a draft."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     fields = {
         "title": _text(title, field="title", label="a title for the section", limit=200),
         "easy_read_title": _text(
@@ -305,7 +292,7 @@ def section_save(
 
 def section_remove(*, actor: User, consultation: Consultation, section: Section) -> None:
     """Remove an empty section from a draft."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     with transaction.atomic():
         locked = _lock(consultation)
         if locked.status != ConsultationStatus.DRAFT:
@@ -462,7 +449,7 @@ def _store_image(question: Question, upload) -> None:
 
 def question_add(*, actor: User, consultation: Consultation, data: QuestionData) -> Question:
     """Add a question. After people have answered, only optional questions can be added."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     if data.easy_read_image is not None:
         check_image(data.easy_read_image)
     with transaction.atomic():
@@ -513,7 +500,7 @@ def question_update(
 
     Every change is audited with its old and new values, option labels included.
     """
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     if data.easy_read_image is not None:
         check_image(data.easy_read_image)
     with transaction.atomic():
@@ -576,7 +563,7 @@ def question_update(
 
 def question_remove(*, actor: User, consultation: Consultation, question: Question) -> None:
     """Remove a question, unless anybody has answered the consultation."""
-    _require(actor, "engagement.change_consultation", consultation)
+    require_perm(actor, "engagement.change_consultation", consultation)
     with transaction.atomic():
         locked = _lock(consultation)
         question = Question.objects.select_for_update().get(pk=question.pk, consultation=locked)

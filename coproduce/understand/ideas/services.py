@@ -13,6 +13,7 @@ from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.validation import clean_text
 
 from . import bulk
 from .models import (
@@ -49,19 +50,6 @@ class IdeaData:
     author_email: str = ""
 
 
-def _text(value: str, *, field: str, label: str, maximum: int, required: bool = True) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ServiceError("required", f"Enter {label}.", field=field)
-    if len(value) > maximum:
-        raise ServiceError(
-            "too_long",
-            f"{label[0].upper()}{label[1:]} must be {maximum:,} characters or fewer.",
-            field=field,
-        )
-    return value
-
-
 def _reference() -> str:
     year = timezone.localdate().year
     return f"ID-{year}-{counter_next(name=f'ideas.idea.{year}'):04d}"
@@ -75,12 +63,12 @@ def idea_submit(*, actor, project: CommissioningProject | None, data: IdeaData) 
     """Add an idea to a board. Anonymous visitors may submit (the view rate-limits them)."""
     if not actor.has_perm("ideas.submit_idea", project):
         raise NotFound()
-    title = _text(data.title, field="title", label="a title for your idea", maximum=TITLE_MAX)
-    description = _text(
+    title = clean_text(data.title, field="title", label="a title for your idea", limit=TITLE_MAX)
+    description = clean_text(
         data.description,
         field="description",
         label="a description of your idea",
-        maximum=DESCRIPTION_MAX,
+        limit=DESCRIPTION_MAX,
     )
     area = Area.objects.filter(pk=data.area_id).first() if data.area_id else None
     if area is None:
@@ -89,11 +77,11 @@ def idea_submit(*, actor, project: CommissioningProject | None, data: IdeaData) 
     name = (
         ""
         if signed_in
-        else _text(
+        else clean_text(
             data.author_name,
             field="author_name",
             label="your name",
-            maximum=NAME_MAX,
+            limit=NAME_MAX,
             required=False,
         )
     )
@@ -164,8 +152,8 @@ def ideas_bulk_create(
     """
     if not actor.has_perm("ideas.manage_ideas") or not actor.has_perm("ideas.view_board", project):
         raise NotFound()
-    event_name = _text(
-        event_name, field="event_name", label="the event name", maximum=EVENT_MAX, required=False
+    event_name = clean_text(
+        event_name, field="event_name", label="the event name", limit=EVENT_MAX, required=False
     )
     problem = bulk.too_many(rows)
     problems = [problem] if problem else []
@@ -388,7 +376,7 @@ def comment_add(*, actor, idea: Idea, body: str) -> Comment:
     """A signed-in person comments on an idea that is not merged."""
     if not actor.has_perm("ideas.comment_idea", idea.project):
         raise NotFound()
-    body = _text(body, field="body", label="your comment", maximum=COMMENT_MAX)
+    body = clean_text(body, field="body", label="your comment", limit=COMMENT_MAX)
     if idea.status == Status.MERGED:
         raise ServiceError(
             "merged",
@@ -410,8 +398,8 @@ def comment_report(*, actor, comment: Comment, reason: str) -> bool:
     """Report a comment to the moderators. Returns False for a repeat by the same person."""
     if not actor.has_perm("ideas.report_comment", comment.idea.project):
         raise NotFound()
-    reason = _text(
-        reason, field="reason", label="what is wrong with this comment", maximum=REASON_MAX
+    reason = clean_text(
+        reason, field="reason", label="what is wrong with this comment", limit=REASON_MAX
     )
     if comment.status == CommentStatus.HIDDEN:
         raise ServiceError("already_removed", "A moderator has already removed this comment.")

@@ -43,7 +43,6 @@ from .models import (
     Proposal,
     ProposalStatus,
     Result,
-    ResultLine,
     Round,
     Rule,
     Voter,
@@ -165,7 +164,7 @@ def _meta_date(meta: dict[str, str], key: str, default: dt.date) -> dt.date:
 
 def import_election(*, actor, election: Election, title: str = "") -> Round:
     """Create a round in the results phase with its projects, ballots and worked-out results."""
-    from .services import _new_reference, ballot_projects, counted_ballots, pot_budgets
+    from .services import _new_reference, result_record
 
     if election.vote_type not in ("approval", "cumulative"):
         raise ServiceError(
@@ -274,41 +273,7 @@ def import_election(*, actor, election: Election, title: str = "") -> Round:
                 "vote_type": election.vote_type,
             },
         )
-        counted = list(counted_ballots(round_).prefetch_related("choices"))
-        projects = ballot_projects(round_)
-        lines = allocate_round(round_, projects, counted, pot_budgets(round_))
-        result = Result.objects.create(
-            round=round_,
-            computed_at=now,
-            computed_by=actor,
-            rule=rule,
-            ballots_counted=len(counted),
-        )
-        ResultLine.objects.bulk_create(
-            [
-                ResultLine(
-                    result=result,
-                    proposal=ln.proposal,
-                    votes=ln.votes,
-                    score=ln.score,
-                    cost_pence=ln.proposal.costed_pence,
-                    funded_by_rule=ln.funded,
-                    funded=ln.funded,
-                    explanation=ln.explanation,
-                )
-                for ln in lines
-            ]
-        )
-        audit_record(
-            actor=actor,
-            verb="budgeting.results.computed",
-            target=round_,
-            changes={
-                "rule": rule,
-                "ballots_counted": len(counted),
-                "funded": sum(1 for ln in lines if ln.funded),
-            },
-        )
+        result_record(actor=actor, round_=round_, computed_at=now)
     return round_
 
 

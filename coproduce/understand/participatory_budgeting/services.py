@@ -22,6 +22,7 @@ from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.validation import clean_text, require_perm
 
 from . import engine
 from .models import (
@@ -74,24 +75,6 @@ def _new_code(rng: random.Random | None = None) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def _require(actor, perm: str, obj=None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise NotFound()
-
-
-def _text(value: str, *, field: str, what: str, max_len: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ServiceError("required", f"Enter {what}.", field=field)
-    if len(value) > max_len:
-        raise ServiceError(
-            "too_long",
-            f"{what[0].upper()}{what[1:]} must be {max_len:,} characters or fewer.",
-            field=field,
-        )
-    return value
-
-
 # --- Rounds ----------------------------------------------------------------------------
 
 
@@ -120,9 +103,9 @@ class RoundData:
 
 
 def _validate_round(data: RoundData) -> dict:
-    title = _text(data.title, field="title", what="a title for the round", max_len=200)
-    description = _text(
-        data.description, field="description", what="a description of the round", max_len=5000
+    title = clean_text(data.title, field="title", label="a title for the round", limit=200)
+    description = clean_text(
+        data.description, field="description", label="a description of the round", limit=5000
     )
     if data.budget_pence <= 0:
         raise ServiceError("not_positive", "The budget must be more than £0.", field="budget")
@@ -232,7 +215,7 @@ def _new_reference(prefix: str) -> str:
 
 def round_create(*, actor: User, data: RoundData) -> Round:
     """Create a round, open for ideas, with reference PB-YYYY-NNNN."""
-    _require(actor, "budgeting.add_round")
+    require_perm(actor, "budgeting.add_round")
     fields = _validate_round(data)
     with transaction.atomic():
         round_ = Round.objects.create(
@@ -251,7 +234,7 @@ def round_create(*, actor: User, data: RoundData) -> Round:
 
 def round_change_phase(*, actor: User, round_: Round, to_phase: str) -> Round:
     """Move a round to its next phase. Repeating the move just made does nothing."""
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
         if locked.phase == to_phase:
@@ -321,9 +304,9 @@ def proposal_submit(*, actor: User, round_: Round, data: ProposalData) -> Propos
         raise NotFound()
     if round_.phase != Phase.PROPOSALS:
         raise ServiceError("round_closed", "This round is not taking ideas any more.")
-    title = _text(data.title, field="title", what="a title for your idea", max_len=120)
-    description = _text(
-        data.description, field="description", what="a description of your idea", max_len=3000
+    title = clean_text(data.title, field="title", label="a title for your idea", limit=120)
+    description = clean_text(
+        data.description, field="description", label="a description of your idea", limit=3000
     )
     if data.estimated_cost_pence <= 0 or data.estimated_cost_pence > round_.budget_pence:
         raise ServiceError(
@@ -339,8 +322,8 @@ def proposal_submit(*, actor: User, round_: Round, data: ProposalData) -> Propos
     content_type, alt = "", ""
     if data.photo:
         content_type = check_photo(data.photo)
-        alt = _text(
-            data.photo_alt, field="photo_alt", what="a short description of the photo", max_len=250
+        alt = clean_text(
+            data.photo_alt, field="photo_alt", label="a short description of the photo", limit=250
         )
     with transaction.atomic():
         reference = _new_reference("PBP")
@@ -375,10 +358,10 @@ def proposal_decide(
     *, actor: User, proposal: Proposal, feasible: bool, costed_pence: int | None, reason: str
 ) -> Proposal:
     """Record the feasibility decision: on the ballot at the costed amount, or not, and why."""
-    _require(actor, "budgeting.manage_round", proposal.round)
+    require_perm(actor, "budgeting.manage_round", proposal.round)
     if proposal.round.phase not in (Phase.PROPOSALS, Phase.REVIEW):
         raise ServiceError("round_closed", "Ideas can only be checked before voting opens.")
-    reason = _text(reason, field="reason", what="the reason for your decision", max_len=3000)
+    reason = clean_text(reason, field="reason", label="the reason for your decision", limit=3000)
     if feasible:
         if costed_pence is None or costed_pence <= 0:
             raise ServiceError(
@@ -419,7 +402,7 @@ def codes_issue(
     *, actor: User, round_: Round, count: int, rng: random.Random | None = None
 ) -> list[str]:
     """Make ``count`` new single-use codes; return them once, keeping only their hashes."""
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     if not round_.allow_codes:
         raise ServiceError("codes_not_used", "This round does not use voting codes.", field="count")
     if round_.phase == Phase.RESULTS:
@@ -702,7 +685,7 @@ def parse_paper_lines(round_: Round, text: str) -> list[dict[str, int]]:
 
 def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
     """Store a batch of paper ballots; they count only after another officer confirms it."""
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     if round_.phase != Phase.VOTING:
         raise ServiceError(
             "round_closed",
@@ -754,7 +737,7 @@ def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
 
 def batch_confirm(*, actor: User, batch: PaperBatch) -> PaperBatch:
     """A second officer confirms a batch; the officer who typed it in cannot."""
-    _require(actor, "budgeting.manage_round", batch.round)
+    require_perm(actor, "budgeting.manage_round", batch.round)
     if batch.entered_by_id == actor.pk:
         raise ServiceError("same_officer", "A different officer must confirm this batch.")
     with transaction.atomic():
@@ -789,9 +772,54 @@ def counted_ballots(round_: Round):
     )
 
 
+def result_record(*, actor: User, round_: Round, computed_at=None) -> Result:
+    """Count the counted ballots with the round's rule, pot by pot, and store the result.
+
+    The one place results are worked out: ``results_compute`` and the pabulib import
+    call it. The caller checks the permission and the phase, holds the round's lock and
+    has removed any earlier result. Audited as ``budgeting.results.computed``.
+    """
+    projects = ballot_projects(round_)
+    ballots = list(counted_ballots(round_).prefetch_related("choices"))
+    lines = engine.allocate_round(round_, projects, ballots, pot_budgets(round_))
+    result = Result.objects.create(
+        round=round_,
+        computed_at=computed_at or timezone.now(),
+        computed_by=actor,
+        rule=round_.rule,
+        ballots_counted=len(ballots),
+    )
+    ResultLine.objects.bulk_create(
+        [
+            ResultLine(
+                result=result,
+                proposal=line.proposal,
+                votes=line.votes,
+                score=line.score,
+                cost_pence=line.proposal.costed_pence,
+                funded_by_rule=line.funded,
+                funded=line.funded,
+                explanation=line.explanation,
+            )
+            for line in lines
+        ]
+    )
+    audit_record(
+        actor=actor,
+        verb="budgeting.results.computed",
+        target=round_,
+        changes={
+            "rule": round_.rule,
+            "ballots_counted": len(ballots),
+            "funded": sum(1 for ln in lines if ln.funded),
+        },
+    )
+    return result
+
+
 def results_compute(*, actor: User, round_: Round) -> Result:
     """Count the ballots with the round's rule, pot by pot; replaces an unpublished result."""
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     if round_.phase != Phase.RESULTS:
         raise ServiceError(
             "voting_not_closed", "Results can only be worked out after voting closes."
@@ -805,47 +833,13 @@ def results_compute(*, actor: User, round_: Round) -> Result:
             )
         if existing is not None:
             existing.delete()
-        projects = ballot_projects(locked)
-        ballots = list(counted_ballots(locked).prefetch_related("choices"))
-        lines = engine.allocate_round(locked, projects, ballots, pot_budgets(locked))
-        result = Result.objects.create(
-            round=locked,
-            computed_at=timezone.now(),
-            computed_by=actor,
-            rule=locked.rule,
-            ballots_counted=len(ballots),
-        )
-        ResultLine.objects.bulk_create(
-            [
-                ResultLine(
-                    result=result,
-                    proposal=line.proposal,
-                    votes=line.votes,
-                    score=line.score,
-                    cost_pence=line.proposal.costed_pence,
-                    funded_by_rule=line.funded,
-                    funded=line.funded,
-                    explanation=line.explanation,
-                )
-                for line in lines
-            ]
-        )
-        audit_record(
-            actor=actor,
-            verb="budgeting.results.computed",
-            target=locked,
-            changes={
-                "rule": locked.rule,
-                "ballots_counted": len(ballots),
-                "funded": sum(1 for ln in lines if ln.funded),
-            },
-        )
+        result = result_record(actor=actor, round_=locked)
     return result
 
 
 def results_publish(*, actor: User, round_: Round) -> Result:
     """Make the results public. Publishing twice does nothing the second time."""
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     with transaction.atomic():
         result = Result.objects.select_for_update().filter(round=round_).first()
         if result is None:
@@ -866,11 +860,11 @@ def results_publish(*, actor: User, round_: Round) -> Result:
 def result_override(*, actor: User, line: ResultLine, funded: bool, reason: str) -> ResultLine:
     """Fund or unfund a project against the rule's outcome, with a public reason."""
     round_ = line.result.round
-    _require(actor, "budgeting.manage_round", round_)
+    require_perm(actor, "budgeting.manage_round", round_)
     reason = (reason or "").strip()
     if funded != line.funded_by_rule:
-        reason = _text(
-            reason, field="reason", what="the public reason for this change", max_len=2000
+        reason = clean_text(
+            reason, field="reason", label="the public reason for this change", limit=2000
         )
     else:
         reason = ""
@@ -895,6 +889,6 @@ def result_override(*, actor: User, line: ResultLine, funded: bool, reason: str)
 
 def round_import(*, actor: User, text: str, title: str = "") -> Round:
     """Create a round in the results phase from a pabulib file, with its results worked out."""
-    _require(actor, "budgeting.add_round")
+    require_perm(actor, "budgeting.add_round")
     election = engine.parse(text)
     return engine.import_election(actor=actor, election=election, title=title)

@@ -45,3 +45,15 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     def admin(obj, create, extracted, **kwargs):
         if create and extracted:
             Membership.objects.create(user=extracted, organisation=obj, role="admin")
+
+
+def make_member(
+    org: Organisation | None = None, *, role: str = "member", **org_kwargs
+) -> tuple[User, Organisation]:
+    """A provider account with ``role`` in ``org`` (a new organisation made from
+    ``org_kwargs`` when not given). Returns (user, organisation)."""
+    user = UserFactory(role=Role.PROVIDER)
+    if org is None:
+        org = OrganisationFactory(**org_kwargs)
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user, org

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from coproduce.foundation.commissioning.services import project_change_stage
-from coproduce.foundation.core.audit import audit_record, verify_chain
+from coproduce.foundation.core.audit import audit_record, compute_hash, verify_chain
 from coproduce.foundation.core.models import AuditEvent
 
 
@@ -104,8 +104,6 @@ def test_verify_reports_events_removed_from_the_end(history):
 
 def test_verify_reports_a_relinked_chain(history):
     """Rewriting an event and recomputing its own hash still breaks the next link."""
-    from coproduce.foundation.core.audit import compute_hash
-
     _disable_guard()
     event = AuditEvent.objects.get(seq=2)
     event.reason = "Forged reason"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
 from decimal import Decimal
 
 import pytest
@@ -24,9 +26,6 @@ pence = st.integers(min_value=1, max_value=10**11)
 
 
 def test_scoring_has_no_django_imports():
-    import ast
-    import inspect
-
     tree = ast.parse(inspect.getsource(scoring))
     names = [
         n.module if isinstance(n, ast.ImportFrom) else a.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -40,6 +41,7 @@ from coproduce.plan.evaluation_models.services import (
     panel_role_update,
     scale_set,
 )
+from coproduce.plan.procurement_rules.models import ProcurementRule
 
 from .conftest import build_model, question
 
@@ -128,10 +130,6 @@ def test_social_value_below_the_rule_minimum_needs_a_reason(commissioner, publis
 
 
 def test_the_minimum_comes_from_the_rules_table(commissioner, published_project):
-    import datetime as dt
-
-    from coproduce.plan.procurement_rules.models import ProcurementRule
-
     ProcurementRule.objects.create(
         key="social_value.minimum_weight_percent",
         value=20,

@@ -11,7 +11,7 @@ from coproduce.foundation.core.errors import ServiceError
 from coproduce.plan.forward_plan import services as svc
 from coproduce.plan.forward_plan.models import EventRegistration, ForumEvent
 
-from .helpers import make_event, reg
+from .factories import make_event, reg
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

@@ -8,14 +8,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
+from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.forward_plan import services as svc
 from coproduce.plan.forward_plan.models import EventRegistration, ForumEvent, PlanEntry
 from coproduce.plan.forward_plan.selectors import published_plan_entries_for_project
-from coproduce.procure.complaints.tests.helpers import make_tender
 
-from .helpers import event_data, make_entry, make_event, plan_data, reg
+from .factories import event_data, make_entry, make_event, plan_data, reg
 
 pytestmark = pytest.mark.django_db
 
@@ -65,23 +64,6 @@ def test_withdrawing_needs_a_reason_which_is_kept(commissioner):
     entry.refresh_from_db()
     assert (entry.status, entry.withdrawn_reason) == ("withdrawn", "Budget moved to 2028.")
     assert "pipeline.plan_entry.withdrawn" in verbs()
-
-
-def test_mark_tendered_links_the_tender_and_is_idempotent(commissioner):
-    entry = make_entry(actor=commissioner, published=True)
-    tender = make_tender(actor=commissioner)
-    svc.plan_entry_mark_tendered(actor=commissioner, entry=entry, tender=tender)
-    again = svc.plan_entry_mark_tendered(actor=commissioner, entry=entry, tender=tender)
-    assert (again.status, again.tender_id) == ("tendered", tender.pk)
-    assert verbs().count("pipeline.plan_entry.tendered") == 1
-
-
-def test_a_draft_entry_cannot_be_marked_tendered(commissioner):
-    entry = make_entry(actor=commissioner)
-    with pytest.raises(IllegalTransition):
-        svc.plan_entry_mark_tendered(
-            actor=commissioner, entry=entry, tender=make_tender(actor=commissioner)
-        )
 
 
 def test_published_plan_entries_for_project_leaves_out_drafts_and_withdrawn(

@@ -8,9 +8,10 @@ import pytest
 from django.core import mail
 
 from coproduce.plan.forward_plan import services as svc
+from coproduce.plan.forward_plan import views
 from coproduce.plan.forward_plan.models import EventRegistration, ForumEvent, PlanEntry
 
-from .helpers import make_entry, make_event, reg
+from .factories import make_entry, make_event, reg
 
 pytestmark = pytest.mark.django_db
 
@@ -180,8 +181,6 @@ def test_closed_registration_shows_the_reason_and_refuses(client, commissioner):
 
 def test_anonymous_registrations_are_rate_limited(client, commissioner, settings):
     event = make_event(actor=commissioner, capacity=None)
-    from coproduce.plan.forward_plan import views
-
     codes = [
         client.post(f"/events/{event.pk}/", {"name": "P", "email": f"p{i}@example.org"}).status_code
         for i in range(views.ANON_REGISTRATIONS_PER_HOUR + 1)
@@ -271,14 +270,3 @@ def test_api_forward_plan_and_events_are_public_and_leave_out_drafts(client, com
     events = client.get("/api/events").json()
     assert [e["title"] for e in events["items"]] == ["Published event"]
     assert "Teams" not in str(events)
-
-
-def test_a_tendered_entry_links_to_its_opportunity(client, commissioner):
-    from coproduce.procure.complaints.tests.helpers import make_tender
-
-    entry = make_entry(actor=commissioner, published=True)
-    tender = make_tender(actor=commissioner)
-    svc.plan_entry_mark_tendered(actor=commissioner, entry=entry, tender=tender)
-    body = client.get("/forward-plan/").content.decode()
-    assert f"/opportunities/{tender.reference}/" in body
-    assert "Search opportunities open now" in body

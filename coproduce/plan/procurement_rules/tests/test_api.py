@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -29,8 +30,6 @@ def test_anyone_can_read_the_rules_in_force(client, request, who):
 
 
 def test_rules_on_a_past_day_show_the_version_then_in_force(client):
-    import datetime as dt
-
     data = client.get("/api/procurement-rules?on=2025-06-01").json()
     by_key = {r["key"]: r for r in data["rules"]}
     expected = rulebook_on(dt.date(2025, 6, 1)).value(keys.THRESHOLD_GOODS_SERVICES)
@@ -58,8 +57,6 @@ def test_advice_is_not_found_for_people_outside_the_council(client, request, who
 
 @pytest.mark.parametrize("who", ["commissioner", "finance", "platform_admin"])
 def test_council_staff_get_route_advice(client, request, who):
-    import datetime as dt
-
     client.force_login(request.getfixturevalue(who))
     day = dt.date(2026, 6, 1)
     threshold = rulebook_on(day).value(keys.THRESHOLD_GOODS_SERVICES)

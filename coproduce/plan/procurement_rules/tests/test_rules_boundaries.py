@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.plan.procurement_rules import advisor, keys
 from coproduce.plan.procurement_rules.models import BankHoliday
@@ -252,8 +253,6 @@ def test_after_an_amendment_the_minimum_days_left_come_from_the_table():
 
 
 def test_a_missing_rule_is_a_coded_error():
-    from coproduce.foundation.core.errors import ServiceError
-
     with pytest.raises(ServiceError) as info:
         rulebook_on(dt.date(2020, 1, 1)).value(keys.TENDER_PERIOD_MINIMUM_DAYS)
     assert info.value.code == "rule_missing"

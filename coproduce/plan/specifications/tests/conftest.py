@@ -1,8 +1,8 @@
 """Fixtures for the specification tests: evidence to cite, and specifications made
 through the services.
 
-Findings and ideas are owned by other apps; they are made directly here so these tests do
-not depend on how consultations are analysed or ideas submitted.
+Findings come from the consultations app's factories; ideas are made directly here, so
+these tests do not depend on how consultations are analysed or ideas submitted.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.utils import timezone
 
 from coproduce.plan.specifications.services import (
     RequirementData,
@@ -19,7 +18,7 @@ from coproduce.plan.specifications.services import (
     specification_create,
     specification_publish,
 )
-from coproduce.understand.consultations.models import Finding
+from coproduce.understand.consultations.tests.factories import make_finding
 from coproduce.understand.equality.services import assessment_publish, assessment_start
 from coproduce.understand.ideas.models import Idea
 
@@ -33,19 +32,6 @@ OUTSIDERS = [None, "resident", "provider"]
 def login(client, request, who):
     if who:
         client.force_login(request.getfixturevalue(who))
-
-
-def make_finding(
-    project, actor, *, published=True, statement="People want more choice.", people=12
-):
-    return Finding.objects.create(
-        project=project,
-        reference=f"F-T-{next(_refs):04d}",
-        statement=statement,
-        people_count=people,
-        created_by=actor,
-        published_at=timezone.now() if published else None,
-    )
 
 
 def make_idea(project, *, title="An evening club", status="open", reason=""):

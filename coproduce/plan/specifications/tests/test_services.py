@@ -25,9 +25,10 @@ from coproduce.plan.specifications.services import (
     specification_publish,
     specification_update,
 )
+from coproduce.understand.consultations.tests.factories import make_finding
 from coproduce.understand.equality.services import assessment_start
 
-from .conftest import kpi, make_finding, make_idea, outcome, spec_data
+from .conftest import kpi, make_idea, outcome, spec_data
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from coproduce.plan.specifications.services import (
     specification_new_version,
     specification_publish,
 )
+from coproduce.understand.consultations.tests.factories import make_finding
 
 from .conftest import (
     OUTSIDERS,
@@ -23,7 +24,6 @@ from .conftest import (
     WRITERS,
     kpi,
     login,
-    make_finding,
     make_idea,
     outcome,
     spec_data,

@@ -1,7 +1,8 @@
 """Test helpers: a tender past its deadline with opened, moderated bids, made with the ORM.
 
-The bid, panel and tender services belong to other parts; these helpers write the rows
-those services would have written, so the award services can be tested on their own.
+Tenders and bids come from the tenders and bids factories; ``build`` adds the criteria
+and the moderated scores the panel services would have written, so the award services
+can be tested on their own.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from coproduce.foundation.accounts.models import Organisation
 from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind, ScaleLevel
-from coproduce.procure.bids.models import Bid, BidPrice, BidStatus, ConsortiumMember, Opening
-from coproduce.procure.complaints.tests.helpers import make_tender
+from coproduce.procure.bids.models import Bid, ConsortiumMember, Opening
+from coproduce.procure.bids.tests.factories import make_submitted_bid
 from coproduce.procure.panels.models import ModeratedScore, Moderation, ModerationStatus
 from coproduce.procure.tenders.models import Lot, Tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 _n = {"i": 0}
 
@@ -45,35 +47,11 @@ def org(**kw) -> Organisation:
     return OrganisationFactory(**kw)
 
 
-def make_bid(
-    *, tender: Tender, lead: Organisation, user, lot: Lot | None, price: int, opened=True
-) -> Bid:
-    _n["i"] += 1
-    now = timezone.now()
-    bid = Bid.objects.create(
-        reference=f"B-{_n['i']:05d}",
-        tender=tender,
-        lead_organisation=lead,
-        created_by=user,
-        status=BidStatus.SUBMITTED,
-        submitted_at=tender.deadline - dt.timedelta(hours=1),
-        submitted_by=user,
-        receipt_hash="a" * 64,
-        submission_count=1,
-        opened_at=now if opened else None,
-    )
-    if lot is not None:
-        bid.lots.add(lot)
-    BidPrice.objects.create(bid=bid, lot=lot, price_pence=price)
-    return bid
-
-
 def past_tender(commissioner, *, area="employment-skills", value_pence=500_000_00, opened=True):
     """A published tender whose deadline passed 10 days ago (bids opened when ``opened``)."""
     now = timezone.now()
     tender = make_tender(
         actor=commissioner,
-        published=True,
         status="closed",
         published_at=now - dt.timedelta(days=60),
         deadline=now - dt.timedelta(days=10),
@@ -141,7 +119,15 @@ def build(
     for i, (q, sv, price) in enumerate(bids):
         user = UserFactory(role="provider")
         lead = org(admin=user)
-        bid = make_bid(tender=tender, lead=lead, user=user, lot=lot, price=price)
+        bid = make_submitted_bid(
+            tender,
+            org=lead,
+            user=user,
+            lots=[lot] if lot else None,
+            price_pence=price,
+            submitted_at=tender.deadline - dt.timedelta(hours=1),
+            answers=False,
+        )
         for crit, score in ((criteria[0], q), (criteria[1], sv)):
             ModeratedScore.objects.create(
                 moderation=moderation,

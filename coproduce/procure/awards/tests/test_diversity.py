@@ -13,9 +13,10 @@ from django.utils import timezone
 from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.awards.models import AwardDecision
 from coproduce.procure.awards.selectors import market_diversity, share
-from coproduce.procure.complaints.tests.helpers import make_tender
+from coproduce.procure.bids.tests.factories import make_submitted_bid
+from coproduce.procure.tenders.tests.factories import make_tender
 
-from .helpers import add_member, make_bid, org, past_tender
+from .helpers import add_member, org, past_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,9 @@ def market(commissioner):
     b = org(is_vcse=False, size_band="large", postcode="LS1 1AA", legal_form="cls")
     c = org(is_vcse=False, is_user_led=True, size_band="micro", postcode="LS2 2AA")
     m = org(is_vcse=True, size_band="small", postcode="RV2 2AA")
-    make_bid(tender=tender, lead=a, user=user, lot=None, price=90_000_00)
-    make_bid(tender=tender, lead=b, user=user, lot=None, price=95_000_00)
-    consortium = make_bid(tender=tender, lead=c, user=user, lot=None, price=100_000_00)
+    make_submitted_bid(tender, org=a, user=user, price_pence=90_000_00)
+    make_submitted_bid(tender, org=b, user=user, price_pence=95_000_00)
+    consortium = make_submitted_bid(tender, org=c, user=user, price_pence=100_000_00)
     add_member(consortium, c, "60", lead=True)  # the lead is listed as a member too
     add_member(consortium, m, "40")
     AwardDecision.objects.create(
@@ -44,10 +45,10 @@ def market(commissioner):
     # Sealed: deadline in the future. Its bid must never be counted.
     sealed = make_tender(actor=commissioner)
     s = org(is_supported_business=True, workforce_disadvantaged_percent=40)
-    make_bid(tender=sealed, lead=s, user=user, lot=None, price=1_00, opened=False)
+    make_submitted_bid(sealed, org=s, user=user, price_pence=1_00, opened=False)
     # Deadline passed but bids not opened yet: not counted either.
     unopened = past_tender(commissioner, opened=False)
-    make_bid(tender=unopened, lead=s, user=user, lot=None, price=1_00, opened=False)
+    make_submitted_bid(unopened, org=s, user=user, price_pence=1_00, opened=False)
     return tender
 
 
@@ -83,7 +84,7 @@ def test_shares_count_each_consortium_member_once_and_exclude_sealed_tenders(mar
 def test_a_sealed_tender_shows_nothing(commissioner):
     sealed = make_tender(actor=commissioner)
     user = UserFactory(role="provider")
-    make_bid(tender=sealed, lead=org(), user=user, lot=None, price=5_00, opened=False)
+    make_submitted_bid(sealed, org=org(), user=user, price_pence=5_00, opened=False)
     d = market_diversity(tender=sealed)
     assert d.sealed is True
     assert d.overall.bids == 0 and d.overall.bid_organisations == 0

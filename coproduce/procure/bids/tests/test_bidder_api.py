@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from coproduce.foundation.accounts.tests.factories import make_member
+
 from ..services_draft import bid_draft_save, bid_start, consortium_member_add
-from .test_bidder_support import make_member, make_open_tender, questions
+from .test_bidder_support import make_open_tender, questions
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.foundation.core.validation import word_count
 
 from ..models import Bid, BidDraft, BidFile, ConsortiumMember
 from ..services_draft import (
@@ -26,12 +28,10 @@ from ..services_draft import (
     consortium_member_remove,
     consortium_member_update,
     consortium_shares_set,
-    word_count,
 )
 from .test_bidder_support import (
     PDF_BYTES,
     WORD_LIMIT,
-    make_member,
     make_open_tender,
     pdf_upload,
     questions,

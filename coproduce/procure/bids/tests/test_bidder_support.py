@@ -11,17 +11,14 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
-from coproduce.foundation.accounts.models import Membership
-from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.foundation.commissioning.tests.factories import make_project
-from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, EvaluationModel, ScaleLevel
-from coproduce.plan.specifications.models import Specification
-from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
+from coproduce.procure.tenders.models import Tender, TenderStatus
+from coproduce.procure.tenders.tests.factories import make_tender
 
 from ..models import RequiredDocument
+from ..services_draft import answerable_questions
 
 _counter = {"n": 0}
 WORD_LIMIT = 5
@@ -40,15 +37,6 @@ def make_open_tender(
     value question, a price criterion, a 0–4 scale and two required documents."""
     _counter["n"] += 1
     project = make_project(actor=actor, published=True, title=f"Bidder project {_counter['n']}")
-    spec = Specification.objects.create(
-        project=project,
-        version=1,
-        status="published",
-        title="Day opportunities",
-        purpose="Things to do in the day.",
-        created_by=actor,
-        published_at=timezone.now(),
-    )
     model = EvaluationModel.objects.create(project=project, title="Scoring", created_by=actor)
     for score, label in enumerate(["Unacceptable", "Poor", "Fair", "Good", "Excellent"]):
         ScaleLevel.objects.create(model=model, score=score, label=label, descriptor=f"{label}.")
@@ -91,41 +79,21 @@ def make_open_tender(
     Criterion.objects.create(
         model=model, kind="price", position=3, title="Price", weight_percent=Decimal(20)
     )
-    now = timezone.now()
-    tender = Tender.objects.create(
-        reference=f"T-2026-{8000 + _counter['n']:04d}",
-        project=project,
-        specification=spec,
-        evaluation_model=model,
-        title="Day opportunities for adults with learning disabilities",
-        summary="Day opportunities.",
-        service_area=service_area(),
-        value_pence=240_000_000,
+    tender = make_tender(
+        actor=actor,
         status=status,
+        project=project,
+        evaluation_model=model,
         reserved_for=reserved_for,
-        published_at=now - dt.timedelta(days=3),
-        deadline=deadline or now + dt.timedelta(days=40),
-        created_by=actor,
+        lots=lots,
+        **({"deadline": deadline} if deadline else {}),
     )
-    for n in range(1, lots + 1):
-        Lot.objects.create(tender=tender, number=n, title=f"Lot {n} area", value_pence=100_000_000)
     RequiredDocument.objects.create(tender=tender, name="Insurance certificate", mandatory=True)
     RequiredDocument.objects.create(tender=tender, name="Safeguarding policy", mandatory=False)
     return tender
 
 
-def make_member(org=None, *, role: str = "member", **org_kwargs):
-    """A provider user who is a member of ``org`` (a new organisation if not given)."""
-    user = UserFactory(role="provider")
-    if org is None:
-        org = OrganisationFactory(**org_kwargs)
-    Membership.objects.create(user=user, organisation=org, role=role)
-    return user, org
-
-
 def questions(tender: Tender) -> list[Criterion]:
-    from ..services_draft import answerable_questions
-
     return answerable_questions(tender)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.template import Context, Template
 from django.test import RequestFactory
@@ -12,6 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.foundation.accounts.models import Membership
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, make_member
 from coproduce.procure.tenders.models import Amendment
 
 from ..models import Bid, BidDraft, BidFile, BidStatus, ConsortiumMember
@@ -23,7 +26,7 @@ from ..services_draft import (
     consortium_member_add,
 )
 from ..services_submit import bid_submit
-from .test_bidder_support import WORD_LIMIT, make_member, make_open_tender, pdf_upload, questions
+from .test_bidder_support import WORD_LIMIT, make_open_tender, pdf_upload, questions
 
 pytestmark = pytest.mark.django_db
 
@@ -111,9 +114,6 @@ def test_start_creates_one_bid_even_when_clicked_twice(client, tender, lead):
 
 
 def test_start_asks_which_organisation_when_there_are_several(client, tender, lead):
-    from coproduce.foundation.accounts.models import Membership
-    from coproduce.foundation.accounts.tests.factories import OrganisationFactory
-
     second = OrganisationFactory(name="Second Org")
     Membership.objects.create(user=lead[0], organisation=second)
     client.force_login(lead[0])
@@ -459,8 +459,6 @@ def test_your_bids_query_count_is_the_same_for_one_and_five_sent_bids(client, le
 def test_bid_actions_tag(tender, lead):
     template = Template("{% load bid_tags %}{% bid_actions tender %}")
     request = RequestFactory().get("/")
-    from django.contrib.auth.models import AnonymousUser
-
     request.user = AnonymousUser()
     html = template.render(Context({"request": request, "tender": tender}))
     assert "Sign in to start a bid" in html

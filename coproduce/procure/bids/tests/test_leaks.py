@@ -13,10 +13,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from coproduce.foundation.accounts.tests.factories import UserFactory
+from coproduce.foundation.accounts.tests.factories import UserFactory, make_member
+from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.bids.services_submit import bid_submit
 
-from .test_sealing_support import ANSWER, PRICE, PRICE_TEXT, add_file, bidder, make_bid, make_tender
+from .test_sealing_support import ANSWER, PRICE, PRICE_TEXT, add_file, make_bid, make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def superuser(db):
 
 @pytest.fixture
 def other_provider(db):
-    user, _ = bidder()
+    user, _ = make_member(role="admin")
     return user
 
 
@@ -108,8 +109,6 @@ def test_the_bidder_sees_its_own_receipt(client, sealed):
 
 
 def test_the_audit_trail_hides_bid_events_until_opening(client, platform_admin, sealed):
-    from coproduce.foundation.core.models import AuditEvent
-
     _, bid, _ = sealed
     assert AuditEvent.objects.filter(target_type="bids.bid", target_id=str(bid.pk)).exists()
     client.force_login(platform_admin)

@@ -8,19 +8,18 @@ draft JSON), so these tests do not depend on the bidder pages.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 from decimal import Decimal
 
 from django.utils import timezone
 
-from coproduce.foundation.accounts.models import Membership
-from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.commissioning.tests.factories import make_project
-from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind, EvaluationModel
-from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
+from coproduce.procure.tenders.tests import factories
 
 from .. import sealing
 from ..models import Bid, BidDraft, BidFile, ConsortiumMember, RequiredDocument
@@ -43,17 +42,7 @@ def make_tender(
     word_limit: int = 10,
 ) -> Tender:
     """A published open tender with two questions (Q1 has ``word_limit``) and a price criterion."""
-    n = next(_n)
     project = make_project(actor=actor, published=True)
-    spec = Specification.objects.create(
-        project=project,
-        version=1,
-        status="published",
-        title="Day opportunities",
-        purpose="Things to do in the day.",
-        created_by=actor,
-        published_at=timezone.now(),
-    )
     model = EvaluationModel.objects.create(project=project, title="Scoring", created_by=actor)
     Criterion.objects.create(
         model=model,
@@ -77,29 +66,18 @@ def make_tender(
     )
     now = timezone.now()
     published = status != TenderStatus.DRAFT
-    tender = Tender.objects.create(
-        reference=f"T-2026-{8000 + n:04d}",
-        project=project,
-        specification=spec,
-        evaluation_model=model,
-        title="Day opportunities for adults with learning disabilities",
-        summary="Day opportunities.",
-        service_area=service_area(),
-        value_pence=240_000_000,
-        reserved_for=reserved_for,
+    tender = factories.make_tender(
+        actor=actor,
         status=status,
+        project=project,
+        evaluation_model=model,
+        reserved_for=reserved_for,
         published_at=now - dt.timedelta(days=30) if published else None,
         deadline=deadline or (now + dt.timedelta(days=10) if published else None),
-        created_by=actor,
+        lots=lots,
     )
-    for k in range(1, lots + 1):
-        Lot.objects.create(
-            tender=tender,
-            number=k,
-            title=f"Lot {k} area",
-            value_pence=100_000_000,
-            reserved_for=lot_reserved_for if k == 1 else "",
-        )
+    if lot_reserved_for:
+        tender.lots.filter(number=1).update(reserved_for=lot_reserved_for)
     return tender
 
 
@@ -109,15 +87,6 @@ def questions(tender: Tender) -> list[Criterion]:
         .exclude(kind=CriterionKind.PRICE)
         .order_by("position")
     )
-
-
-def bidder(org=None, **org_kwargs):
-    """A provider user who is an admin of ``org`` (a new organisation if not given)."""
-    user = UserFactory(role="provider")
-    if org is None:
-        org = OrganisationFactory(**org_kwargs)
-    Membership.objects.create(user=user, organisation=org, role="admin")
-    return user, org
 
 
 def write_draft(bid: Bid, user, content: dict) -> None:
@@ -139,7 +108,7 @@ def make_bid(
 ) -> Bid:
     """A complete, submittable draft bid by a single organisation."""
     if user is None:
-        user, org = bidder(org)
+        user, org = make_member(org, role="admin")
     bid = Bid.objects.create(
         reference=f"B-{next(_n):06d}",
         tender=tender,
@@ -178,8 +147,6 @@ def make_bid(
 def add_file(
     bid: Bid, user, *, requirement: str = "", data: bytes = b"%PDF-1.4 insurance"
 ) -> BidFile:
-    import hashlib
-
     return BidFile.objects.create(
         bid=bid,
         requirement=requirement,

@@ -5,16 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.bids import services_submit
-from coproduce.procure.bids.models import Bid, BidStatus, BidSubmission, LateAttempt
-from coproduce.procure.bids.selectors import needs_reconfirmation
+from coproduce.procure.bids.models import (
+    Bid,
+    BidStatus,
+    BidSubmission,
+    ConsortiumMember,
+    LateAttempt,
+)
+from coproduce.procure.bids.selectors import draft_content, needs_reconfirmation
 from coproduce.procure.bids.services_submit import bid_reconfirm, bid_submit, bid_withdraw
 from coproduce.procure.tenders.models import Amendment
 
@@ -22,7 +30,6 @@ from .test_sealing_support import (
     ANSWER,
     PRICE,
     add_file,
-    bidder,
     make_bid,
     make_tender,
     questions,
@@ -59,8 +66,6 @@ def test_submit_gives_a_receipt_seals_the_content_and_emails_it(
 def test_receipt_hash_is_sha256_of_the_canonical_content(tender):
     bid = make_bid(tender)
     sub = bid_submit(actor=bid.created_by, bid=bid)
-    from coproduce.procure.bids.selectors import draft_content
-
     content = services_submit.canonical_content(bid, draft_content(bid))
     assert hashlib.sha256(content).hexdigest() == sub.receipt_hash
     assert json.loads(content)["draft"]["answers"]
@@ -75,7 +80,7 @@ def test_double_submit_returns_the_same_receipt(tender):
 
 def test_someone_outside_the_organisation_gets_not_found(tender, commissioner, platform_admin):
     bid = make_bid(tender)
-    other, _ = bidder()
+    other, _ = make_member(role="admin")
     for who in (other, commissioner, platform_admin):
         with pytest.raises(NotFound):
             bid_submit(actor=who, bid=bid)
@@ -136,12 +141,8 @@ def test_lots_must_be_chosen_and_priced(commissioner):
 
 
 def test_consortium_partners_must_confirm(tender):
-    from decimal import Decimal
-
-    from coproduce.procure.bids.models import ConsortiumMember
-
     bid = make_bid(tender)
-    _, partner = bidder(name="Partner CIC")
+    _, partner = make_member(role="admin", name="Partner CIC")
     lead = bid.members.get(is_lead=True)
     lead.share_percent = Decimal(60)
     lead.save()

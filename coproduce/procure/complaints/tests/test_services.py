@@ -15,8 +15,7 @@ from coproduce.plan.procurement_rules.models import BankHoliday, ProcurementRule
 from coproduce.procure.complaints import services as svc
 from coproduce.procure.complaints.models import Complaint, ComplaintEvent
 from coproduce.procure.complaints.selectors import complaint_blocks_award, is_overdue
-
-from .helpers import make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +95,7 @@ def test_the_rule_in_force_on_the_day_received_is_used(tender):
 
 
 def test_a_draft_tender_cannot_be_complained_about(commissioner):
-    draft = make_tender(actor=commissioner, published=False)
+    draft = make_tender(actor=commissioner, status="draft")
     with pytest.raises(NotFound):
         svc.complaint_raise(actor=None, tender=draft, data=data())
     assert Complaint.objects.count() == 0

@@ -7,8 +7,8 @@ from django.core import mail
 
 from coproduce.procure.complaints import services as svc
 from coproduce.procure.complaints.models import Complaint
+from coproduce.procure.tenders.tests.factories import make_tender
 
-from .helpers import make_tender
 from .test_services import data
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_anyone_can_raise_a_complaint_and_gets_the_reference(
 
 
 def test_a_draft_tender_has_no_complaints_pages(client, commissioner):
-    draft = make_tender(actor=commissioner, published=False)
+    draft = make_tender(actor=commissioner, status="draft")
     assert client.get(f"/complaints/new/{draft.reference}/").status_code == 404
     assert client.get(f"/opportunities/{draft.reference}/complaints/").status_code == 404
     assert client.get(f"/api/opportunities/{draft.reference}/complaints").status_code == 404

@@ -1,8 +1,7 @@
-"""Test helpers: a closed tender with opened bids, made directly with the ORM.
+"""Test helpers: a closed tender whose model has panel roles, and panel steps.
 
-The bid services belong to another part, so opened bids are built as ``bids_open`` would
-leave them: submitted, ``opened_at`` set, with ``BidAnswer`` and ``BidPrice`` rows and an
-``Opening`` record.
+Opened bids come from ``coproduce.procure.bids.tests.factories.make_submitted_bid``;
+``open_tender`` adds the ``Opening`` record ``bids_open`` would leave.
 """
 
 from __future__ import annotations
@@ -15,9 +14,7 @@ from django.core import mail
 from django.test import TestCase
 from django.utils import timezone
 
-from coproduce.foundation.accounts.tests.factories import OrganisationFactory, UserFactory
 from coproduce.foundation.commissioning.tests.factories import make_project
-from coproduce.foundation.core.tests.factories import service_area
 from coproduce.plan.evaluation_models.models import CriterionKind, PanelRoleKind, PriceFormula
 from coproduce.plan.evaluation_models.services import (
     CriterionData,
@@ -26,10 +23,11 @@ from coproduce.plan.evaluation_models.services import (
     evaluation_model_create,
     panel_role_add,
 )
-from coproduce.plan.specifications.models import Specification
-from coproduce.procure.bids.models import Bid, BidAnswer, BidPrice, BidStatus, Opening
+from coproduce.procure.bids.models import Opening
 from coproduce.procure.panels import services
-from coproduce.procure.tenders.models import Lot, Tender
+from coproduce.procure.panels.selectors import member_criteria
+from coproduce.procure.tenders.models import Lot
+from coproduce.procure.tenders.tests.factories import make_tender
 
 _n = {"i": 0}
 
@@ -53,9 +51,6 @@ def make_closed_tender(*, actor, lots: int = 0, formula: str = PriceFormula.LOWE
     _n["i"] += 1
     i = _n["i"]
     project = make_project(actor=actor, published=True, title=f"Panel project {i}")
-    spec = Specification.objects.create(
-        project=project, version=1, title="Spec", purpose="Purpose", created_by=actor
-    )
     model = evaluation_model_create(
         actor=actor, project=project, title="Scoring", price_formula=formula
     )
@@ -90,17 +85,14 @@ def make_closed_tender(*, actor, lots: int = 0, formula: str = PriceFormula.LOWE
         ),
     )
     now = timezone.now()
-    tender = Tender.objects.create(
-        reference=f"T-2026-9{i:03d}",
+    tender = make_tender(
+        actor=actor,
+        status="closed",
         project=project,
-        specification=spec,
         evaluation_model=model,
         title=f"Day opportunities {i}",
         summary="Things to do in the day.",
-        service_area=service_area(),
         value_pence=100_000_00,
-        created_by=actor,
-        status="closed",
         published_at=now - dt.timedelta(days=40),
         deadline=now - dt.timedelta(days=1),
     )
@@ -111,42 +103,6 @@ def make_closed_tender(*, actor, lots: int = 0, formula: str = PriceFormula.LOWE
         {"q1": q1, "q2": q2, "sv": sv},
         {"officer": officer, "service_user": service_user},
     )
-
-
-def make_bid(
-    tender, *, price_pence: int, lots=None, org=None, submitted_at=None, compliance=""
-) -> Bid:
-    """An opened bid with an answer to each question and a price per lot (or whole)."""
-    _n["i"] += 1
-    submitter = UserFactory(role="provider")
-    org = org or OrganisationFactory(admin=submitter)
-    bid = Bid.objects.create(
-        reference=f"B-2026-{_n['i']:04d}",
-        tender=tender,
-        lead_organisation=org,
-        created_by=submitter,
-        status=BidStatus.SUBMITTED,
-        submitted_at=submitted_at or tender.deadline - dt.timedelta(hours=_n["i"]),
-        submitted_by=submitter,
-        receipt_hash="a" * 64,
-        submission_count=1,
-        opened_at=timezone.now(),
-        compliance=compliance,
-    )
-    from coproduce.plan.evaluation_models.models import Criterion
-
-    for c in Criterion.objects.filter(model=tender.evaluation_model, parent__isnull=False):
-        if c.kind != CriterionKind.PRICE:
-            BidAnswer.objects.create(
-                bid=bid, criterion=c, text=f"Our answer to {c.title} from {org.name}.", word_count=7
-            )
-    if lots:
-        bid.lots.set(lots)
-        for lot in lots:
-            BidPrice.objects.create(bid=bid, lot=lot, price_pence=price_pence)
-    else:
-        BidPrice.objects.create(bid=bid, lot=None, price_pence=price_pence)
-    return bid
 
 
 def open_tender(tender, actor) -> Opening:
@@ -186,8 +142,6 @@ def declare_none(member):
 
 
 def score_all(member, bid, value: int = 3, *, submit=True):
-    from coproduce.procure.panels.selectors import member_criteria
-
     return services.scores_save(
         member=member,
         bid=bid,

@@ -9,6 +9,7 @@ import hashlib
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from coproduce.foundation.accounts.tests.factories import UserFactory
@@ -20,6 +21,7 @@ from coproduce.procure.bids import sealing
 from coproduce.procure.bids.models import BidFile
 from coproduce.procure.bids.selectors import bid_file_content
 from coproduce.procure.bids.services_open import bid_compliance_decide
+from coproduce.procure.bids.tests.factories import make_submitted_bid
 from coproduce.procure.panels import selectors as sel
 from coproduce.procure.panels import services
 from coproduce.procure.panels.models import (
@@ -35,7 +37,6 @@ from .helpers import (
     appoint,
     declare_none,
     last_token,
-    make_bid,
     make_closed_tender,
     open_tender,
     score_all,
@@ -113,8 +114,8 @@ def _complete(w):
 def test_the_selector_covers_bids_and_whole_lots(commissioner):
     tender, _c, roles = make_closed_tender(actor=commissioner, lots=2)
     lot1, lot2 = tender.lots.order_by("number")
-    in_both = make_bid(tender, price_pence=1000, lots=[lot1, lot2])
-    only_two = make_bid(tender, price_pence=1000, lots=[lot2])
+    in_both = make_submitted_bid(tender, price_pence=1000, lots=[lot1, lot2])
+    only_two = make_submitted_bid(tender, price_pence=1000, lots=[lot2])
     open_tender(tender, commissioner)
     user = UserFactory(role="commissioner")
     m = appoint(commissioner, tender, roles["officer"], user=user)
@@ -125,8 +126,6 @@ def test_the_selector_covers_bids_and_whole_lots(commissioner):
     assert sel.conflicted_bid_ids(user, tender) == {in_both.pk}
     assert sel.is_conflicted(user, in_both) and not sel.is_conflicted(user, only_two)
     assert sel.conflicted_bid_ids(commissioner, tender) == set()
-    from django.contrib.auth.models import AnonymousUser
-
     assert sel.conflicted_bid_ids(AnonymousUser(), tender) == set()
 
 
@@ -455,8 +454,8 @@ def test_a_service_user_declares_a_new_conflict_after_scoring(client, chair_user
 def test_a_staff_member_declares_a_new_conflict_with_a_whole_lot(client, commissioner):
     tender, _c, roles = make_closed_tender(actor=commissioner, lots=2)
     lot1, lot2 = tender.lots.order_by("number")
-    one = make_bid(tender, price_pence=1000, lots=[lot1])
-    two = make_bid(tender, price_pence=1000, lots=[lot2])
+    one = make_submitted_bid(tender, price_pence=1000, lots=[lot1])
+    two = make_submitted_bid(tender, price_pence=1000, lots=[lot2])
     open_tender(tender, commissioner)
     user = UserFactory(role="commissioner")
     m = appoint(commissioner, tender, roles["officer"], user=user)
@@ -492,7 +491,7 @@ def test_late_declaration_denied_cases(client, commissioner, world):
     # Anonymous, and people who are not this member (another tender's member, staff).
     assert client.get(_url(sam)).status_code == 404
     other, _c, other_roles = make_closed_tender(actor=commissioner)
-    other_bid = make_bid(other, price_pence=1000)
+    other_bid = make_submitted_bid(other, price_pence=1000)
     open_tender(other, commissioner)
     ann = appoint(commissioner, other, other_roles["service_user"], name="Ann", email="a@x.org")
     client.post(f"/panel/join/{last_token()}/")
@@ -520,7 +519,7 @@ def test_late_declaration_denied_cases(client, commissioner, world):
 
 def test_a_member_who_has_not_declared_is_sent_to_the_declaration_first(client, commissioner):
     tender, _c, roles = make_closed_tender(actor=commissioner)
-    bid = make_bid(tender, price_pence=1000)
+    bid = make_submitted_bid(tender, price_pence=1000)
     open_tender(tender, commissioner)
     m = appoint(commissioner, tender, roles["service_user"], name="Bo", email="bo@x.org")
     client.post(f"/panel/join/{last_token()}/")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.procure.bids.tests.factories import make_submitted_bid
 from coproduce.procure.panels import selectors as sel
 from coproduce.procure.panels import services
 from coproduce.procure.panels.models import (
@@ -27,7 +28,6 @@ from .helpers import (
     appoint,
     declare_none,
     last_token,
-    make_bid,
     make_closed_tender,
     open_tender,
     score_all,
@@ -188,9 +188,9 @@ def test_a_declared_conflict_removes_the_bid_from_pages_counts_and_scoring(panel
 def test_a_lot_conflict_removes_every_bid_in_that_lot(commissioner):
     tender, _, roles = make_closed_tender(actor=commissioner, lots=2)
     lot1, lot2 = tender.lots.all()
-    in1 = make_bid(tender, price_pence=1000, lots=[lot1])
-    in_both = make_bid(tender, price_pence=1000, lots=[lot1, lot2])
-    in2 = make_bid(tender, price_pence=1000, lots=[lot2])
+    in1 = make_submitted_bid(tender, price_pence=1000, lots=[lot1])
+    in_both = make_submitted_bid(tender, price_pence=1000, lots=[lot1, lot2])
+    in2 = make_submitted_bid(tender, price_pence=1000, lots=[lot2])
     open_tender(tender, commissioner)
     m = appoint(commissioner, tender, roles["service_user"], name="Ann", email="ann@example.org")
     services.declaration_make(
@@ -370,8 +370,8 @@ def scores_kept(panel) -> bool:
 def test_a_tie_is_broken_and_recorded(commissioner):
     tender, _criteria, roles = make_closed_tender(actor=commissioner)
     t0 = tender.deadline - dt.timedelta(hours=5)
-    early = make_bid(tender, price_pence=100_000, submitted_at=t0)
-    late = make_bid(tender, price_pence=100_000, submitted_at=t0 + dt.timedelta(hours=1))
+    early = make_submitted_bid(tender, price_pence=100_000, submitted_at=t0)
+    late = make_submitted_bid(tender, price_pence=100_000, submitted_at=t0 + dt.timedelta(hours=1))
     open_tender(tender, commissioner)
     m = appoint(commissioner, tender, roles["officer"], user=commissioner, chair=True)
     declare_none(m)

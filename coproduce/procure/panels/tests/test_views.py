@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.procure.bids.tests.factories import make_submitted_bid
 from coproduce.procure.panels import selectors as sel
 from coproduce.procure.panels import services
 from coproduce.procure.panels.models import PanelMember, Score
@@ -17,7 +18,6 @@ from .helpers import (
     appoint,
     declare_none,
     last_token,
-    make_bid,
     make_closed_tender,
     open_tender,
     score_all,
@@ -125,7 +125,7 @@ def test_an_expired_link_says_so(client, panel):
 
 def test_a_session_for_another_tender_does_not_open_this_panel(client, commissioner, panel):
     other, _, roles = make_closed_tender(actor=commissioner)
-    make_bid(other, price_pence=1000)
+    make_submitted_bid(other, price_pence=1000)
     open_tender(other, commissioner)
     appoint(commissioner, other, roles["service_user"], name="Kim", email="kim@example.org")
     _join(client, last_token())
@@ -180,7 +180,7 @@ def test_bids_are_hidden_until_declaration_and_bidder_names_show_on_the_declarat
 
 def test_declaration_page_before_opening_lists_no_bidders(client, commissioner):
     tender, _, roles = make_closed_tender(actor=commissioner)
-    bid = make_bid(tender, price_pence=1000)
+    bid = make_submitted_bid(tender, price_pence=1000)
     m = appoint(commissioner, tender, roles["service_user"], name="Ann", email="ann@example.org")
     _join(client, last_token())
     page = client.get(f"/panel/{m.pk}/declare/").content.decode()

@@ -8,15 +8,15 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.plan.procurement_rules.selectors import minimum_deadline
+from coproduce.plan.procurement_rules.selectors import minimum_deadline, rulebook_on
 from coproduce.procure.tenders import tasks_notify
 from coproduce.procure.tenders.models import AlertDelivery, Amendment, TenderStatus
 from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 from coproduce.procure.tenders.services_clarifications import tender_amend, tender_follow
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,6 @@ def _at(day: dt.date, time: dt.time = FIVE_PM) -> dt.datetime:
 
 def _minimum(tender) -> dt.date:
     """From the table: the original minimum period, and the days that must be left."""
-    from coproduce.plan.procurement_rules.selectors import rulebook_on
-
     original, _rules = minimum_deadline(
         publish_on=timezone.localdate(tender.published_at),
         planned_notice_on=tender.planned_notice_on,
@@ -204,8 +202,6 @@ def test_amendments_requiring_reconfirmation_after_a_moment(commissioner):
 
 def test_an_old_tender_keeps_the_minimum_days_left_after_a_change_from_the_table(commissioner):
     """Published long ago: the original period is over, so the "days left" rule decides."""
-    from coproduce.plan.procurement_rules.selectors import rulebook_on
-
     tender = make_tender(actor=commissioner)
     tender.published_at = timezone.now() - dt.timedelta(days=60)
     tender.deadline = _at(timezone.localdate() + dt.timedelta(days=3))

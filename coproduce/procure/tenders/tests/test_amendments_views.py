@@ -8,19 +8,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.plan.procurement_rules.selectors import minimum_deadline
+from coproduce.plan.procurement_rules.selectors import minimum_deadline, rulebook_on
 from coproduce.procure.tenders.models import Amendment, TenderStatus
 from coproduce.procure.tenders.services_clarifications import tender_amend
-
-from .test_questions_support import make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
 
 def _minimum(tender) -> dt.date:
     """From the table: the original minimum period, and the days that must be left."""
-    from coproduce.plan.procurement_rules.selectors import rulebook_on
-
     original, _rules = minimum_deadline(
         publish_on=timezone.localdate(tender.published_at),
         planned_notice_on=tender.planned_notice_on,

@@ -13,8 +13,7 @@ from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.tenders.models import TenderStatus
 from coproduce.procure.tenders.services import tenders_close_due
 from coproduce.procure.tenders.tasks_close import close_due_tenders
-
-from .test_questions_support import make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 

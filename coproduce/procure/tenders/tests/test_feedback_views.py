@@ -11,8 +11,7 @@ from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.tenders.models import ProcessFeedback, TenderStatus
 from coproduce.procure.tenders.selectors_clarifications import feedback_summary
 from coproduce.procure.tenders.services_clarifications import process_feedback_submit
-
-from .test_questions_support import make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.tenders.models import TenderInterest, TenderStatus
 from coproduce.procure.tenders.services_clarifications import tender_follow, tender_unfollow
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 

@@ -6,14 +6,15 @@ import json
 
 import pytest
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.procure.tenders.models import Clarification, TenderStatus
 from coproduce.procure.tenders.services_clarifications import (
     clarification_answer,
     clarification_ask,
+    clarification_decline,
     tender_amend,
 )
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -73,8 +74,6 @@ def test_member_asks_through_the_api(client, commissioner):
 
 
 def test_asking_again_after_a_decline_shows_the_reason_to_the_asker(client, commissioner):
-    from coproduce.procure.tenders.services_clarifications import clarification_decline
-
     tender = make_tender(actor=commissioner)
     user, org = make_member()
     client.force_login(user)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import importlib
 
 import pytest
+from django.apps import apps
 from django.db import connection  # noqa: F401 - used by the skipif condition
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.commissioning.tests.test_concurrency import _run_concurrently
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.procure.tenders.models import AskerPseudonym, Clarification, Tender
 from coproduce.procure.tenders.services_clarifications import clarification_ask, tender_amend
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -60,8 +61,6 @@ def test_double_clicks_from_one_organisation_store_one_question(commissioner):
 
 def _seed_rules() -> None:
     """Transaction tests flush the tables, including the rules the migration seeded."""
-    from django.apps import apps
-
     migration = importlib.import_module(
         "coproduce.plan.procurement_rules.migrations.0002_seed_rules_and_bank_holidays"
     )

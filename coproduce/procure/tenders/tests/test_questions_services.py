@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.tenders import tasks_notify
@@ -23,9 +24,9 @@ from coproduce.procure.tenders.services_clarifications import (
     clarification_ask,
     clarification_decline,
     pseudonym_label,
+    tender_follow,
 )
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -189,8 +190,6 @@ def test_officer_rewords_and_publishes_original_kept_in_audit(commissioner, comm
     tender = make_tender(actor=commissioner)
     user, org = make_member(name="Sunrise Day Services")
     follower, follower_org = make_member(name="Other Group")
-    from coproduce.procure.tenders.services_clarifications import tender_follow
-
     tender_follow(actor=follower, tender=tender, organisation=follower_org)
     q = clarification_ask(
         actor=user,
@@ -289,8 +288,6 @@ def test_decline_with_reason_tells_the_asker_only(commissioner, commit):
     tender = make_tender(actor=commissioner)
     user, org = make_member()
     follower, follower_org = make_member()
-    from coproduce.procure.tenders.services_clarifications import tender_follow
-
     tender_follow(actor=follower, tender=tender, organisation=follower_org)
     q = clarification_ask(actor=user, tender=tender, organisation=org, question="Price of rival?")
     mail.outbox.clear()

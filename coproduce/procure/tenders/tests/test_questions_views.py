@@ -7,14 +7,14 @@ from django.core import mail
 from django.urls import reverse
 
 from coproduce.foundation.accounts.models import Membership
-from coproduce.foundation.accounts.tests.factories import OrganisationFactory
+from coproduce.foundation.accounts.tests.factories import OrganisationFactory, make_member
 from coproduce.procure.tenders.models import Clarification, TenderInterest, TenderStatus
 from coproduce.procure.tenders.services_clarifications import (
     clarification_answer,
     clarification_ask,
+    clarification_decline,
 )
-
-from .test_questions_support import make_member, make_tender
+from coproduce.procure.tenders.tests.factories import make_tender
 
 pytestmark = pytest.mark.django_db
 
@@ -53,8 +53,6 @@ def test_public_list_hides_unpublished_questions(client, commissioner):
 
 
 def test_asker_sees_own_unpublished_question_and_decline_reason(client, commissioner):
-    from coproduce.procure.tenders.services_clarifications import clarification_decline
-
     tender = make_tender(actor=commissioner)
     user, org = make_member(name=SECRET)
     q = clarification_ask(actor=user, tender=tender, organisation=org, question="Rival prices?")

@@ -56,15 +56,3 @@ def test_page_says_more_than_when_the_count_is_capped(client, five, monkeypatch)
 def test_page_count_is_exact_below_the_cap(client, five):
     body = client.get(URL, {"q": "allotment"}).content.decode()
     assert "5 opportunities" in body and "More than" not in body
-
-
-def test_api_count_is_capped_with_a_flag(client, five, monkeypatch):
-    from coproduce.api import tenders as api_tenders
-
-    monkeypatch.setattr(api_tenders, "COUNT_CAP", 3)
-    data = client.get("/api/opportunities", {"q": "allotment", "page_size": 2}).json()
-    assert (data["count"], data["count_capped"], len(data["items"])) == (3, True, 2)
-    data = client.get("/api/opportunities", {"q": "allotment", "page_size": 2, "page": 3}).json()
-    assert (data["count"], data["count_capped"], len(data["items"])) == (5, False, 1)
-    data = client.get("/api/opportunities", {"q": "allotment"}).json()
-    assert (data["count"], data["count_capped"]) == (5, False)

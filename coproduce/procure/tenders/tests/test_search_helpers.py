@@ -1,14 +1,13 @@
 """Helpers for the search and alert tests: tenders written straight to the database.
 
-The tender services belong to another part of the app; these tests only need published
-(and draft) rows to search, so they are inserted directly with their required links,
-and their stored search vector written as the services write it.
+These tests only need published (and draft) rows to search, so they are made with
+``factories.make_tender`` on one shared project, and their stored search vector written
+as the services write it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -20,8 +19,7 @@ from coproduce.plan.evaluation_models.models import EvaluationModel
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders.models import Lot, Tender
 from coproduce.procure.tenders.services_search import tender_search_vectors_refresh
-
-_refs = itertools.count(1)
+from coproduce.procure.tenders.tests.factories import make_tender
 
 
 @pytest.fixture
@@ -53,9 +51,9 @@ def tender_maker(commissioner):
         lots: list[dict] | tuple = (),
     ) -> Tender:
         now = timezone.now()
-        draft = status == "draft"
-        tender = Tender.objects.create(
-            reference=f"T-2026-{next(_refs):05d}",
+        tender = make_tender(
+            actor=commissioner,
+            status=status,
             project=project,
             specification=spec,
             evaluation_model=model,
@@ -67,10 +65,10 @@ def tender_maker(commissioner):
             route=route,
             reserved_for=reserved_for,
             suitable_for_small=suitable_for_small,
-            status=status,
-            published_at=None if draft else (published_at or now - dt.timedelta(days=1)),
+            published_at=None
+            if status == "draft"
+            else (published_at or now - dt.timedelta(days=1)),
             deadline=deadline or (now + dt.timedelta(days=40)),
-            created_by=commissioner,
         )
         for n, lot in enumerate(lots, start=1):
             Lot.objects.create(tender=tender, number=n, value_pence=1000, **lot)

@@ -18,6 +18,7 @@ from coproduce.plan.forward_plan.services import (
     plan_entry_publish,
 )
 from coproduce.plan.procurement_rules.selectors import rulebook_on
+from coproduce.plan.specifications.models import Specification
 from coproduce.procure.tenders import services as tender_services
 from coproduce.procure.tenders.models import DocumentKind, Lot, Tender, TenderStatus
 from coproduce.procure.tenders.selectors import (
@@ -104,8 +105,6 @@ def test_a_negative_value_is_refused_and_nothing_is_stored(
 
 
 def test_a_draft_specification_cannot_be_used(commissioner, ready_project, model):
-    from coproduce.plan.specifications.models import Specification
-
     draft = Specification.objects.create(
         project=ready_project, version=1, title="Draft", purpose="x", created_by=commissioner
     )

@@ -35,7 +35,14 @@ from coproduce.plan.specifications.services import (
     specification_publish,
 )
 from coproduce.procure.tenders.forms import UK
-from coproduce.procure.tenders.services import LotData, TenderData, lot_add, tender_create
+from coproduce.procure.tenders.services import (
+    LotData,
+    TenderData,
+    lot_add,
+    tender_create,
+    tender_publish,
+    tender_set_no_lots_reason,
+)
 from coproduce.understand.consultations.models import Finding
 
 _refs = itertools.count(1)
@@ -198,8 +205,6 @@ def draft_tender(commissioner, ready_project, spec, model):
     tender = tender_create(
         actor=commissioner, project=ready_project, data=tender_data(ready_project, spec, model)
     )
-    from coproduce.procure.tenders.services import tender_set_no_lots_reason
-
     return tender_set_no_lots_reason(
         actor=commissioner, tender=tender, reason="One small team runs the whole service."
     )
@@ -207,8 +212,6 @@ def draft_tender(commissioner, ready_project, spec, model):
 
 @pytest.fixture
 def published_tender(commissioner, draft_tender):
-    from coproduce.procure.tenders.services import tender_publish
-
     return tender_publish(actor=commissioner, tender=draft_tender)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from coproduce.foundation.core.models import AuditEvent
@@ -31,8 +32,6 @@ def _media(settings, tmp_path):
 
 
 def _with_document(actor, tender):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return document_add(
         actor=actor,
         tender=tender,
@@ -317,8 +316,6 @@ def test_lots_are_added_and_removed_through_the_page(client, commissioner, draft
 def test_a_refused_upload_answers_400_and_stores_nothing(
     client, commissioner, draft_tender, tmp_path
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     client.force_login(commissioner)
     response = client.post(
         f"/manage/tenders/{draft_tender.reference}/documents/",

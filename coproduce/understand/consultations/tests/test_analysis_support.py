@@ -1,7 +1,7 @@
 """Builders for analysis tests: a consultation with one question of each kind, and responses.
 
-The consultation builder's services belong to another part of the app, so these make rows
-directly; they set up facts to read, never the behaviour under test.
+These make rows directly (the builder's services are tested in ``test_builder``); they
+set up facts to read, never the behaviour under test.
 """
 
 from __future__ import annotations
@@ -20,23 +20,22 @@ from coproduce.understand.consultations.models import (
     Question,
     Response,
 )
+from coproduce.understand.consultations.tests.factories import ConsultationFactory
 
 _seq = itertools.count(1)
 
 
 def make_consultation(*, actor, project, title="Day opportunities survey") -> Consultation:
-    n = next(_seq)
+    """A consultation open for a month either side of today, with one question of each kind."""
     now = timezone.now()
-    c = Consultation.objects.create(
+    c = ConsultationFactory(
         project=project,
-        reference=f"CON-T-{n:05d}-{uuid.uuid4().hex[:4]}",
+        created_by=actor,
         title=title,
         intro="Tell us what you think.",
         opens_at=now - dt.timedelta(days=30),
         closes_at=now + dt.timedelta(days=30),
-        status="published",
         published_at=now - dt.timedelta(days=30),
-        created_by=actor,
     )
     q = Question.objects.create
     single = q(

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.commissioning.tests.factories import make_project
@@ -111,8 +112,6 @@ def qs(c: Consultation) -> dict[str, Question]:
 
 
 def png_bytes(size=(40, 30)) -> bytes:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()

@@ -1,7 +1,6 @@
-"""Helpers for the equality tests: consultations, monitoring returns and findings.
+"""Helpers for the equality tests: monitoring returns and a population profile.
 
-The engagement app owns these; they are made directly here so the equality tests do not
-depend on how its questionnaire works.
+Consultations and findings come from ``coproduce.understand.consultations.tests.factories``.
 """
 
 from __future__ import annotations
@@ -10,12 +9,9 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.utils import timezone
 
 from coproduce.understand.consultations.models import (
-    Consultation,
     EqualityMonitoringReturn,
-    Finding,
 )
 from coproduce.understand.equality.services import ProfileData, population_profile_upload
 
@@ -39,39 +35,12 @@ race,other,2
 """
 
 
-def make_consultation(project, actor, title="Have your say") -> Consultation:
-    now = timezone.now()
-    return Consultation.objects.create(
-        project=project,
-        reference=f"CN-T-{next(_refs):04d}",
-        title=title,
-        intro="What we want to know.",
-        opens_at=now - dt.timedelta(days=10),
-        closes_at=now + dt.timedelta(days=10),
-        status="published",
-        published_at=now,
-        created_by=actor,
-    )
-
-
 def add_returns(consultation, n: int, **answers) -> None:
     EqualityMonitoringReturn.objects.bulk_create(
         EqualityMonitoringReturn(
             consultation=consultation, received_on=dt.date(2026, 5, 1), **answers
         )
         for _ in range(n)
-    )
-
-
-def make_finding(
-    project, actor, *, published=True, statement="People want more choice."
-) -> Finding:
-    return Finding.objects.create(
-        project=project,
-        reference=f"F-T-{next(_refs):04d}",
-        statement=statement,
-        created_by=actor,
-        published_at=timezone.now() if published else None,
     )
 
 

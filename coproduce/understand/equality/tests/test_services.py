@@ -9,6 +9,7 @@ import pytest
 from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.understand.consultations.tests.factories import make_finding
 from coproduce.understand.equality.models import (
     EqualityImpactAssessment,
     PopulationProfile,
@@ -24,7 +25,7 @@ from coproduce.understand.equality.services import (
     population_profile_upload,
 )
 
-from .conftest import POPULATION, make_finding
+from .conftest import POPULATION
 
 
 def _entry(assessment, key):

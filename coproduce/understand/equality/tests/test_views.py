@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coproduce.foundation.commissioning.tests.factories import make_project
+from coproduce.understand.consultations.tests.factories import ConsultationFactory, make_finding
 from coproduce.understand.equality.models import EqualityImpactAssessment, PopulationProfile
 from coproduce.understand.equality.services import (
     EntryData,
@@ -16,7 +17,7 @@ from coproduce.understand.equality.services import (
     assessment_update_entry,
 )
 
-from .conftest import POPULATION, add_returns, make_consultation, make_finding
+from .conftest import POPULATION, add_returns
 
 STAFF = ["commissioner", "finance", "platform_admin"]
 OUTSIDERS = [None, "resident", "provider"]
@@ -324,7 +325,7 @@ def test_upload_form_fields_are_checked(client, commissioner):
 
 @pytest.fixture
 def heard(commissioner, published_project, profile):
-    consultation = make_consultation(published_project, commissioner)
+    consultation = ConsultationFactory(project=published_project, created_by=commissioner)
     add_returns(consultation, 2, age="18_24", sex="female", race="asian")
     add_returns(consultation, 40, age="35_44", sex="female", race="white")
     add_returns(consultation, 20, age="55_64", sex="male", race="white")
@@ -391,7 +392,9 @@ def test_a_bad_margin_is_explained_and_the_default_is_used(
 
 
 def test_project_gap_adds_up_all_its_consultations(client, commissioner, heard, published_project):
-    second = make_consultation(published_project, commissioner, title="Second round")
+    second = ConsultationFactory(
+        project=published_project, created_by=commissioner, title="Second round"
+    )
     add_returns(second, 10, age="18_24")
     client.force_login(commissioner)
     body = client.get(
@@ -403,7 +406,7 @@ def test_project_gap_adds_up_all_its_consultations(client, commissioner, heard, 
 
 
 def test_gap_without_population_figures_or_returns_says_so(client, commissioner, published_project):
-    consultation = make_consultation(published_project, commissioner)
+    consultation = ConsultationFactory(project=published_project, created_by=commissioner)
     client.force_login(commissioner)
     body = client.get(f"/manage/participation-gap/{consultation.reference}/").content.decode()
     assert "no population figures to compare with yet" in body

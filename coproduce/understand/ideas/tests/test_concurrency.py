@@ -11,8 +11,14 @@ from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
-from coproduce.understand.ideas.models import Idea, Support
-from coproduce.understand.ideas.services import areas_ensure, idea_merge, idea_support
+from coproduce.understand.ideas.models import Area, Idea, Support
+from coproduce.understand.ideas.services import (
+    IdeaData,
+    areas_ensure,
+    idea_merge,
+    idea_submit,
+    idea_support,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -45,9 +51,6 @@ def _run_concurrently(n: int, work) -> list[BaseException]:
 
 @pytest.fixture
 def idea(resident):
-    from coproduce.understand.ideas.models import Area
-    from coproduce.understand.ideas.services import IdeaData, idea_submit
-
     areas_ensure()
     return idea_submit(
         actor=resident,
@@ -83,8 +86,6 @@ def test_twenty_people_supporting_at_once_are_all_counted(idea):
 
 
 def test_supports_racing_a_merge_never_count_anyone_twice(idea, resident, commissioner):
-    from coproduce.understand.ideas.services import IdeaData, idea_submit
-
     dup = idea_submit(
         actor=resident,
         project=None,

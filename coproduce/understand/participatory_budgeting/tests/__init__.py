@@ -17,6 +17,7 @@ from coproduce.foundation.core.testing import (
     shared_data_dir,
     shared_data_missing,
 )
+from coproduce.understand.participatory_budgeting.allocation import parse_pabulib
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 DATA_DIR = shared_data_dir() / "pabulib"
@@ -35,8 +36,6 @@ def data_path(name: str) -> Path:
 @cache
 def load_election(name: str):
     """Parse a real file once per test session (the elections are immutable)."""
-    from coproduce.understand.participatory_budgeting.allocation import parse_pabulib
-
     return parse_pabulib(data_path(name))
 
 

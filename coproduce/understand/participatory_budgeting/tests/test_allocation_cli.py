@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from coproduce.understand.participatory_budgeting.allocation import allocate
 from coproduce.understand.participatory_budgeting.allocation.cli import build_parser, main
+from coproduce.understand.participatory_budgeting.allocation.pabulib import format_number
 from coproduce.understand.participatory_budgeting.tests import REPO_ROOT, data_path, load_election
 
 
@@ -23,9 +25,6 @@ def test_cli_prints_ids_then_money(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_rules_select_what_the_engine_selects(
     rule: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from coproduce.understand.participatory_budgeting.allocation import allocate
-    from coproduce.understand.participatory_budgeting.allocation.pabulib import format_number
-
     name = "Poland_Swiecie_2023.pb"
     assert main([str(data_path(name)), "--rule", rule]) == 0
     outcome = allocate(load_election(name), rule)

@@ -16,8 +16,10 @@ from coproduce.understand.participatory_budgeting.allocation import (
     Project,
     allocate,
     build_profile,
+    fastmes,
 )
-from coproduce.understand.participatory_budgeting.allocation.mes import MesEngine
+from coproduce.understand.participatory_budgeting.allocation.fastmes import FastEngine
+from coproduce.understand.participatory_budgeting.allocation.mes import MesEngine, _Ambiguous
 from coproduce.understand.participatory_budgeting.tests import (
     load_election,
     ref_add1,
@@ -209,9 +211,6 @@ def bigger_elections(draw) -> Election:
 def test_breakpoint_bounds_are_sound(election: Election, extra: int) -> None:
     """Every round's bound ``until`` is proved: at every whole budget below it,
     the exact run buys the same first projects."""
-    from coproduce.understand.participatory_budgeting.allocation.fastmes import FastEngine
-    from coproduce.understand.participatory_budgeting.allocation.mes import _Ambiguous
-
     profile = build_profile(election)
     engine = MesEngine(profile)
     fast = FastEngine(profile)
@@ -244,9 +243,6 @@ def test_add1_equals_one_unit_at_a_time_on_bigger_elections(election: Election) 
 @settings(max_examples=60, deadline=None)
 @given(bigger_elections(), st.integers(0, 300))
 def test_vectorised_run_equals_exact_run(election: Election, extra: int) -> None:
-    from coproduce.understand.participatory_budgeting.allocation.fastmes import FastEngine
-    from coproduce.understand.participatory_budgeting.allocation.mes import _Ambiguous
-
     profile = build_profile(election)
     engine = MesEngine(profile)
     t = Fraction(profile.budget, max(profile.n_voters, 1)) + extra
@@ -264,9 +260,6 @@ def test_one_engine_reused_across_budgets_equals_exact_runs(grouping: str, monke
     run must still equal the exact one.  Compression is forced on, through
     each of its three ways of grouping supporters, so that small elections
     exercise it too."""
-    from coproduce.understand.participatory_budgeting.allocation import fastmes
-    from coproduce.understand.participatory_budgeting.allocation.mes import _Ambiguous
-
     monkeypatch.setattr(fastmes, "COMPRESS", 1)
     monkeypatch.setattr(fastmes, "DENSE", 10**9 if grouping == "dense" else -(10**9))
     checked = 0

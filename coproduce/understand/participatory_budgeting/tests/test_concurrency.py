@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -12,7 +13,7 @@ from coproduce.foundation.core.errors import ServiceError
 from coproduce.understand.participatory_budgeting.models import Ballot, Round, VotingCode
 from coproduce.understand.participatory_budgeting.services import Verification, ballot_cast
 
-from .helpers import codes, make_round, refs
+from .factories import codes, make_round, refs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -63,8 +64,6 @@ def test_fifty_simultaneous_submissions_of_one_code_leave_one_current_ballot(com
 
 
 def test_simultaneous_residency_votes_by_one_person_leave_one_current_ballot(commissioner):
-    import datetime as dt
-
     round_ = make_round(commissioner)
     choice = refs(round_)[0]
 

@@ -9,6 +9,8 @@ import pytest
 from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.understand.participatory_budgeting.allocation import parse_pabulib_text
+from coproduce.understand.participatory_budgeting.engine import export_text
 from coproduce.understand.participatory_budgeting.models import (
     Ballot,
     BallotChoice,
@@ -36,7 +38,7 @@ from coproduce.understand.participatory_budgeting.services import (
     round_import,
 )
 
-from .helpers import codes, make_round, png_bytes, refs, round_data
+from .factories import codes, make_round, png_bytes, refs, round_data
 
 pytestmark = pytest.mark.django_db
 
@@ -418,9 +420,6 @@ def test_importing_a_pabulib_file_makes_a_finished_round_with_results(commission
 
 
 def test_export_round_trips_through_the_engine_parser(commissioner):
-    from coproduce.understand.participatory_budgeting.allocation import parse_pabulib_text
-    from coproduce.understand.participatory_budgeting.engine import export_text
-
     round_ = round_import(actor=commissioner, text=PB)
     election = parse_pabulib_text(export_text(round_))
     assert election.budget == 1000

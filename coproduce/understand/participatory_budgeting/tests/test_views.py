@@ -24,7 +24,8 @@ from coproduce.understand.participatory_budgeting.services import (
     round_change_phase,
 )
 
-from .helpers import codes, make_round, png_bytes, refs
+from .factories import codes, make_round, png_bytes, refs
+from .test_services import PB
 
 pytestmark = pytest.mark.django_db
 
@@ -438,8 +439,6 @@ def test_override_shows_its_public_reason(client, commissioner, voted_round):
 
 
 def test_import_page_reports_line_and_reason(client, commissioner):
-    from .test_services import PB
-
     _login(client, commissioner)
     bad = SimpleUploadedFile("x.pb", PB.replace("4;3\n", "4;3;extra\n").encode())
     response = client.post(reverse("budgeting:manage_import"), {"file": bad})

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from PIL import Image
+
 from coproduce.understand.participatory_budgeting.models import Phase, Round
 from coproduce.understand.participatory_budgeting.services import (
     ProposalData,
@@ -78,8 +80,6 @@ def codes(actor, round_: Round, n: int = 3) -> list[str]:
 
 
 def png_bytes(size=(8, 8)) -> bytes:
-    from PIL import Image
-
     out = io.BytesIO()
     Image.new("RGB", size, (200, 30, 30)).save(out, format="PNG")
     return out.getvalue()
