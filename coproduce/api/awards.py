@@ -97,10 +97,18 @@ class AwardOut(Schema):
     standstill_kind: str
     no_standstill_reason: str
     confirmed_at: dt.datetime | None
+    #: true until the background task has written every bidder's letter (after the
+    #: decision, or after an officer regenerated them); ``/api/letters`` lists only
+    #: letters already written
+    letters_being_prepared: bool
 
     @staticmethod
     def resolve_tender(obj) -> str:
         return obj.tender.reference
+
+    @staticmethod
+    def resolve_letters_being_prepared(obj) -> bool:
+        return obj.letters_pending_since is not None
 
     @staticmethod
     def resolve_lot(obj) -> int | None:

@@ -1,12 +1,14 @@
 """Assessment summary letters: one bidder's scores and reasons beside the winner's.
 
-The letter is built once, when the award is decided, from the panel's moderated data
+Rendering only (no database writes): ``services_letters.award_letters_write`` calls
+``render_letter`` for each bidder in a background task after the award decision commits.
+The letter is built from the panel's moderated data
 (``coproduce.procure.panels.selectors.ranking``). ``letter_data`` turns one ranked bid into a
 ``LetterData``; the HTML (``letter_html``) and the PDF (``letter_pdf``) are both drawn
 from that same object, so they always show the same scores, reasons and totals. The
-easy read version (``easy_read``, shown by ``awards/letter_easy_read.html`` and printed
-by ``easy_read_pdf``) is drawn from a ``LetterData`` too: short lines, one idea each, the
-result first.
+easy read version (``easy_read``, rendered by ``easy_read_html`` into the body shown by
+``awards/letter_easy_read.html`` and printed by ``easy_read_pdf``) is drawn from a
+``LetterData`` too: short lines, one idea each, the result first.
 
 PDFs use a Unicode TrueType font (DejaVu Sans, from ``settings.LETTER_FONT_DIR``) so that
 names such as "Łukasz" or "Ŵ" and curly quotes print as written. If the font files are
@@ -324,6 +326,11 @@ def _plain_number(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def easy_read_title(tender_title: str) -> str:
+    """The heading of the easy read letter (the page shows it above the stored body)."""
+    return f"Your bid for {tender_title}"
+
+
 def easy_read(data: LetterData) -> EasyRead:
     """The easy read version of ``data``: short sentences, the result first, plain words."""
     winner = data.is_winner
@@ -375,7 +382,7 @@ def easy_read(data: LetterData) -> EasyRead:
         ]
     sections.append(EasyReadSection("What happens next", next_lines))
     return EasyRead(
-        title=f"Your bid for {data.tender_title}",
+        title=easy_read_title(data.tender_title),
         result="You won this contract." if winner else "You did not win this contract.",
         about=about,
         sections=sections,
@@ -386,6 +393,11 @@ def easy_read(data: LetterData) -> EasyRead:
             f"Tell us this number: {data.tender_reference}.",
         ],
     )
+
+
+def easy_read_html(er: EasyRead) -> str:
+    """The easy read letter's body as an HTML fragment (the page adds heading and links)."""
+    return render_to_string("awards/includes/letter_easy_read_body.html", {"er": er})
 
 
 # --- PDF -----------------------------------------------------------------------------------
@@ -566,3 +578,27 @@ def easy_read_pdf(er: EasyRead) -> bytes:
     for line in er.contact:
         out.para(line, size=EASY_BODY, gap=3)
     return out.output()
+
+
+# --- The whole set ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedLetter:
+    """One bidder's letter set, rendered: standard and easy read, HTML and PDF."""
+
+    html: str
+    pdf: bytes
+    easy_read_html: str
+    easy_read_pdf: bytes
+
+
+def render_letter(data: LetterData) -> RenderedLetter:
+    """Render every form of the letter from ``data`` (the slow part: two PDFs)."""
+    er = easy_read(data)
+    return RenderedLetter(
+        html=letter_html(data),
+        pdf=letter_pdf(data),
+        easy_read_html=easy_read_html(er),
+        easy_read_pdf=easy_read_pdf(er),
+    )

@@ -77,6 +77,13 @@ class AwardDecision(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_reason = models.TextField(blank=True)
+    letters_pending_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When letters were last asked for (the decision, or an officer regenerating "
+        "them); cleared by the background task once every bidder's letter is written. While "
+        "set, pages say the letters are being prepared.",
+    )
 
     class Meta:
         ordering = ["tender", "lot__number"]
@@ -109,16 +116,26 @@ class AwardDecision(TimeStampedModel):
 class AssessmentLetter(models.Model):
     """The assessment summary for one bidder: their scores and reasons beside the winner's.
 
-    Generated from the panel data when the award is decided (HTML, and a PDF of it);
-    visible only to the bidder's organisation members and council staff.
+    One row is the bidder's whole letter set: the standard letter and its easy read
+    version, each as HTML and PDF, all drawn from the same ``letters.LetterData``. Written
+    by a background task after the decision commits (``services_letters``), and rewritten
+    in place when an officer regenerates the letters; ``assessment_letter_once`` keeps it
+    to one current set per bidder, however often the task runs. Visible only to the
+    bidder's organisation members and council staff.
     """
 
     decision = models.ForeignKey(AwardDecision, on_delete=models.CASCADE, related_name="letters")
     bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="letters")
     html = models.TextField()
     pdf = models.BinaryField()
+    easy_read_html = models.TextField(
+        blank=True, help_text="Blank on letters written before it was stored (made when read)."
+    )
+    easy_read_pdf = models.BinaryField(blank=True, default=b"")
     generated_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the bidder was emailed that the letter is ready."
+    )
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, F, Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -318,7 +318,8 @@ def letter_sources(tender: Tender) -> tuple[str, int]:
 def letter_facts(letter: AssessmentLetter) -> letters.LetterData:
     """The facts of ``letter``, rebuilt with ``letters.letter_data`` (the same builder the
     award used) from the moderated scores, which cannot change once moderation is
-    complete. Used for the easy read version. Caller must have checked access
+    complete. Used for the easy read version of letters written before it was stored
+    (``AssessmentLetter.easy_read_html`` blank). Caller must have checked access
     (``access_letter``). NotFound when the ranking no longer includes the bid or the
     winner (for example a bid withdrawn since)."""
     from coproduce.procure.panels.selectors import ranking
@@ -342,6 +343,70 @@ def letter_facts(letter: AssessmentLetter) -> letters.LetterData:
         decided_on=timezone.localdate(decision.decided_at),
         standstill_kind=standstill_basis(decision).kind,
     )
+
+
+@dataclass(frozen=True)
+class LetterSummary:
+    """What the award page says about one decision's letters.
+
+    ``pending``: asked for (the decision, or a regeneration) and not yet all written by
+    the background task, so the pages say they are being prepared."""
+
+    pending: bool
+    count: int
+    generated_at: dt.datetime | None
+
+
+def letter_summaries(decisions: list[AwardDecision]) -> dict[int, LetterSummary]:
+    """The ``LetterSummary`` of each decision, by pk (one query)."""
+    rows = {
+        row["decision"]: row
+        for row in AssessmentLetter.objects.filter(decision__in=[d.pk for d in decisions])
+        .values("decision")
+        .annotate(n=Count("pk"), last=Max("generated_at"))
+        .order_by()
+    }
+    out = {}
+    for d in decisions:
+        row = rows.get(d.pk, {})
+        out[d.pk] = LetterSummary(
+            pending=d.letters_pending_since is not None,
+            count=row.get("n", 0),
+            generated_at=row.get("last"),
+        )
+    return out
+
+
+def letters_being_prepared_for_user(user) -> list[AwardDecision]:
+    """Award decisions whose letters are still being prepared and will include a first
+    letter for an organisation ``user`` belongs to (lead or consortium member of a
+    submitted bid for the decision's lot), so "Your assessment summaries" can say one is
+    on its way. Oldest first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    org_ids = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    if not org_ids:
+        return []
+    mine = Q(tender__bids__lead_organisation_id__in=org_ids) | Q(
+        tender__bids__members__organisation_id__in=org_ids
+    )
+    for_lot = Q(lot__isnull=True) | Q(tender__bids__lots=F("lot"))
+    decisions = (
+        AwardDecision.objects.filter(letters_pending_since__isnull=False)
+        .exclude(status=S.WITHDRAWN)
+        .filter(mine, for_lot, tender__bids__status=BidStatus.SUBMITTED)
+        .select_related("tender", "lot")
+        .distinct()
+        .order_by("decided_at", "pk")
+    )
+    written = {
+        letter.decision_id
+        for letter in AssessmentLetter.objects.filter(
+            Q(bid__lead_organisation_id__in=org_ids) | Q(bid__members__organisation_id__in=org_ids),
+            decision__in=decisions,
+        ).only("decision_id")
+    }
+    return [d for d in decisions if d.pk not in written]
 
 
 def letters_for_user(user) -> list[AssessmentLetter]:

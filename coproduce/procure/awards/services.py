@@ -34,9 +34,7 @@ from coproduce.procure.bids.models import Bid, BidPrice, BidStatus
 from coproduce.procure.complaints.selectors import complaint_blocks_award
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
 
-from . import letters
 from .models import (
-    AssessmentLetter,
     AwardDecision,
     AwardStatus,
     Cancellation,
@@ -46,9 +44,10 @@ from .models import (
 from .selectors import (
     StandstillChoice,
     effective_status,
-    letter_sources,
     standstill_options,
 )
+from .services_letters import letters_ranking
+from .tasks import write_award_letters
 
 S = AwardStatus
 AWARD_STATES = StateMachine(
@@ -149,9 +148,12 @@ def award_decide(
     the law decides and ``"none"`` is refused (``standstill_required``) when a standstill
     is required. The choice and the reason are stored on the decision and audited.
 
-    Writes an assessment summary letter for every ranked bid, and emails each bid's
-    submitter after commit that their letter is ready (no content in the email). Audited
-    as ``awards.award.decided``.
+    One short transaction: lock the tender, check, write the decision and the audit row
+    ``awards.award.decided``. Nothing slow happens inside it: the assessment letters (for
+    every ranked bid, standard and easy read, HTML and PDF) are written after commit by
+    the background task ``tasks.write_award_letters``, which also emails each bid's
+    submitter that their letter is ready (no content in the email). Until then
+    ``letters_pending_since`` is set and the pages say the letters are being prepared.
     """
     from coproduce.procure.panels.selectors import (
         award_blockers,
@@ -257,33 +259,12 @@ def award_decide(
                     standstill_ends_on=ends_on,
                     standstill_kind=kind,
                     no_standstill_reason=no_standstill_reason,
+                    letters_pending_since=now,
                 )
         except IntegrityError:
             raise ServiceError(
                 "already_decided", "An award has already been decided for this lot."
             ) from None
-        complaint_url, max_scale = letter_sources(tender)
-        made = []
-        for entry in ranked:
-            data = letters.letter_data(
-                decision=decision,
-                ranking=ranked,
-                ranked=entry,
-                max_scale=max_scale,
-                complaint_url=complaint_url,
-                decided_on=today,
-                standstill_kind=kind,
-            )
-            made.append(
-                AssessmentLetter.objects.create(
-                    decision=decision,
-                    bid=entry.bid,
-                    html=letters.letter_html(data),
-                    pdf=letters.letter_pdf(data),
-                    generated_at=now,
-                    sent_at=now,
-                )
-            )
         audit_record(
             actor=actor,
             verb="awards.award.decided",
@@ -297,7 +278,7 @@ def award_decide(
                 "standstill": kind,
                 "no_standstill_reason": no_standstill_reason,
                 "status": decision.status,
-                "letters": len(made),
+                "letters": len(ranked),  # to be written after commit
             },
             reason=reasons
             + (f"\nNot the top-ranked bid because: {override_reason}" if override_reason else "")
@@ -307,25 +288,42 @@ def award_decide(
                 else ""
             ),
         )
-        notices = [
-            (
-                email,
-                settings.SITE_URL + reverse("awards:letter", args=[letter.pk]),
-                settings.SITE_URL + reverse("awards:letter_easy_read", args=[letter.pk]),
-            )
-            for letter in made
-            for b, email in _bidder_emails([letter.bid])
-        ]
-        subject = f"Your assessment summary for {tender.reference} is ready"
-        for email, url, easy_url in notices:
-            body = (
-                f"The council has decided the award for {tender.reference} {tender.title}.\n\n"
-                f"Your assessment summary is ready. Sign in to read it:\n{url}\n\n"
-                f"There is also an easy read version:\n{easy_url}\n"
-            )
-            transaction.on_commit(
-                lambda e=email, b=body: send_email.enqueue(subject=subject, body=b, to=[e])
-            )
+        _letters_after_commit(decision)
+    return decision
+
+
+def _letters_after_commit(decision: AwardDecision) -> None:
+    """Enqueue the letter task once the current transaction commits (never inside it)."""
+    decision_id = decision.pk
+    transaction.on_commit(lambda: write_award_letters.enqueue(decision_id=decision_id))
+
+
+def award_letters_regenerate(*, actor, decision: AwardDecision) -> AwardDecision:
+    """Write every bidder's letters of ``decision`` again, in the background.
+
+    For when the letters need rendering afresh (a font installed, a template fixed) or an
+    earlier run failed. Same rule as deciding: ``awards.decide`` (NotFound otherwise) and
+    no declared conflict with a bid the award touches. Refused
+    (``letters_unavailable``) when the ranking no longer includes the winning bid, so the
+    letters are never left "being prepared" for nothing. One short transaction marks the
+    letters as being prepared and writes the audit row ``awards.letters.regenerated``;
+    after commit the task rewrites each letter in place (same address, no new email).
+    Clicking again while they are prepared only runs the idempotent task again.
+    """
+    _check_can_decide(actor)
+    _check_no_conflict(actor, decision)
+    letters_ranking(decision)
+    with transaction.atomic():
+        decision = _lock_decision(decision)
+        decision.letters_pending_since = timezone.now()
+        decision.save(update_fields=["letters_pending_since", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="awards.letters.regenerated",
+            target=decision,
+            changes={"letters": decision.letters.count()},
+        )
+        _letters_after_commit(decision)
     return decision
 
 

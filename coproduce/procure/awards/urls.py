@@ -10,6 +10,11 @@ urlpatterns = [
     path(f"{M}/award/", views.tender_awards, name="manage"),
     path(f"{M}/award/<str:key>/decide/", views.decide, name="decide"),
     path(f"{M}/cancel/", views.cancel, name="cancel"),
+    path(
+        "manage/awards/<int:pk>/letters/regenerate/",
+        views.regenerate_letters,
+        name="regenerate_letters",
+    ),
     path("manage/awards/<int:pk>/<slug:action>/", views.decision_action, name="action"),
     path("awards/letters/", views.my_letters, name="my_letters"),
     path("awards/letters/<int:pk>/", views.letter, name="letter"),

@@ -7,11 +7,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
-from coproduce.foundation.core.http import form_page, not_found_as_404, render_form
+from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.procure.panels import selectors as panel_sel
 
 from . import letters
@@ -28,6 +28,7 @@ def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
     tender = sel.access_tender_for_awards(request.user, reference)
     can_decide = request.user.has_perm("awards.decide")
     units = sel.award_units(tender=tender)
+    summaries = sel.letter_summaries([u.decision for u in units if u.decision])
     conflicted = panel_sel.conflicted_bid_ids(request.user, tender)
     for u in units:
         # Declared conflicts: the figures of those bids are hidden, and no award actions.
@@ -48,6 +49,8 @@ def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
             can_decide and live and live.status in (AwardStatus.STANDSTILL, AwardStatus.PAUSED)
         )
         u.paused = u.status == AwardStatus.PAUSED
+        u.letters = summaries.get(live.pk) if live else None
+        u.can_regenerate_letters = bool(can_decide_here and live)
     return render(
         request,
         "awards/tender_awards.html",
@@ -106,7 +109,9 @@ def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
             apply_service_error(form, exc)
         else:
             messages.success(
-                request, "Award decided. Every bidder has been told their letter is ready."
+                request,
+                "Award decided. The letters to bidders are being prepared; each bidder is "
+                "emailed when theirs is ready.",
             )
             return redirect("awards:manage", tender.reference)
     return render_form(
@@ -188,6 +193,22 @@ def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+@not_found_as_404
+def regenerate_letters(request: HttpRequest, pk: int) -> HttpResponse:
+    """The award page's "Regenerate the letters" button (same rule as deciding)."""
+    decision = sel.access_decision(request.user, pk)
+    return post_action(
+        request,
+        lambda: svc.award_letters_regenerate(actor=request.user, decision=decision),
+        success="The letters are being prepared again. Each letter keeps its address; "
+        "bidders are not emailed again.",
+        redirect_to=("awards:manage", decision.tender.reference),
+        raise_not_found=True,
+    )
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 def cancel(request: HttpRequest, reference: str) -> HttpResponse:
@@ -219,7 +240,12 @@ def cancel(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 def my_letters(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "awards/my_letters.html", {"letters": sel.letters_for_user(request.user)}
+        request,
+        "awards/my_letters.html",
+        {
+            "letters": sel.letters_for_user(request.user),
+            "preparing": sel.letters_being_prepared_for_user(request.user),
+        },
     )
 
 
@@ -281,8 +307,12 @@ def letter_easy_read(request: HttpRequest, pk: int) -> HttpResponse:
     found = sel.access_letter(request.user, pk)
     if _letter_conflicted(request.user, found):
         return letter(request, pk)  # the standard letter's "hidden" page
-    easy = letters.easy_read(sel.letter_facts(found))
-    return render(request, "awards/letter_easy_read.html", {"letter": found, "er": easy})
+    if found.easy_read_html:  # written with the letter (after the decision committed)
+        context = {"title": letters.easy_read_title(found.decision.tender.title)}
+    else:  # a letter written before the easy read version was stored: made now
+        easy = letters.easy_read(sel.letter_facts(found))
+        context = {"title": easy.title, "er": easy}
+    return render(request, "awards/letter_easy_read.html", {"letter": found, **context})
 
 
 @login_required
@@ -290,7 +320,9 @@ def letter_easy_read(request: HttpRequest, pk: int) -> HttpResponse:
 @not_found_as_404
 def letter_easy_read_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter_for_pdf(request, pk)
-    pdf = letters.easy_read_pdf(letters.easy_read(sel.letter_facts(letter)))
+    pdf = bytes(letter.easy_read_pdf) or letters.easy_read_pdf(
+        letters.easy_read(sel.letter_facts(letter))
+    )
     name = f"easy-read-{letter.decision.tender.reference}-{letter.bid.reference}.pdf"
     return _pdf_response(pdf, name)
 

@@ -337,6 +337,20 @@ def page_rows() -> list[Row]:
             lambda w: r("awards:action", args=[w.decision.pk if w.decision else NONE, "confirm"]),
             signed_in(only(COMMISSIONERS, since=AWARDED)),
         ),
+        # Regenerating the letters: the same rule as deciding. The service refuses the
+        # officer with a declared conflict (nothing changes): a message on the award page.
+        Row(
+            "awards:regenerate_letters",
+            lambda w: r("awards:regenerate_letters", args=[w.decision.pk if w.decision else NONE]),
+            signed_in(
+                lambda role, stage: (
+                    302
+                    if role == "officer_conflicted" and at_least(stage, AWARDED)
+                    else post_only(COMMISSIONERS, since=AWARDED)(role, stage)
+                )
+            ),
+            "POST",
+        ),
         Row("awards:my_letters", lambda w: r("awards:my_letters"), SIGNED_IN),
         Row(
             "awards:letter",

@@ -10,8 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import Organisation
@@ -295,3 +298,21 @@ def add_member(bid: Bid, organisation: Organisation, share: str, *, lead=False) 
         is_lead=lead,
         confirmed_at=timezone.now(),
     )
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Run what the services in the block left for after commit, as a real commit would.
+
+    pytest-django wraps each test in a transaction that never commits, so
+    ``transaction.on_commit`` callbacks (the letter task, emails) never run by themselves.
+    On leaving the block without an error, the callbacks registered inside it run (and
+    those they register in turn, as the letter task does for its emails) and are removed,
+    so an enclosing ``django_capture_on_commit_callbacks(execute=True)`` does not run
+    them a second time.
+    """
+    start = len(connection.run_on_commit)
+    yield
+    while len(connection.run_on_commit) > start:
+        _savepoints, callback, _robust = connection.run_on_commit.pop(start)
+        callback()

@@ -7,7 +7,7 @@ import pytest
 from coproduce.procure.awards import services as svc
 from coproduce.procure.awards.models import AssessmentLetter, AwardDecision, Cancellation
 
-from .helpers import build
+from .helpers import build, committed
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,8 @@ def test_confirm_early_via_api_is_refused(client, commissioner, provider):
 
 def test_letters_via_api_only_for_the_bidder_and_staff(client, commissioner):
     built = build(commissioner)
-    decision = svc.award_decide(actor=commissioner, tender=built.tender, lot=None, reasons="B")
+    with committed():
+        decision = svc.award_decide(actor=commissioner, tender=built.tender, lot=None, reasons="B")
     letter = AssessmentLetter.objects.get(decision=decision, bid=built.bids[2])
     url = f"/api/letters/{letter.pk}"
     assert client.get(url).status_code == 401

@@ -23,7 +23,7 @@ from coproduce.procure.awards.selectors import effective_status
 from coproduce.procure.complaints import services as complaints
 from coproduce.procure.tenders.models import TenderStatus
 
-from .helpers import build, pdf_text
+from .helpers import build, committed, pdf_text
 
 UK = zoneinfo.ZoneInfo("Europe/London")
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,10 @@ def at(monkeypatch, year, month, day, hour=12):
 
 
 def decide(commissioner, built, **kw):
+    """Decide, then commit: the letters are written after the decision commits."""
     kw.setdefault("reasons", "Highest score on quality and price.")
-    return svc.award_decide(actor=commissioner, tender=built.tender, lot=built.lot, **kw)
+    with committed():
+        return svc.award_decide(actor=commissioner, tender=built.tender, lot=built.lot, **kw)
 
 
 def raise_complaint(tender):

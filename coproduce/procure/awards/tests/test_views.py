@@ -20,7 +20,7 @@ from coproduce.procure.awards.models import (
 )
 from coproduce.procure.complaints import services as complaints
 
-from .helpers import build
+from .helpers import build, committed
 
 pytestmark = pytest.mark.django_db
 
@@ -32,9 +32,10 @@ def login(client, user):
 
 def decided(commissioner, **kw):
     built = build(commissioner, **kw)
-    decision = svc.award_decide(
-        actor=commissioner, tender=built.tender, lot=built.lot, reasons="Best value overall."
-    )
+    with committed():  # the letters are written after the decision commits
+        decision = svc.award_decide(
+            actor=commissioner, tender=built.tender, lot=built.lot, reasons="Best value overall."
+        )
     return built, decision
 
 
@@ -200,9 +201,10 @@ def test_letter_of_a_consortium_member_is_visible_to_the_member(client, commissi
     member_user = UserFactory(role="provider")
     member_org = org(admin=member_user)
     add_member(built.bids[0], member_org, "40")
-    decision = svc.award_decide(
-        actor=commissioner, tender=built.tender, lot=None, reasons="Best value overall."
-    )
+    with committed():
+        decision = svc.award_decide(
+            actor=commissioner, tender=built.tender, lot=None, reasons="Best value overall."
+        )
     letter = AssessmentLetter.objects.get(decision=decision, bid=built.bids[0])
     assert (
         login(client, member_user).get(reverse("awards:letter", args=[letter.pk])).status_code
