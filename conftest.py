@@ -9,7 +9,13 @@ in one process.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import hashlib
+import os
+import sqlite3
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -24,6 +30,85 @@ from coproduce.foundation.commissioning.tests.factories import make_project
 def _fast_settings(settings):
     settings.AXES_ENABLED = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+# --- The migrated test database, built once ----------------------------------------------
+#
+# Migrating an empty database takes about 15 s of CPU (Django re-renders the model states
+# of some 60 migrations). With SQLite's in-memory test database (the default), the first
+# run migrates and keeps a copy in build/test-db/, named after a hash of every migration
+# file; later runs, and the other xdist workers of the same run, restore that copy in a
+# fraction of a second instead. A changed or new migration changes the name, so the copy
+# is never stale. COPRODUCE_TEST_DB_CACHE=0 turns this off (or names another folder).
+
+TEST_DB_CACHE = os.environ.get("COPRODUCE_TEST_DB_CACHE", "")
+
+
+def _migrations_key() -> str:
+    import django
+    from django.db.migrations.loader import MigrationLoader
+
+    digest = hashlib.sha256()
+    digest.update(f"{django.__version__} {sqlite3.sqlite_version} {sys.version}".encode())
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    for key in sorted(loader.disk_migrations):
+        path = Path(sys.modules[loader.disk_migrations[key].__module__].__file__)
+        digest.update(f"{key}".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _migrate_sqlite_from_copy(connection, migrate) -> None:
+    folder = Path(TEST_DB_CACHE or Path(__file__).parent / "build" / "test-db")
+    folder.mkdir(parents=True, exist_ok=True)
+    copy = folder / f"migrated-{_migrations_key()}.sqlite3"
+    with open(folder / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one xdist worker migrates, the others wait
+        connection.ensure_connection()
+        if copy.exists():
+            source = sqlite3.connect(copy)
+            source.backup(connection.connection)
+            source.close()
+            return
+        migrate()
+        partial = copy.with_suffix(f".{os.getpid()}.partial")
+        target = sqlite3.connect(partial)
+        connection.connection.backup(target)
+        target.close()
+        os.replace(partial, copy)
+
+
+@pytest.fixture(scope="session")
+def _migrations_from_copy():
+    """While the test databases are made: an in-memory SQLite one is filled from the copy."""
+    from django.core import management
+    from django.db import connections
+
+    real = management.call_command
+
+    def call_command(name, *args, **options):
+        connection = connections[options.get("database", "default")]
+        if (
+            name == "migrate"
+            and TEST_DB_CACHE != "0"
+            and connection.vendor == "sqlite"
+            and connection.is_in_memory_db()
+        ):
+            return _migrate_sqlite_from_copy(connection, lambda: real(name, *args, **options))
+        return real(name, *args, **options)
+
+    def undo():
+        management.call_command = real
+
+    management.call_command = call_command
+    yield undo
+    undo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrations_from_copy, django_db_setup):
+    """pytest-django's ``django_db_setup`` (the argument), made with the copy above."""
+    _migrations_from_copy()
 
 
 # --- The demo council, loaded once -----------------------------------------------------
