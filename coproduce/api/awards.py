@@ -15,6 +15,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.procure.awards import selectors as sel
 from coproduce.procure.awards import services as svc
 from coproduce.procure.bids.models import Bid
+from coproduce.procure.panels.selectors import conflicted_bid_ids
 
 router = Router(tags=["awards"])
 
@@ -320,8 +321,6 @@ def get_letter(request: HttpRequest, letter_id: int):
 
     404 for staff who declared a conflict of interest with the letter's bid or the winning
     bid (the letter shows both)."""
-    from coproduce.procure.panels.selectors import conflicted_bid_ids
-
     letter = sel.access_letter(request.user, letter_id)
     if conflicted_bid_ids(request.user, letter.decision.tender) & {
         letter.bid_id,

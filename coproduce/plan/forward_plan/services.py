@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import User
+from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.models import ServiceArea
@@ -85,11 +86,11 @@ def _validate_plan(data: PlanEntryData) -> dict:
         raise ServiceError("invalid_choice", "Choose an intended route.", field="intended_route")
     if not ServiceArea.objects.filter(pk=data.service_area_id).exists():
         raise ServiceError("invalid_choice", "Choose a service area.", field="service_area")
-    if data.project_id is not None:
-        from coproduce.foundation.commissioning.models import CommissioningProject
-
-        if not CommissioningProject.objects.filter(pk=data.project_id).exists():
-            raise ServiceError("invalid_choice", "Choose a project from the list.", field="project")
+    if (
+        data.project_id is not None
+        and not CommissioningProject.objects.filter(pk=data.project_id).exists()
+    ):
+        raise ServiceError("invalid_choice", "Choose a project from the list.", field="project")
     return {
         "title": title,
         "description": description,

@@ -19,11 +19,11 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.plan.procurement_rules import keys as rule_keys
 from coproduce.plan.procurement_rules.selectors import add_working_days, rulebook_on, standstill_end
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus, ConsortiumMember
-from coproduce.procure.complaints.models import Complaint, ComplaintStatus
-from coproduce.procure.complaints.selectors import complaint_blocks_award
+from coproduce.procure.panels.selectors import award_blockers, ranking
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
 
 from . import letters
+from .hooks import complaint_blocks_award, complaint_decided_since
 from .models import AssessmentLetter, AwardDecision, AwardStatus, Cancellation, StandstillKind
 
 S = AwardStatus
@@ -36,11 +36,7 @@ def awaiting_resume(decision: AwardDecision) -> bool:
     """True when a complaint decided after the award (or after its last resume) still needs
     the officer to resume the award (or withdraw it) before it can be confirmed."""
     since = max(filter(None, [decision.decided_at, decision.resumed_at]))
-    return Complaint.objects.filter(
-        tender_id=decision.tender_id,
-        status__in=[ComplaintStatus.UPHELD, ComplaintStatus.NOT_UPHELD],
-        decided_at__gt=since,
-    ).exists()
+    return complaint_decided_since(tender_id=decision.tender_id, since=since)
 
 
 def effective_status(decision: AwardDecision, *, blocked: bool | None = None) -> str:
@@ -212,8 +208,6 @@ def award_units(*, tender: Tender) -> list[AwardUnit]:
 
     Caller must have checked staff access (``access_tender_for_awards``).
     """
-    from coproduce.procure.panels.selectors import award_blockers, ranking
-
     lots: list[Lot | None] = list(tender.lots.all()) or [None]
     decisions = list(
         AwardDecision.objects.filter(tender=tender).select_related(
@@ -322,8 +316,6 @@ def letter_facts(letter: AssessmentLetter) -> letters.LetterData:
     (``AssessmentLetter.easy_read_html`` blank). Caller must have checked access
     (``access_letter``). NotFound when the ranking no longer includes the bid or the
     winner (for example a bid withdrawn since)."""
-    from coproduce.procure.panels.selectors import ranking
-
     decision = letter.decision
     tender = decision.tender
     try:

@@ -23,17 +23,22 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
-from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.transitions import StateMachine, Transition
 from coproduce.foundation.core.validation import clean_text
+from coproduce.procure.bids.hooks import CONFLICT_REFUSED, require_no_conflict
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus
-from coproduce.procure.complaints.selectors import complaint_blocks_award
+from coproduce.procure.panels.selectors import (
+    award_blockers,
+    conflicted_bid_ids,
+    ranking,
+    scorable_bids,
+)
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
 
+from .hooks import AwardConfirmation, award_confirmed, complaint_blocks_award
 from .models import (
     AwardDecision,
     AwardStatus,
@@ -73,8 +78,6 @@ def _check_can_decide(actor) -> None:
 
 def _check_no_conflict(actor, decision: AwardDecision) -> None:
     """Refuse an officer who declared a conflict with any bid this award touches."""
-    from coproduce.procure.panels.selectors import require_no_conflict, scorable_bids
-
     require_no_conflict(
         actor, [decision.winning_bid, *scorable_bids(decision.tender, decision.lot)]
     )
@@ -155,13 +158,6 @@ def award_decide(
     submitter that their letter is ready (no content in the email). Until then
     ``letters_pending_since`` is set and the pages say the letters are being prepared.
     """
-    from coproduce.procure.panels.selectors import (
-        award_blockers,
-        ranking,
-        require_no_conflict,
-        scorable_bids,
-    )
-
     _check_can_decide(actor)
     _check_lot(tender, lot)
     require_no_conflict(actor, scorable_bids(tender, lot))  # conflicted officers may not decide
@@ -460,22 +456,17 @@ def award_withdraw(*, actor, decision: AwardDecision, reason: str) -> AwardDecis
     return decision
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February → 28 February
-        return day.replace(year=day.year + years, day=28)
-
-
-def award_confirm(*, actor, decision: AwardDecision, starts_on: dt.date) -> Contract:
-    """Confirm an award after its standstill and create the contract.
+def award_confirm(*, actor, decision: AwardDecision, starts_on: dt.date):
+    """Confirm an award after its standstill and create the contract; returns the contract.
 
     Allowed when the server date is after ``standstill_ends_on`` (or there is no
     standstill), the award is not paused and no complaint about the tender is open.
-    The contract: reference K-YYYY-NNNN, provider = the winning bid's lead organisation,
-    value = the winning price for the lot, from ``starts_on`` for the specification's
-    contract length. A repeated confirmation returns the same contract. Audited as
-    ``awards.award.confirmed`` and ``contracts.contract.created``; nothing else moves.
+    The contract is created in the same transaction by the ``on_award_confirmed`` hook
+    (``hooks.py``; registered by the contracts app, above awards): reference K-YYYY-NNNN,
+    provider = the winning bid's lead organisation, value = the winning price for the
+    lot, from ``starts_on`` for the specification's contract length. A repeated
+    confirmation returns the same contract. Audited as ``contracts.contract.created`` then
+    ``awards.award.confirmed``; nothing else moves.
     """
     _check_can_decide(actor)
     _check_no_conflict(actor, decision)
@@ -487,7 +478,6 @@ def award_confirm(*, actor, decision: AwardDecision, starts_on: dt.date) -> Cont
             return decision.contract
         if decision.status == S.WITHDRAWN:
             raise IllegalTransition("withdrawn", "This award was withdrawn.")
-        tender = decision.tender
         if effective_status(decision) == S.PAUSED:
             raise ServiceError(
                 "award_paused",
@@ -504,43 +494,22 @@ def award_confirm(*, actor, decision: AwardDecision, starts_on: dt.date) -> Cont
         value = lot_price(decision.winning_bid, decision.lot)
         if value is None:
             raise ServiceError("no_price", "The winning bid has no opened price for this lot.")
-        years = tender.specification.contract_years
-        ends_on = _add_years(starts_on, years) - dt.timedelta(days=1)
-        now = timezone.now()
-        number = counter_next(name=f"contracts.contract.{today.year}")
-        title = tender.title + (f": {decision.lot.title}" if decision.lot else "")
-        contract = Contract.objects.create(
-            reference=f"K-{today.year}-{number:04d}",
-            project=tender.project,
-            award=decision,
-            provider=decision.winning_bid.lead_organisation,
-            title=title[:200],
-            value_pence=value,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
         AWARD_STATES.check(decision.status, S.CONFIRMED)
         decision.status = S.CONFIRMED
-        decision.confirmed_at = now
+        decision.confirmed_at = timezone.now()
         decision.confirmed_by = actor
         decision.save(update_fields=["status", "confirmed_at", "confirmed_by", "updated_at"])
+        award_confirmed(
+            AwardConfirmation(
+                actor=actor, decision=decision, starts_on=starts_on, value_pence=value
+            )
+        )
+        contract = decision.contract  # created by the contracts app's hook, just now
         audit_record(
             actor=actor,
             verb="awards.award.confirmed",
             target=decision,
             changes={"status": [S.STANDSTILL, S.CONFIRMED], "contract": contract.reference},
-        )
-        audit_record(
-            actor=actor,
-            verb="contracts.contract.created",
-            target=contract,
-            changes={
-                "reference": contract.reference,
-                "provider": contract.provider.name,
-                "value_pence": value,
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-            },
         )
     return contract
 
@@ -557,8 +526,6 @@ def tender_cancel(
     ``awards.tender.cancelled``. Refused to an officer who declared a conflict with
     any bid of the tender (cancelling can help or harm that bid).
     """
-    from coproduce.procure.panels.selectors import CONFLICT_REFUSED, conflicted_bid_ids
-
     _check_can_decide(actor)
     if lot is not None and lot.tender_id != tender.pk:
         raise NotFound()

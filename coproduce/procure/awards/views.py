@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
+from coproduce.procure.bids.hooks import CONFLICT_HIDDEN, CONFLICT_REFUSED, require_no_conflict
 from coproduce.procure.panels import selectors as panel_sel
+from coproduce.procure.panels.selectors import award_blockers, ranking
 
 from . import letters
 from . import selectors as sel
@@ -34,7 +36,7 @@ def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
         # Declared conflicts: the figures of those bids are hidden, and no award actions.
         u.ranking = panel_sel.hide_conflicted(u.ranking, request.user)
         if conflicted & {b.pk for b in panel_sel.scorable_bids(tender, u.lot)}:
-            u.blockers = [*u.blockers, panel_sel.CONFLICT_REFUSED]
+            u.blockers = [*u.blockers, CONFLICT_REFUSED]
             can_decide_here = False
         else:
             can_decide_here = can_decide
@@ -68,7 +70,6 @@ def tender_awards(request: HttpRequest, reference: str) -> HttpResponse:
 def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
     tender = sel.access_tender_for_awards(request.user, reference, perm="awards.decide")
     lot = sel.lot_from_key(tender, key)
-    from coproduce.procure.panels.selectors import award_blockers, ranking
 
     try:
         ranked = ranking(tender=tender, lot=lot)
@@ -76,7 +77,7 @@ def decide(request: HttpRequest, reference: str, key: str) -> HttpResponse:
         ranked = []
     conflict = None
     try:
-        panel_sel.require_no_conflict(request.user, panel_sel.scorable_bids(tender, lot))
+        require_no_conflict(request.user, panel_sel.scorable_bids(tender, lot))
     except ServiceError as exc:
         conflict = exc  # declared a conflict with a bid of this lot: figures hidden, refused
         ranked = panel_sel.hide_conflicted(ranked, request.user)
@@ -153,7 +154,7 @@ def decision_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = form_class(request.POST if request.method == "POST" else None)
     if action == "confirm" and request.method == "GET":
         try:
-            panel_sel.require_no_conflict(
+            require_no_conflict(
                 request.user,
                 [decision.winning_bid, *panel_sel.scorable_bids(decision.tender, decision.lot)],
             )
@@ -261,7 +262,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "tender": letter.decision.tender,
                 "bid": letter.bid,
-                "message": panel_sel.CONFLICT_HIDDEN,
+                "message": CONFLICT_HIDDEN,
                 "back_url": reverse("awards:manage", args=[letter.decision.tender.reference]),
             },
         )

@@ -19,6 +19,8 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion
 from coproduce.procure.tenders.models import Lot, Tender
+from coproduce.procure.tenders.selectors import tender_days_left
+from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, RequiredDocument
 from .selectors import bids_needing_reconfirmation, latest_submission
@@ -304,8 +306,6 @@ class BidRow:
 
 def bid_rows(user, now: dt.datetime | None = None) -> list[BidRow]:
     """The "Your bids" table: one row per bid of the user's organisations."""
-    from coproduce.procure.tenders.selectors import tender_days_left
-
     now = now or timezone.now()
     org_ids = set(user_organisation_ids(user))
     bids = list(bidder_bids(user).prefetch_related("submissions"))
@@ -328,10 +328,6 @@ def bid_rows(user, now: dt.datetime | None = None) -> list[BidRow]:
 
 def reconfirmation_banner(bid: Bid):
     """The latest change to the tender that asks this submitted bid to be confirmed again."""
-    from coproduce.procure.tenders.selectors_clarifications import (
-        amendments_requiring_reconfirmation,
-    )
-
     if bid.status != BidStatus.SUBMITTED:
         return None
     last = latest_submission(bid)

@@ -33,7 +33,9 @@ from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind
+from coproduce.procure.tenders.documents import check_upload
 from coproduce.procure.tenders.models import Lot, Tender
+from coproduce.procure.tenders.selectors import tender_is_open, upload_limit_bytes
 
 from .models import Bid, BidDraft, BidFile, BidStatus, ConsortiumMember, RequiredDocument
 
@@ -69,8 +71,6 @@ def _lock_bid(bid: Bid) -> Bid:
 
 
 def _require_open(tender: Tender) -> None:
-    from coproduce.procure.tenders.selectors import tender_is_open
-
     if not tender_is_open(tender):
         raise ServiceError(
             "tender_closed",
@@ -703,9 +703,6 @@ def bid_file_add(
     ``documents.max_upload_mb``. ``requirement`` is a ``RequiredDocument`` of the tender
     (or its name), or blank for other documents. The same file twice is stored once.
     """
-    from coproduce.procure.tenders.documents import check_upload
-    from coproduce.procure.tenders.selectors import upload_limit_bytes
-
     title = (title or "").strip() or (upload.name or "").rsplit("/", 1)[-1][:TITLE_MAX]
     if len(title) > TITLE_MAX:
         raise ServiceError(

@@ -25,6 +25,7 @@ from coproduce.procure.tenders.documents import check_upload
 from coproduce.procure.tenders.models import Lot, Tender
 
 from . import sealing
+from .hooks import require_no_conflict
 from .models import (
     Bid,
     BidAnswer,
@@ -177,8 +178,6 @@ def bid_compliance_decide(*, actor, bid: Bid, status: str, notes: str = "") -> B
     """
     if not actor.has_perm("bids.decide_compliance") or bid.opened_at is None:
         raise NotFound()
-    from coproduce.procure.panels.selectors import require_no_conflict
-
     require_no_conflict(actor, [bid])
     if status not in {s for s, _ in ComplianceStatus.choices} or status == "":
         raise ServiceError("compliance_status", "Choose a compliance decision.", field="status")

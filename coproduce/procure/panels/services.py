@@ -24,6 +24,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.validation import require_perm
 from coproduce.plan.evaluation_models.models import Criterion, PanelRole, PanelRoleKind
+from coproduce.procure.bids.hooks import require_no_conflict
 from coproduce.procure.bids.models import Bid
 from coproduce.procure.tenders.models import Lot, Tender
 
@@ -623,7 +624,7 @@ def moderated_score_agree(
     require_perm(actor, "panels.moderate", tender)
     if bid.pk not in {b.pk for b in sel.scorable_bids(tender, moderation.lot)}:
         raise NotFound()
-    sel.require_no_conflict(actor, [bid])
+    require_no_conflict(actor, [bid])
     if criterion.pk not in {c.pk for c in sel.scored_criteria(tender)}:
         raise NotFound()
     levels = {lvl.score for lvl in sel.scale_levels(tender)}
@@ -691,8 +692,8 @@ def moderation_complete(*, actor: User, moderation: Moderation) -> Moderation:
     Completing again does nothing.
     """
     tender = moderation.tender
-    sel.require_no_conflict(actor, sel.scorable_bids(tender, moderation.lot))
     require_perm(actor, "panels.moderate", tender)
+    require_no_conflict(actor, sel.scorable_bids(tender, moderation.lot))
     with transaction.atomic():
         mod = (
             Moderation.objects.select_for_update(of=("self",))
@@ -770,8 +771,8 @@ def price_explanation_decide(
     Accepting needs an explanation from the bidder; rejecting does not (no answer is a
     reason to reject).
     """
-    sel.require_no_conflict(actor, [explanation.bid])
     require_perm(actor, "panels.moderate", explanation.bid.tender)
+    require_no_conflict(actor, [explanation.bid])
     reason = reason.strip()
     if not reason:
         raise ServiceError("reason_required", "Give the reason for the decision.", field="reason")

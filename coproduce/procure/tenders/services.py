@@ -27,8 +27,14 @@ from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
 from coproduce.plan.evaluation_models.models import EvaluationModel
+from coproduce.plan.evaluation_models.selectors import evaluation_model_as_html
+from coproduce.plan.evaluation_models.services import evaluation_model_lock
+from coproduce.plan.forward_plan.selectors import published_plan_entries_for_project
+from coproduce.plan.forward_plan.services import plan_entry_mark_tendered
 from coproduce.plan.procurement_rules.models import Reservation, Route
 from coproduce.plan.specifications.models import Specification
+from coproduce.plan.specifications.selectors import published_specifications, specification_as_html
+from coproduce.procure.tenders.tasks_alerts import send_new_tender_alerts
 
 from .documents import check_upload, human_size, text_to_html
 from .models import DocumentKind, Lot, Tender, TenderDocument, TenderStatus
@@ -105,9 +111,6 @@ def _check_project(project: CommissioningProject) -> None:
 
 
 def _validate(project: CommissioningProject, data: TenderData) -> dict:
-    from coproduce.plan.forward_plan.selectors import published_plan_entries_for_project
-    from coproduce.plan.specifications.selectors import published_specifications
-
     fields: dict = {
         "title": _text(data.title, field="title", label="a title", limit=200),
         "summary": _text(data.summary, field="summary", label="a plain English summary"),
@@ -566,9 +569,6 @@ def document_withdraw(
 
 
 def _add_generated_documents(*, actor: User, tender: Tender) -> None:
-    from coproduce.plan.evaluation_models.selectors import evaluation_model_as_html
-    from coproduce.plan.specifications.selectors import specification_as_html
-
     spec: Specification = tender.specification
     generated = [
         (
@@ -618,13 +618,10 @@ def tender_publish(*, actor: User, tender: Tender) -> Tender:
         problems = tender_publication_problems(locked, now=now)
         if problems:
             raise problems[0]
-        from coproduce.plan.evaluation_models.services import evaluation_model_lock
 
         evaluation_model_lock(actor=actor, model=locked.evaluation_model)
         _add_generated_documents(actor=actor, tender=locked)
         if locked.plan_entry is not None:
-            from coproduce.plan.forward_plan.services import plan_entry_mark_tendered
-
             plan_entry_mark_tendered(actor=actor, entry=locked.plan_entry, tender=locked)
         locked.published_at = now
         locked.status = TenderStatus.OPEN
@@ -648,11 +645,6 @@ def tender_publish(*, actor: User, tender: Tender) -> Tender:
 
 
 def _enqueue_alerts(tender_id: int) -> None:
-    try:
-        from coproduce.procure.tenders.tasks_alerts import send_new_tender_alerts
-    except ImportError:  # the alerts module is optional while the portal is being built
-        logger.warning("tenders.tasks_alerts is missing; no alerts sent for tender %s", tender_id)
-        return
     send_new_tender_alerts.enqueue(tender_id=tender_id)
 
 

@@ -27,6 +27,7 @@ from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
+from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text, require_perm
 
 from . import equality
@@ -800,8 +801,6 @@ def response_issue_resume_token(*, response: Response, token: str | None = None)
 
 def response_send_resume_email(*, response: Response, email: str, link: str) -> None:
     """Email the resume link. The address is used once and not stored."""
-    from coproduce.foundation.core.tasks import send_email
-
     consultation = response.consultation
     body = (
         f"You saved your answers to “{consultation.title}”.\n\n"

@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from coproduce.deliver.contracts.models import Contract
+from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.procure.awards import services as svc
@@ -19,8 +19,6 @@ from coproduce.procure.awards.models import (
     AwardStatus,
     Cancellation,
 )
-from coproduce.procure.awards.selectors import effective_status
-from coproduce.procure.complaints import services as complaints
 from coproduce.procure.tenders.models import TenderStatus
 
 from .helpers import build, committed, pdf_text
@@ -40,30 +38,6 @@ def decide(commissioner, built, **kw):
     kw.setdefault("reasons", "Highest score on quality and price.")
     with committed():
         return svc.award_decide(actor=commissioner, tender=built.tender, lot=built.lot, **kw)
-
-
-def raise_complaint(tender):
-    return complaints.complaint_raise(
-        actor=None,
-        tender=tender,
-        data=complaints.ComplaintData(
-            subject="award",
-            details="The scoring was unfair.",
-            contact_name="A Bidder",
-            contact_email="bidder@example.org",
-        ),
-    )
-
-
-def decide_complaint(commissioner, complaint, *, upheld):
-    complaints.complaint_start_review(actor=commissioner, complaint=complaint, note="Looking")
-    return complaints.complaint_decide(
-        actor=commissioner,
-        complaint=complaint,
-        upheld=upheld,
-        response="We looked again.",
-        published_outcome="Reviewed the scoring.",
-    )
 
 
 def test_decide_picks_the_top_ranked_bid_writes_letters_and_emails_each_bidder(
@@ -154,44 +128,11 @@ def test_blank_reasons_are_refused_and_nothing_is_stored(commissioner):
 
 
 def test_only_commissioners_and_admins_may_decide(provider, finance):
-    from coproduce.foundation.accounts.tests.factories import UserFactory
-
     commissioner = UserFactory(role="commissioner")
     built = build(commissioner)
     for actor in (provider, finance):
         with pytest.raises(NotFound):
             decide(actor, built)
-
-
-def test_standstill_runs_across_easter_and_confirming_one_day_early_is_refused(
-    commissioner, monkeypatch
-):
-    built = build(commissioner)
-    at(monkeypatch, 2026, 4, 1)  # Wednesday; Good Friday 3 and Easter Monday 6 April
-    decision = decide(commissioner, built)
-    assert decision.standstill_ends_on == dt.date(2026, 4, 14)
-    at(monkeypatch, 2026, 4, 14, hour=23)
-    with pytest.raises(ServiceError) as info:
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    assert info.value.code == "standstill_running"
-    assert "15 April 2026" in info.value.message
-    assert not Contract.objects.exists()
-    at(monkeypatch, 2026, 4, 15, hour=0)
-    contract = svc.award_confirm(
-        actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1)
-    )
-    assert contract.reference == "K-2026-0001"
-    assert contract.provider == built.bids[0].lead_organisation
-    assert contract.value_pence == 100_000_00
-    assert contract.ends_on == dt.date(2029, 4, 30)  # the specification's 3 years
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.CONFIRMED
-    assert AuditEvent.objects.filter(verb="awards.award.confirmed").count() == 1
-    assert AuditEvent.objects.filter(verb="contracts.contract.created").count() == 1
-    # A repeated confirmation returns the same contract.
-    again = svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 6, 1))
-    assert again == contract
-    assert Contract.objects.count() == 1
 
 
 def test_light_touch_confirmed_without_a_standstill_can_be_confirmed_at_once(commissioner):
@@ -207,60 +148,6 @@ def test_light_touch_confirmed_without_a_standstill_can_be_confirmed_at_once(com
         actor=commissioner, decision=decision, starts_on=timezone.localdate()
     )
     assert contract.award == decision
-
-
-def test_complaint_pauses_the_award_and_the_officer_resumes_when_not_upheld(
-    commissioner, monkeypatch
-):
-    built = build(commissioner)
-    at(monkeypatch, 2026, 4, 1)
-    decision = decide(commissioner, built)
-    at(monkeypatch, 2026, 4, 8)
-    complaint = raise_complaint(built.tender)
-    # Raising the complaint records the pause in the same transaction.
-    assert effective_status(decision) == AwardStatus.PAUSED
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.PAUSED
-    assert AuditEvent.objects.filter(verb="awards.award.paused").count() == 1
-    at(monkeypatch, 2026, 4, 20)  # standstill over, but the complaint is still open
-    with pytest.raises(ServiceError) as info:
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    assert info.value.code == "award_paused"
-    with pytest.raises(ServiceError) as info:
-        svc.award_resume(actor=commissioner, decision=decision)
-    assert info.value.code == "complaint_open"
-    decide_complaint(commissioner, complaint, upheld=False)
-    with pytest.raises(ServiceError) as info:  # still paused until the officer resumes
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    assert info.value.code == "award_paused"
-    svc.award_resume(actor=commissioner, decision=decision, reason="Complaint not upheld")
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.STANDSTILL
-    contract = svc.award_confirm(
-        actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1)
-    )
-    assert contract.award_id == decision.pk
-
-
-def test_an_upheld_complaint_leads_to_withdrawal_and_a_new_decision(commissioner, monkeypatch):
-    built = build(commissioner)
-    decision = decide(commissioner, built)
-    complaint = raise_complaint(built.tender)
-    svc.award_pause_for_complaint(actor=None, tender=built.tender, complaint=complaint)
-    decide_complaint(commissioner, complaint, upheld=True)
-    with pytest.raises(ServiceError) as info:
-        svc.award_withdraw(actor=commissioner, decision=decision, reason="")
-    assert info.value.code == "reason_required"
-    svc.award_withdraw(
-        actor=commissioner, decision=decision, reason="Complaint upheld: scoring error."
-    )
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.WITHDRAWN
-    assert AuditEvent.objects.filter(verb="awards.award.withdrawn").count() == 1
-    with pytest.raises(ServiceError):
-        svc.award_confirm(actor=commissioner, decision=decision, starts_on=dt.date(2026, 5, 1))
-    again = decide(commissioner, built, reasons="Decided again after re-scoring.")
-    assert again.pk != decision.pk
 
 
 def test_cancel_a_lot_is_published_notifies_bidders_and_blocks_the_award(

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone
 
-from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.procure.awards import services as svc
 from coproduce.procure.awards.models import (
@@ -18,9 +14,8 @@ from coproduce.procure.awards.models import (
     AwardStatus,
     Cancellation,
 )
-from coproduce.procure.complaints import services as complaints
 
-from .helpers import build, committed
+from .helpers import add_member, build, committed, org
 
 pytestmark = pytest.mark.django_db
 
@@ -94,54 +89,6 @@ def test_choosing_a_lower_bid_without_a_reason_answers_400(client, commissioner)
     assert not AwardDecision.objects.exists()
 
 
-def test_confirm_early_is_refused_with_a_clear_message(client, commissioner, provider):
-    _built, decision = decided(commissioner)
-    url = reverse("awards:action", args=[decision.pk, "confirm"])
-    data = {"starts_on_0": "1", "starts_on_1": "6", "starts_on_2": "2027"}
-    assert login(client, provider).post(url, data).status_code == 404
-    page = login(client, commissioner).post(url, data)
-    assert page.status_code == 400
-    assert "standstill period has not ended" in page.content.decode()
-    assert not Contract.objects.exists()
-
-
-def test_paused_award_shows_paused_and_resume_after_complaint_not_upheld(client, commissioner):
-    built, decision = decided(commissioner)
-    complaint = complaints.complaint_raise(
-        actor=None,
-        tender=built.tender,
-        data=complaints.ComplaintData(
-            subject="award", details="Unfair.", contact_name="A", contact_email="a@example.org"
-        ),
-    )
-    login(client, commissioner)
-    page = client.get(reverse("awards:manage", args=[built.tender.reference]))
-    assert "Paused" in page.content.decode()
-    complaints.complaint_start_review(actor=commissioner, complaint=complaint, note="Looking")
-    complaints.complaint_decide(
-        actor=commissioner,
-        complaint=complaint,
-        upheld=False,
-        response="No.",
-        published_outcome="Not upheld.",
-    )
-    # Still paused until the officer resumes, even though no pause was recorded.
-    AwardDecision.objects.filter(pk=decision.pk).update(
-        standstill_ends_on=timezone.localdate() - dt.timedelta(days=1)
-    )
-    confirm = reverse("awards:action", args=[decision.pk, "confirm"])
-    data = {"starts_on_0": "1", "starts_on_1": "6", "starts_on_2": "2027"}
-    page = client.post(confirm, data)
-    assert page.status_code == 400
-    assert "paused while a complaint is decided" in page.content.decode()
-    assert (
-        client.post(reverse("awards:action", args=[decision.pk, "resume"]), {}).status_code == 302
-    )
-    assert client.post(confirm, data).status_code == 302
-    decision.refresh_from_db()
-    assert decision.status == AwardStatus.CONFIRMED
-
-
 def test_withdraw_needs_a_reason(client, commissioner):
     _built, decision = decided(commissioner)
     url = reverse("awards:action", args=[decision.pk, "withdraw"])
@@ -195,8 +142,6 @@ def test_letter_is_for_the_bidder_and_staff_only(client, commissioner, finance, 
 
 
 def test_letter_of_a_consortium_member_is_visible_to_the_member(client, commissioner):
-    from .helpers import add_member, org
-
     built, _ = (build(commissioner), None)
     member_user = UserFactory(role="provider")
     member_org = org(admin=member_user)

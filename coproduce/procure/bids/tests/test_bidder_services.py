@@ -298,7 +298,7 @@ def test_file_refused_for_other_organisation(bid):
 
 def test_file_over_the_size_rule_is_refused(bid, lead, monkeypatch):
     monkeypatch.setattr(
-        "coproduce.procure.tenders.selectors.upload_limit_bytes", lambda on=None: (10, "10 bytes")
+        "coproduce.procure.bids.services_draft.upload_limit_bytes", lambda on=None: (10, "10 bytes")
     )
     with pytest.raises(ServiceError) as exc:
         bid_file_add(actor=lead[0], bid=bid, upload=pdf_upload(), title="x", requirement="")
