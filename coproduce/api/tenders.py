@@ -4,8 +4,11 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.urls import reverse
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
 
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.procure.tenders.models import TenderStatus
@@ -29,6 +32,8 @@ from coproduce.procure.tenders.selectors_search import (
     tender_search,
 )
 from coproduce.procure.tenders.services_clarifications import clarification_ask
+
+from .schemas import ErrorOut
 
 router = Router(tags=["tenders"])
 
@@ -151,8 +156,6 @@ def list_opportunities(request: HttpRequest, filters: Query[OpportunityQuery]):
 
 # --- tender detail ----------------------------------------------------------------------
 
-from .schemas import ErrorOut  # noqa: E402
-
 
 class LotOut(Schema):
     number: int
@@ -212,9 +215,6 @@ class OpportunityDetailOut(Schema):
 
 
 def _opportunity_detail(request: HttpRequest, reference: str) -> dict:
-    from django.urls import reverse
-    from django.utils import timezone
-
     tender = access_tender_by_reference(request.user, reference)
     now = timezone.now()
     is_open = tender_is_open(tender, now)
@@ -286,11 +286,6 @@ def get_opportunity(request: HttpRequest, reference: str):
 # Questions and answers, and changes (amendments). Self-contained: owned by the questions
 # helper; the asker is only ever shown by pseudonym here.
 
-from ninja import Status as _QStatus  # noqa: E402
-from ninja.security import django_auth as _q_django_auth  # noqa: E402
-
-from .schemas import ErrorOut as _QErrorOut  # noqa: E402
-
 
 class QuestionAnswerOut(Schema):
     number: int
@@ -345,7 +340,7 @@ def _q_clarification_row(c) -> dict:
 
 @router.get(
     "/opportunities/{reference}/questions",
-    response={200: list[QuestionAnswerOut], 404: _QErrorOut},
+    response={200: list[QuestionAnswerOut], 404: ErrorOut},
     summary="Published questions and answers",
     tags=["questions"],
 )
@@ -359,8 +354,8 @@ def list_questions(request: HttpRequest, reference: str, lot: int | None = None)
 
 @router.post(
     "/opportunities/{reference}/questions",
-    response={201: QuestionAskedOut, 400: _QErrorOut, 404: _QErrorOut},
-    auth=_q_django_auth,
+    response={201: QuestionAskedOut, 400: ErrorOut, 404: ErrorOut},
+    auth=django_auth,
     summary="Ask a question for your organisation",
     tags=["questions"],
 )
@@ -383,12 +378,12 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
         question=payload.question,
         lot=lot,
     )
-    return _QStatus(201, _q_clarification_row(clarification))
+    return Status(201, _q_clarification_row(clarification))
 
 
 @router.get(
     "/opportunities/{reference}/amendments",
-    response={200: list[TenderChangeOut], 404: _QErrorOut},
+    response={200: list[TenderChangeOut], 404: ErrorOut},
     summary="Changes made to a published opportunity",
     tags=["questions"],
 )

@@ -7,6 +7,8 @@ only made when the idea they concern does not have them yet.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
+
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.understand.ideas import bulk
@@ -388,8 +390,6 @@ def _by_title(project, title: str) -> Idea:
 
 def load(users: dict[str, User]) -> dict[str, int]:
     """Create whatever part of the demo ideas is missing. Returns counts created."""
-    from django.contrib.auth.models import AnonymousUser
-
     areas_ensure()
     created = {"ideas": 0}
     officer = users[COUNCIL_OFFICER]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from playwright.sync_api import sync_playwright
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -80,8 +82,6 @@ def _shot(page, path: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    from playwright.sync_api import sync_playwright
-
     base_url = argv[1] if len(argv) > 1 else "http://127.0.0.1:8000"
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

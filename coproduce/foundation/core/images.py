@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from PIL import Image, UnidentifiedImageError
+
 
 class NotAnImage(ValueError):
     """The bytes are not a readable picture in one of the allowed formats."""
@@ -23,8 +25,6 @@ def identify_image(data: bytes | io.IOBase, *, formats: set[str] | frozenset[str
     A renamed document, a truncated file or a decompression bomb is refused whatever its
     file name says. File objects are rewound afterwards.
     """
-    from PIL import Image, UnidentifiedImageError
-
     stream = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
         stream.seek(0)

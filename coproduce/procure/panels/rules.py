@@ -9,14 +9,14 @@ import rules
 
 from coproduce.foundation.accounts.rules import is_commissioner, is_council_staff
 
+from .models import PanelMember
+
 
 @rules.predicate
 def is_chair_of(user, tender) -> bool:
     """The user sits as the (not removed) chair of this tender's panel."""
     if not user.is_authenticated or tender is None:
         return False
-    from .models import PanelMember
-
     return PanelMember.objects.filter(
         tender=tender, user=user, is_chair=True, removed_at__isnull=True
     ).exists()

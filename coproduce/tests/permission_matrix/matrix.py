@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib import admin
 from django.urls import reverse
 
 from .world import (
@@ -32,9 +33,11 @@ from .world import (
     OPENED,
     SEALED,
     STAFF,
+    STAGES,
     World,
     at_least,
 )
+from .world import ROLES as ROLES_ALL
 
 LOGIN = "login"
 SKIP = "skip"
@@ -408,13 +411,9 @@ def page_rows() -> list[Row]:
     ]
 
 
-from .world import ROLES as ROLES_ALL  # noqa: E402
-
-
 def admin_rows() -> list[Row]:
     """The Django admin index, the bid apps' indexes and every registered changelist of the
     apps that hold bids, panels, awards, contracts, tenders and the audit trail."""
-    from django.contrib import admin
 
     def staff_only(ok=200) -> Expect:
         def rule(role, stage):
@@ -573,7 +572,6 @@ def render_markdown() -> str:
     from coproduce.tests.permission_matrix.matrix import render_markdown;
     print(render_markdown())"
     """
-    from .world import STAGES
 
     def cell(values: list) -> str:
         if len(set(values)) == 1:

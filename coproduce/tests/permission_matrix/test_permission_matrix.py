@@ -25,6 +25,8 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from coproduce.procure.awards.tests.helpers import pdf_text
+
 from .matrix import API_PATTERN, LOGIN, SKIP, admin_rows, api_rows, page_rows
 from .world import (
     ANSWER,
@@ -166,8 +168,6 @@ def check_cell(row, role, stage, w, client) -> list[str]:
         problems.append(f"{where}: {status}, want {expected}")
     body = response.content.decode(errors="replace") if not response.streaming else ""
     if url.endswith("/pdf/") and status == 200:
-        from coproduce.procure.awards.tests.helpers import pdf_text
-
         body = pdf_text(response.content)
     for secret in forbidden_text(role, stage, w):
         if secret and secret in body:

@@ -15,6 +15,7 @@ panel member's justification (secret from everyone else until moderation starts)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -187,8 +188,6 @@ def build(stage: str) -> World:
         confirmed_at=timezone.now(),
         confirmed_by=users["partner_member"],
     )
-    import hashlib
-
     f = BidFile.objects.create(
         bid=bid,
         title="Platypus policy",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.models import TimeStampedModel
@@ -80,8 +81,6 @@ class Consultation(TimeStampedModel):
         A published consultation counts as closed from ``closes_at`` on, even if nobody
         pressed "Close", so answers stop exactly on time.
         """
-        from django.utils import timezone
-
         now = now or timezone.now()
         if self.status == ConsultationStatus.DRAFT:
             return "draft"

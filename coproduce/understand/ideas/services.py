@@ -17,6 +17,7 @@ from coproduce.foundation.core.validation import clean_text
 
 from . import bulk
 from .models import (
+    AREAS,
     COMMENT_STATUSES,
     STATUSES,
     Area,
@@ -478,8 +479,6 @@ def comment_moderate(*, actor, comment: Comment, decision: str, reason: str) -> 
 
 def areas_ensure() -> int:
     """Put back the seeded areas if they are missing (after a test database flush)."""
-    from .models import AREAS
-
     made = 0
     for position, (name, slug) in enumerate(AREAS):
         _, created = Area.objects.get_or_create(

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import User
@@ -765,8 +766,6 @@ def batch_confirm(*, actor: User, batch: PaperBatch) -> PaperBatch:
 
 def counted_ballots(round_: Round):
     """The ballots that count: current, and not in an unconfirmed paper batch."""
-    from django.db.models import Q
-
     return Ballot.objects.filter(round=round_, superseded_at__isnull=True).filter(
         Q(batch__isnull=True) | Q(batch__confirmed_at__isnull=False)
     )

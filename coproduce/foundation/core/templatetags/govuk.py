@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms, template
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -126,8 +128,6 @@ def uk_datetime(value) -> str:
     Deadlines are shown like this everywhere, so nobody has to work out the time zone or
     the day. Naive values are taken as UK time already.
     """
-    import datetime as dt
-
     if not value:
         return ""
     if not isinstance(value, dt.datetime):

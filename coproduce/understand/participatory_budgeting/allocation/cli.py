@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from .explain import render_outcome
 from .pabulib import PabulibError, format_number, parse_pabulib
 from .profile import AllocationError
 from .rules import RULES, allocate
@@ -57,8 +58,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = list(outcome.selected)
     lines.append(format_number(outcome.spent))
     if args.explain and outcome.explanations is not None:
-        from .explain import render_outcome
-
         lines.append("")
         for pid, sentence in render_outcome(outcome, election.currency).items():
             lines.append(f"{pid}: {sentence}")

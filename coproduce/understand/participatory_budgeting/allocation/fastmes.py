@@ -22,9 +22,9 @@ every group as a term.
 on float intervals with rigorous error bounds, as in :mod:`.mes`.  A price is
 found by Newton steps from below on the concave ``F(q) = sum(w min(m, q a))``
 and proved by evaluating ``F`` just below and just above it.  The winner's
-partial payers must be certain (else :class:`~.mes._Ambiguous`), and its price
+partial payers must be certain (else :class:`~.mesbase._Ambiguous`), and its price
 is then recomputed from them (``q = (c - sum(poor money)) / rich``) with its
-error bound.  Anything too close to call raises :class:`~.mes._Ambiguous` and
+error bound.  Anything too close to call raises :class:`~.mesbase._Ambiguous` and
 the caller redoes that budget in exact rational arithmetic.
 
 **How far the same purchases hold** (for add1).  Along a fixed purchase
@@ -63,7 +63,7 @@ from itertools import chain
 
 import numpy as np
 
-from .mes import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
+from .mesbase import EPS, MesRun, MesStep, _Ambiguous, _beats, _down, _Priced, _up
 from .profile import NumericProfile
 
 MARGIN = 2.0**-30  # relative safety margin on breakpoint bounds

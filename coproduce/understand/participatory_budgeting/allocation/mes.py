@@ -52,55 +52,17 @@ from __future__ import annotations
 import heapq
 import math
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate
 from operator import itemgetter, mul, sub, truediv
 
+from .fastmes import FastEngine
+from .mesbase import EPS, MesRun, MesStep, Number, _Ambiguous, _beats, _down, _Priced, _up
 from .profile import NumericProfile
 
-Number = int | Fraction
-EPS = 2.0**-50  # relative slack: 8x double-precision unit round-off
 NODE_LIMIT = 2000  # pattern-table sets kept per engine (memory bound)
 HORIZON = 16.0  # add1 bounds look at most this many units ahead
-
-
-class _Ambiguous(Exception):
-    """The float intervals cannot settle a decision; redo the run exactly."""
-
-
-@dataclass(frozen=True)
-class MesStep:
-    """One MES purchase: project index, bounds on its ``q / kappa`` value
-    (``low == high == exact`` when known exactly), and its exact price ``q``
-    when known (scaled money per voter for cost utilities, per point
-    otherwise)."""
-
-    project: int
-    low: float
-    high: float
-    exact: Fraction | None = None
-    price: Fraction | None = None
-    full_payers: int = 0
-    partial_payers: int = 0
-
-
-@dataclass
-class MesRun:
-    """Result of one MES run at a per-voter budget ``t`` (scaled money)."""
-
-    t: Number
-    free: list[int]
-    steps: list[MesStep]
-    exact: bool = False
-    dropped_at: dict[int, int] = field(default_factory=dict)
-    money_left: dict[int, Fraction] = field(default_factory=dict)
-    spent_on: dict[int, dict[int, Fraction]] = field(default_factory=dict)
-
-    @property
-    def selected(self) -> list[int]:
-        """Projects bought, in order (free ones first)."""
-        return self.free + [s.project for s in self.steps]
 
 
 class _Node:
@@ -125,37 +87,6 @@ class _Node:
         self.tables: dict[int, dict[int, int]] = tables or {}
         self.moves: dict[int, list[tuple[int, int, int]]] = {}
         self.lists: dict[int, tuple[list[int], list[int], list[int], int]] = {}
-
-
-@dataclass
-class _Priced:
-    """A project's value ``q / kappa`` (bounds, maybe exact) and price."""
-
-    project: int
-    tie: tuple
-    low: float
-    high: float
-    exact: Fraction | None
-    q_low: float
-    q_high: float
-    q_exact: Fraction | None
-
-
-def _beats(a: _Priced | MesStep, tie_a: tuple, b: _Priced, tie_b: tuple) -> bool:
-    """Certainly ``(value_a, tie_a) < (value_b, tie_b)``."""
-    if a.exact is not None and b.exact is not None:
-        return (a.exact, tie_a) < (b.exact, tie_b)
-    if a.high < b.low:
-        return True
-    return a.high == b.low and tie_a < tie_b
-
-
-def _down(x: float) -> float:
-    return x - abs(x) * EPS - 1e-300
-
-
-def _up(x: float) -> float:
-    return x + abs(x) * EPS + 1e-300
 
 
 class MesEngine:
@@ -733,8 +664,6 @@ class _Engines:
     (explanations, or a run too close to call in floating point)."""
 
     def __init__(self, profile: NumericProfile) -> None:
-        from .fastmes import FastEngine
-
         self.profile = profile
         self.fast = FastEngine(profile)
         self._exact: MesEngine | None = None
