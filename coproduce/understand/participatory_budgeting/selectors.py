@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -9,7 +11,31 @@ from django.db.models import Count, Q, QuerySet
 from coproduce.foundation.core.errors import NotFound
 
 from .models import Ballot, PaperBatch, Phase, Proposal, ProposalStatus, Result, Round
-from .services import receipt_hash
+
+
+def normalise_code(code: str) -> str:
+    """Codes are printed as XXXX-XXXX-XXXX; spaces, dashes and case do not matter."""
+    return re.sub(r"[\s-]", "", code or "").upper()
+
+
+def receipt_hash(receipt: str) -> str:
+    return hashlib.sha256(normalise_code(receipt).encode()).hexdigest()
+
+
+def ballot_projects(round_: Round) -> list[Proposal]:
+    return list(
+        round_.proposals.filter(status=ProposalStatus.FEASIBLE)
+        .select_related("area")
+        .order_by("area__name", "pk")
+    )
+
+
+def counted_ballots(round_: Round):
+    """The ballots that count: current, and not in an unconfirmed paper batch."""
+    return Ballot.objects.filter(round=round_, superseded_at__isnull=True).filter(
+        Q(batch__isnull=True) | Q(batch__confirmed_at__isnull=False)
+    )
+
 
 TALLY_PERMS = {"budgeting.view_results", "budgeting.export_round"}
 
@@ -67,8 +93,6 @@ def turnout(*, user, round_: Round) -> int | None:
     """How many ballots count: only once voting has closed, and only for those who may see results."""
     if round_.phase != Phase.RESULTS or not user.has_perm("budgeting.view_results", round_):
         return None
-    from .services import counted_ballots
-
     return counted_ballots(round_).count()
 
 

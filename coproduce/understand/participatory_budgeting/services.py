@@ -15,7 +15,6 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import User
@@ -44,6 +43,7 @@ from .models import (
     Voter,
     VotingCode,
 )
+from .selectors import ballot_projects, counted_ballots, normalise_code, receipt_hash
 
 MAX_BUDGET_PENCE = 10**12  # £10 million for one round: anything bigger is a typing mistake
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -59,15 +59,6 @@ POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 def _hmac(round_: Round, value: str) -> str:
     return hmac.new(round_.secret.encode(), value.encode(), hashlib.sha256).hexdigest()
-
-
-def normalise_code(code: str) -> str:
-    """Codes are printed as XXXX-XXXX-XXXX; spaces, dashes and case do not matter."""
-    return re.sub(r"[\s-]", "", code or "").upper()
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(normalise_code(receipt).encode()).hexdigest()
 
 
 def _new_code(rng: random.Random | None = None) -> str:
@@ -437,14 +428,6 @@ def codes_issue(
 # --- Ballots ---------------------------------------------------------------------------
 
 
-def ballot_projects(round_: Round) -> list[Proposal]:
-    return list(
-        round_.proposals.filter(status=ProposalStatus.FEASIBLE)
-        .select_related("area")
-        .order_by("area__name", "pk")
-    )
-
-
 def validate_choices(
     round_: Round, choices: dict[str, int], projects: list[Proposal] | None = None
 ) -> list[tuple[Proposal, int]]:
@@ -764,13 +747,6 @@ def batch_confirm(*, actor: User, batch: PaperBatch) -> PaperBatch:
 # --- Results ---------------------------------------------------------------------------
 
 
-def counted_ballots(round_: Round):
-    """The ballots that count: current, and not in an unconfirmed paper batch."""
-    return Ballot.objects.filter(round=round_, superseded_at__isnull=True).filter(
-        Q(batch__isnull=True) | Q(batch__confirmed_at__isnull=False)
-    )
-
-
 def result_record(*, actor: User, round_: Round, computed_at=None) -> Result:
     """Count the counted ballots with the round's rule, pot by pot, and store the result.
 
@@ -881,13 +857,3 @@ def result_override(*, actor: User, line: ResultLine, funded: bool, reason: str)
             reason=reason,
         )
     return locked
-
-
-# --- pabulib import --------------------------------------------------------------------
-
-
-def round_import(*, actor: User, text: str, title: str = "") -> Round:
-    """Create a round in the results phase from a pabulib file, with its results worked out."""
-    require_perm(actor, "budgeting.add_round")
-    election = engine.parse(text)
-    return engine.import_election(actor=actor, election=election, title=title)

@@ -57,8 +57,8 @@ from .services import (
     results_publish,
     round_change_phase,
     round_create,
-    round_import,
 )
+from .services_import import round_import
 
 MANAGE = "budgeting.manage_round"
 

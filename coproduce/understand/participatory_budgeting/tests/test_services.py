@@ -35,8 +35,8 @@ from coproduce.understand.participatory_budgeting.services import (
     results_publish,
     round_change_phase,
     round_create,
-    round_import,
 )
+from coproduce.understand.participatory_budgeting.services_import import round_import
 
 from .factories import codes, make_round, png_bytes, refs, round_data
 
