@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core import signing
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +17,28 @@ from .models import Complaint, ComplaintStatus
 
 OPEN = [ComplaintStatus.RECEIVED, ComplaintStatus.ACKNOWLEDGED, ComplaintStatus.UNDER_REVIEW]
 DECIDED = [ComplaintStatus.UPHELD, ComplaintStatus.NOT_UPHELD]
+TOKEN_SALT = "complaints.complaint.view"
+
+
+def complaint_token(complaint: Complaint) -> str:
+    """A signed token for the complainant's link to see or withdraw their complaint."""
+    return signing.dumps({"c": complaint.reference}, salt=TOKEN_SALT)
+
+
+def complaint_from_token(token: str) -> Complaint:
+    """The complaint a token names; NotFound for a tampered or unknown token."""
+    try:
+        data = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        raise NotFound() from None
+    complaint = Complaint.objects.select_related("tender").filter(reference=data.get("c")).first()
+    if complaint is None:
+        raise NotFound()
+    return complaint
 
 
 def complaint_status_url(complaint: Complaint) -> str:
     """The complainant's private page (signed link) for this complaint."""
-    from .services import complaint_token
-
     return reverse("complaints:mine_by_token", args=[complaint_token(complaint)])
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,12 +24,12 @@ from coproduce.plan.procurement_rules.selectors import add_working_days, ruleboo
 from coproduce.procure.awards.services import award_pause_for_complaint
 
 from .models import Complaint, ComplaintEvent, ComplaintStatus, ComplaintSubject
+from .selectors import complaint_from_token, complaint_status_url, complaint_token  # noqa: F401 (callers use services.*)
 
 S = ComplaintStatus
 OPEN_STATES = frozenset({S.RECEIVED, S.ACKNOWLEDGED, S.UNDER_REVIEW})
 DECIDED_STATES = frozenset({S.UPHELD, S.NOT_UPHELD})
 TEXT_MAX = 10000
-TOKEN_SALT = "complaints.complaint.view"
 
 COMPLAINT_STATES = StateMachine(
     [
@@ -55,23 +54,6 @@ class ComplaintData:
     contact_email: str
     outcome_wanted: str = ""
     organisation_id: int | None = None
-
-
-def complaint_token(complaint: Complaint) -> str:
-    """A signed token for the complainant's link to see or withdraw their complaint."""
-    return signing.dumps({"c": complaint.reference}, salt=TOKEN_SALT)
-
-
-def complaint_from_token(token: str) -> Complaint:
-    """The complaint a token names; NotFound for a tampered or unknown token."""
-    try:
-        data = signing.loads(token, salt=TOKEN_SALT)
-    except signing.BadSignature:
-        raise NotFound() from None
-    complaint = Complaint.objects.select_related("tender").filter(reference=data.get("c")).first()
-    if complaint is None:
-        raise NotFound()
-    return complaint
 
 
 def respond_by_for(received_on):
@@ -156,8 +138,6 @@ def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -
         # A complaint during standstill pauses the award until it is decided (same
         # transaction, so a complaint is never recorded without the pause).
         award_pause_for_complaint(actor=user, tender=tender, complaint=complaint)
-
-        from .selectors import complaint_status_url
 
         link = site_url + complaint_status_url(complaint)
         body = "\n".join(
