@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core import signing
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -14,6 +15,28 @@ from .formatting import quarter_label, quarter_of
 from .models import EventRegistration, ForumEvent, PlanEntry, PlanStatus
 
 PUBLIC_PLAN_STATUSES = [PlanStatus.PUBLISHED, PlanStatus.TENDERED, PlanStatus.WITHDRAWN]
+CANCEL_SALT = "pipeline.registration.cancel"
+
+
+def registration_token(registration: EventRegistration) -> str:
+    """A signed token for the registration's cancel link (tamper-proof, no expiry)."""
+    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=CANCEL_SALT)
+
+
+def registration_from_token(token: str) -> EventRegistration:
+    """The registration a cancel token names; NotFound for a tampered or unknown token."""
+    try:
+        data = signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        raise NotFound() from None
+    registration = (
+        EventRegistration.objects.select_related("event")
+        .filter(pk=data.get("r"), email=data.get("e"))
+        .first()
+    )
+    if registration is None:
+        raise NotFound()
+    return registration
 
 
 def _public_events() -> QuerySet[ForumEvent]:

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import partial
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -24,6 +23,8 @@ from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
 from coproduce.plan.procurement_rules.models import Route
 
 from .models import EventRegistration, ForumEvent, PlanEntry, PlanStatus
+from .selectors import registration_from_token, registration_token  # noqa: F401 (callers use services.*)
+from .tasks import send_event_cancelled, send_registration_confirmation
 
 TEXT_MAX = 5000
 REASON_MAX = 2000
@@ -37,7 +38,6 @@ _reason = partial(
     code="reason_required",
     too_long=TOO_LONG_THE,
 )
-CANCEL_SALT = "pipeline.registration.cancel"
 
 
 # ---------------------------------------------------------------------------- forward plan
@@ -371,8 +371,6 @@ def event_cancel(*, actor: User, event: ForumEvent, reason: str, site_url: str =
             changes={"cancelled": True},
             reason=reason,
         )
-        from .tasks import send_event_cancelled
-
         event_id = locked.pk
         transaction.on_commit(
             lambda: send_event_cancelled.enqueue(event_id=event_id, site_url=site_url)
@@ -391,27 +389,6 @@ class RegistrationData:
     email: str
     organisation_name: str = ""
     access_needs: str = ""
-
-
-def registration_token(registration: EventRegistration) -> str:
-    """A signed token for the registration's cancel link (tamper-proof, no expiry)."""
-    return signing.dumps({"r": registration.pk, "e": registration.email}, salt=CANCEL_SALT)
-
-
-def registration_from_token(token: str) -> EventRegistration:
-    """The registration a cancel token names; NotFound for a tampered or unknown token."""
-    try:
-        data = signing.loads(token, salt=CANCEL_SALT)
-    except signing.BadSignature:
-        raise NotFound() from None
-    registration = (
-        EventRegistration.objects.select_related("event")
-        .filter(pk=data.get("r"), email=data.get("e"))
-        .first()
-    )
-    if registration is None:
-        raise NotFound()
-    return registration
 
 
 def _event_open_for_registration(event: ForumEvent, now: dt.datetime) -> None:
@@ -493,8 +470,6 @@ def registration_create(
             target=registration,
             changes={"event": locked.pk},
         )
-        from .tasks import send_registration_confirmation
-
         reg_id = registration.pk
         transaction.on_commit(
             lambda: send_registration_confirmation.enqueue(

@@ -12,6 +12,7 @@ from coproduce.foundation.core.formatting import uk_moment, uk_when
 
 from .ics import event_ics
 from .models import EventRegistration, ForumEvent
+from .selectors import registration_token
 
 
 def _ics_for(event: ForumEvent, *, cancelled: bool = False) -> str:
@@ -33,8 +34,6 @@ def _ics_for(event: ForumEvent, *, cancelled: bool = False) -> str:
 @task()
 def send_registration_confirmation(*, registration_id: int, site_url: str = "") -> int:
     """Email one registrant their place, the details, an .ics file and a cancel link."""
-    from .services import registration_token
-
     reg = EventRegistration.objects.select_related("event").get(pk=registration_id)
     event = reg.event
     cancel = site_url + reverse("pipeline:registration_cancel", args=[registration_token(reg)])
