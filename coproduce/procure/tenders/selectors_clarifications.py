@@ -27,16 +27,14 @@ from .models import (
     TenderInterest,
     TenderStatus,
 )
+from .selectors import access_tender_by_reference
 
 
 def access_tender(user, reference: str) -> Tender:
     """The tender anyone may read (published; drafts for council staff); NotFound otherwise.
 
-    A thin wrapper over ``selectors.access_tender_by_reference`` (imported when called, so
-    this module loads on its own).
+    A thin wrapper over ``selectors.access_tender_by_reference``.
     """
-    from .selectors import access_tender_by_reference
-
     return access_tender_by_reference(user, reference)
 
 

@@ -21,7 +21,10 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.plan.procurement_rules import selectors as rule_selectors
 from coproduce.plan.procurement_rules.selectors import minimum_deadline
 
-from . import rules_clarifications  # noqa: F401  (registers the permissions)
+from . import (
+    rules_clarifications,  # noqa: F401  (registers the permissions)
+    tasks_notify,
+)
 from .models import (
     Amendment,
     AskerPseudonym,
@@ -532,6 +535,4 @@ def process_feedback_submit(
 
 
 def _enqueue(name: str, **kwargs) -> None:
-    from . import tasks_notify
-
     getattr(tasks_notify, name).enqueue(**kwargs)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from .models import AlertDelivery, AlertKind, Amendment, Clarification
+from .selectors_clarifications import follower_emails
 
 
 def _site_url() -> str:
@@ -40,8 +41,6 @@ def _claim(*, tender_id: int, user_id: int, kind: str, event_key: str) -> bool:
 
 
 def _notify_followers(*, tender, kind: str, event_key: str, subject: str, body: str) -> int:
-    from .selectors_clarifications import follower_emails
-
     sent = 0
     for user_id, email in follower_emails(tender):
         if not _claim(tender_id=tender.pk, user_id=user_id, kind=kind, event_key=event_key):
