@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import CharField, Max, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from coproduce.foundation.core.errors import NotFound
+from coproduce.plan.procurement_rules import keys
+from coproduce.plan.procurement_rules.models import Reservation
+from coproduce.plan.procurement_rules.selectors import rulebook_on
 from coproduce.procure.tenders.models import Amendment
 from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
@@ -201,34 +204,6 @@ def bid_hidden_by_conflict(user, bid: Bid) -> bool:
     return bid.pk in _conflicted_ids(user, bid.tender)
 
 
-@dataclass(frozen=True)
-class ComplianceRow:
-    """An opened bid with the automatic checks' findings, for the staff list.
-
-    ``hidden``: the viewer declared a conflict with the bid (no findings shown)."""
-
-    bid: Bid
-    problems: list[str]
-    unconfirmed: bool
-    hidden: bool = False
-
-
-def compliance_rows(*, user, tender) -> list[ComplianceRow]:
-    """Every opened bid with its compliance problems (missing documents, eligibility, files)."""
-    from .services_open import bid_compliance_problems
-
-    hidden = _conflicted_ids(user, tender)
-    return [
-        ComplianceRow(
-            bid=bid,
-            problems=[] if bid.pk in hidden else bid_compliance_problems(bid),
-            unconfirmed=needs_reconfirmation(bid),
-            hidden=bid.pk in hidden,
-        )
-        for bid in opened_bids(user=user, tender=tender)
-    ]
-
-
 def sealed_audit_events() -> Q:
     """Audit events that would reveal that a bid exists before its tender is opened.
 
@@ -256,3 +231,69 @@ def sealed_audit_events() -> Q:
         | Q(target_type="bids.bidfile", target_id__in=unopened_files)
         | Q(target_type__in=["bids.biddraft", "bids.bidsubmission", "bids.tenderkey"])
     )
+
+
+def eligibility_problem(*, reservation: str, organisations: list, day: dt.date) -> str | None:
+    """Why these organisations (one, or a consortium) may not bid for a reserved lot; None if they may.
+
+    Supported businesses: the combined workforce — all disadvantaged staff of all partners
+    divided by all their staff (``workforce_headcount``) — must reach the rule
+    ``reserved.supported_business_min_percent``. A single organisation is judged on its own
+    stated percentage. Small business / voluntary and local reservations: every partner
+    must qualify.
+    """
+    if reservation == Reservation.SUPPORTED_BUSINESS:
+        minimum = rulebook_on(day).value(keys.RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT)
+        unknown = [o.name for o in organisations if o.workforce_disadvantaged_percent is None]
+        if unknown:
+            return (
+                "This lot is reserved for supported businesses, and "
+                + ", ".join(unknown)
+                + " has not stated the share of its workers who are disabled or disadvantaged "
+                "(organisation profile)."
+            )
+        if len(organisations) == 1:
+            percent = Decimal(organisations[0].workforce_disadvantaged_percent)
+        else:
+            no_headcount = [
+                o.name for o in organisations if not getattr(o, "workforce_headcount", None)
+            ]
+            if no_headcount:
+                return (
+                    "This lot is reserved for supported businesses. For a joint bid we add up "
+                    "the workers of all partners, so each partner must give its number of "
+                    "workers; missing for: " + ", ".join(no_headcount) + "."
+                )
+            staff = sum(o.workforce_headcount for o in organisations)
+            disadvantaged = sum(
+                Decimal(o.workforce_headcount * o.workforce_disadvantaged_percent) / 100
+                for o in organisations
+            )
+            # Compared exactly; rounded down only for the message (29.96% is not 30%).
+            percent = disadvantaged * 100 / staff
+        if percent < minimum:
+            percent = percent.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+            who = "Your organisation's" if len(organisations) == 1 else "The partners' combined"
+            return (
+                f"This lot is reserved for supported businesses: at least {minimum}% of the "
+                f"workers must be disabled or disadvantaged. {who} share is {percent.normalize():f}%."
+            )
+        return None
+    if reservation == Reservation.SME_VCSE:
+        others = [o.name for o in organisations if not (o.is_sme or o.is_vcse)]
+        if others:
+            return (
+                "This lot is reserved for small and medium-sized businesses and voluntary "
+                "organisations; " + ", ".join(others) + " is neither."
+            )
+        return None
+    if reservation == Reservation.LOCAL:
+        others = [o.name for o in organisations if not o.is_local]
+        if others:
+            return (
+                "This lot is reserved for organisations based in the council's area; "
+                + ", ".join(others)
+                + " is not (postcode on the organisation profile)."
+            )
+        return None
+    return None

@@ -23,7 +23,7 @@ from coproduce.procure.tenders.selectors import tender_days_left
 from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, RequiredDocument
-from .selectors import bids_needing_reconfirmation, latest_submission
+from .selectors import bids_needing_reconfirmation, eligibility_problem, latest_submission
 from .services_draft import WHOLE, answerable_questions, bid_draft_load
 
 ORG_SEARCH_LIMIT = 20
@@ -271,10 +271,6 @@ def bid_check(*, user, bid: Bid) -> BidCheck:
 
 def _eligibility_warnings(tender: Tender, lots: list[Lot], organisations: list) -> list[str]:
     """Reserved lots the organisations may not qualify for (checked again when sending)."""
-    try:
-        from .services_submit import eligibility_problem
-    except ImportError:  # pragma: no cover - the submission module is part of this app
-        return []
     targets = [(lot.reserved_for or tender.reserved_for) for lot in lots] or [tender.reserved_for]
     out: list[str] = []
     for reservation in dict.fromkeys(targets):

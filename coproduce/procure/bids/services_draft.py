@@ -38,6 +38,7 @@ from coproduce.procure.tenders.models import Lot, Tender
 from coproduce.procure.tenders.selectors import tender_is_open, upload_limit_bytes
 
 from .models import Bid, BidDraft, BidFile, BidStatus, ConsortiumMember, RequiredDocument
+from .sealing import decrypt_blob, decrypt_for_bid, encrypt_blob, encrypt_for_bid
 
 WHOLE = "whole"  # the price key when a tender has no lots
 ANSWER_MAX_CHARS = 100_000  # a safety net; the word limit is the real rule
@@ -104,8 +105,6 @@ def _empty_content() -> dict[str, Any]:
 
 
 def _read_content(bid: Bid) -> dict[str, Any]:
-    from .sealing import decrypt_for_bid
-
     draft = BidDraft.objects.filter(bid=bid).first()
     content = _empty_content()
     if draft is not None:
@@ -130,8 +129,6 @@ def _members_snapshot(bid: Bid) -> list[dict[str, Any]]:
 
 def _write_content(*, actor: User, bid: Bid, content: dict[str, Any]) -> None:
     """Encrypt ``content`` (members refreshed from the rows) and replace the stored draft."""
-    from .sealing import encrypt_for_bid
-
     content = {**content, "members": _members_snapshot(bid)}
     plaintext = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
     wrapped, ciphertext = encrypt_for_bid(plaintext)
@@ -663,8 +660,6 @@ def consortium_member_decline(*, actor: User, member: ConsortiumMember) -> None:
 
 def bid_file_plaintext(bid_file: BidFile) -> bytes:
     """Decrypt a bid file. No permission check: callers (selectors) decide who may read."""
-    from .sealing import decrypt_blob
-
     return decrypt_blob(bytes(bid_file.ciphertext))
 
 
@@ -726,8 +721,6 @@ def bid_file_add(
         existing = BidFile.objects.filter(bid=bid, sha256=checked.sha256).first()
         if existing is not None:
             return existing
-        from .sealing import encrypt_blob
-
         bid_file = BidFile.objects.create(
             bid=bid,
             requirement=requirement_name,

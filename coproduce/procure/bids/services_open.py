@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -37,15 +38,24 @@ from .models import (
     RequiredDocument,
 )
 from .rules import is_bid_lead_member
-from .selectors import missing_documents, needs_reconfirmation, rectification_is_open
-from .services_submit import eligibility_problem, tender_key_for
+from .selectors import (
+    _conflicted_ids,
+    eligibility_problem,
+    missing_documents,
+    needs_reconfirmation,
+    opened_bids,
+    rectification_is_open,
+)
+from .services_submit import tender_key_for
 
 __all__ = [
+    "ComplianceRow",
     "bid_compliance_check",
     "bid_compliance_decide",
     "bid_compliance_problems",
     "bid_file_add_in_rectification",
     "bids_open",
+    "compliance_rows",
     "rectification_is_open",
     "rectification_open",
     "required_document_add",
@@ -345,3 +355,29 @@ def required_document_remove(*, actor, document: RequiredDocument) -> None:
             changes={"tender": tender.reference, "name": document.name},
         )
         document.delete()
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """An opened bid with the automatic checks' findings, for the staff list.
+
+    ``hidden``: the viewer declared a conflict with the bid (no findings shown)."""
+
+    bid: Bid
+    problems: list[str]
+    unconfirmed: bool
+    hidden: bool = False
+
+
+def compliance_rows(*, user, tender) -> list[ComplianceRow]:
+    """Every opened bid with its compliance problems (missing documents, eligibility, files)."""
+    hidden = _conflicted_ids(user, tender)
+    return [
+        ComplianceRow(
+            bid=bid,
+            problems=[] if bid.pk in hidden else bid_compliance_problems(bid),
+            unconfirmed=needs_reconfirmation(bid),
+            hidden=bid.pk in hidden,
+        )
+        for bid in opened_bids(user=user, tender=tender)
+    ]

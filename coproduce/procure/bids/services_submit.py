@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -30,16 +30,13 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.templatetags.govuk import uk_datetime
 from coproduce.foundation.core.validation import word_count
 from coproduce.plan.evaluation_models.models import Criterion, CriterionKind
-from coproduce.plan.procurement_rules import keys
-from coproduce.plan.procurement_rules.models import Reservation
-from coproduce.plan.procurement_rules.selectors import rulebook_on
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
 from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
 from . import sealing
 from .models import Bid, BidStatus, BidSubmission, LateAttempt, TenderKey
 from .rules import is_bid_lead_member
-from .selectors import draft_content, latest_submission, missing_documents
+from .selectors import draft_content, eligibility_problem, latest_submission, missing_documents
 
 BID_GRACE_SECONDS = 5
 
@@ -184,72 +181,6 @@ def _check_members(bid: Bid) -> list:
                 field="members",
             )
     return [m.organisation for m in members] or [bid.lead_organisation]
-
-
-def eligibility_problem(*, reservation: str, organisations: list, day: dt.date) -> str | None:
-    """Why these organisations (one, or a consortium) may not bid for a reserved lot; None if they may.
-
-    Supported businesses: the combined workforce — all disadvantaged staff of all partners
-    divided by all their staff (``workforce_headcount``) — must reach the rule
-    ``reserved.supported_business_min_percent``. A single organisation is judged on its own
-    stated percentage. Small business / voluntary and local reservations: every partner
-    must qualify.
-    """
-    if reservation == Reservation.SUPPORTED_BUSINESS:
-        minimum = rulebook_on(day).value(keys.RESERVED_SUPPORTED_BUSINESS_MIN_PERCENT)
-        unknown = [o.name for o in organisations if o.workforce_disadvantaged_percent is None]
-        if unknown:
-            return (
-                "This lot is reserved for supported businesses, and "
-                + ", ".join(unknown)
-                + " has not stated the share of its workers who are disabled or disadvantaged "
-                "(organisation profile)."
-            )
-        if len(organisations) == 1:
-            percent = Decimal(organisations[0].workforce_disadvantaged_percent)
-        else:
-            no_headcount = [
-                o.name for o in organisations if not getattr(o, "workforce_headcount", None)
-            ]
-            if no_headcount:
-                return (
-                    "This lot is reserved for supported businesses. For a joint bid we add up "
-                    "the workers of all partners, so each partner must give its number of "
-                    "workers; missing for: " + ", ".join(no_headcount) + "."
-                )
-            staff = sum(o.workforce_headcount for o in organisations)
-            disadvantaged = sum(
-                Decimal(o.workforce_headcount * o.workforce_disadvantaged_percent) / 100
-                for o in organisations
-            )
-            # Compared exactly; rounded down only for the message (29.96% is not 30%).
-            percent = disadvantaged * 100 / staff
-        if percent < minimum:
-            percent = percent.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
-            who = "Your organisation's" if len(organisations) == 1 else "The partners' combined"
-            return (
-                f"This lot is reserved for supported businesses: at least {minimum}% of the "
-                f"workers must be disabled or disadvantaged. {who} share is {percent.normalize():f}%."
-            )
-        return None
-    if reservation == Reservation.SME_VCSE:
-        others = [o.name for o in organisations if not (o.is_sme or o.is_vcse)]
-        if others:
-            return (
-                "This lot is reserved for small and medium-sized businesses and voluntary "
-                "organisations; " + ", ".join(others) + " is neither."
-            )
-        return None
-    if reservation == Reservation.LOCAL:
-        others = [o.name for o in organisations if not o.is_local]
-        if others:
-            return (
-                "This lot is reserved for organisations based in the council's area; "
-                + ", ".join(others)
-                + " is not (postcode on the organisation profile)."
-            )
-        return None
-    return None
 
 
 def _check_eligibility(tender: Tender, lots: list[Lot], organisations: list, day: dt.date) -> None:

@@ -80,6 +80,7 @@ from .services_draft import (
     consortium_member_update,
     consortium_shares_set,
 )
+from .services_submit import bid_reconfirm, bid_submit, bid_withdraw
 
 
 def _started_at(request: HttpRequest):
@@ -509,8 +510,6 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST":
         if not is_lead_member(request.user, bid):
             raise NotFound()
-        from .services_submit import bid_submit
-
         try:
             submission = bid_submit(actor=request.user, bid=bid, started_at=started_at)
         except ServiceError as exc:
@@ -539,8 +538,6 @@ def withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     bid = access_bid_for_lead(request.user, reference)
     if bid.status != BidStatus.SUBMITTED:
         return redirect("bids:overview", reference=bid.reference)
-    from .services_submit import bid_withdraw
-
     return form_page(
         request,
         ConfirmForm(_data(request)),
@@ -562,8 +559,6 @@ def reconfirm(request: HttpRequest, reference: str) -> HttpResponse:
     """Confirm a sent bid again after the council changed the opportunity."""
     started_at = _started_at(request)
     bid = access_bid_for_lead(request.user, reference)
-    from .services_submit import bid_reconfirm
-
     try:
         submission = bid_reconfirm(actor=request.user, bid=bid, started_at=started_at)
     except ServiceError as exc:
