@@ -193,6 +193,22 @@ if not BID_SEALING_KEY:
 # Earlier master keys, still able to unwrap keys made with them (rotation), comma-separated.
 BID_SEALING_OLD_KEYS = env.list("BID_SEALING_OLD_KEYS", default=[])
 
+# Participatory budgeting eligibility registers: the key of the HMAC-SHA256 under which a
+# register's postcodes, dates of birth and references are kept (never in plain text). Kept
+# outside the database, so a copy of the database alone cannot test guesses against it.
+# Required in production (at least 32 characters); the development value below is public.
+# Changing it makes every uploaded register unmatchable: upload the registers again.
+_DEV_ELIGIBILITY_HASH_KEY = "development-only-eligibility-hash-key-not-for-real-registers"
+ELIGIBILITY_HASH_KEY = env.str("ELIGIBILITY_HASH_KEY", default="")
+if not ELIGIBILITY_HASH_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("ELIGIBILITY_HASH_KEY must be set when DJANGO_ENV=production.")
+    ELIGIBILITY_HASH_KEY = _DEV_ELIGIBILITY_HASH_KEY
+# Participatory budgeting: failed voting-code or residency checks allowed, "<count>/<s|m|h|d>",
+# per address per round, and from everyone together per round.
+BUDGETING_GUESS_RATE = env.str("BUDGETING_GUESS_RATE", default="10/h")
+BUDGETING_ROUND_GUESS_RATE = env.str("BUDGETING_ROUND_GUESS_RATE", default="1000/h")
+
 # Background jobs through the Django tasks API (django-tasks backport of django.tasks).
 TASKS = {
     "default": {

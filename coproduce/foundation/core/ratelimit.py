@@ -30,9 +30,22 @@ def client_key(request) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:32]
 
 
+def _key(request, scope: str) -> str:
+    # ``request=None`` counts attempts from every address together (a limit on a target,
+    # such as one voting round, that spreading guesses over many addresses cannot avoid).
+    return f"rate:{scope}:{client_key(request) if request is not None else 'everyone'}"
+
+
+def attempts(request, *, scope: str) -> int:
+    """How many attempts ``scope`` has counted from this address (``None``: from everyone)
+    in the current window, without counting one more."""
+    return cache.get(_key(request, scope), 0)
+
+
 def hit(request, *, scope: str, limit: int, period: int) -> bool:
-    """Count one attempt in ``scope`` from this address; True while within ``limit``."""
-    key = f"rate:{scope}:{client_key(request)}"
+    """Count one attempt in ``scope`` from this address (``None``: from everyone); True
+    while within ``limit``."""
+    key = _key(request, scope)
     cache.add(key, 0, timeout=period)
     try:
         count = cache.incr(key)

@@ -212,6 +212,37 @@ class BatchForm(forms.Form):
         error_messages={"required": "Enter at least one paper ballot, one a line"},
     )
 
+    def __init__(self, *args, register: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if register:
+            self.fields["ballots"].help_text += (
+                " This round has a register: start each line with the voter’s postcode and "
+                "date of birth, each followed by |, for example “RV4 2AB | 14/03/1980 | "
+                "PBP-2027-0003”. A line without them is flagged as not on the register, and "
+                "counts only if the confirming officer accepts it."
+            )
+
+
+MAX_REGISTER_BYTES = 20 * 1024 * 1024
+
+
+class RegisterForm(forms.Form):
+    file = forms.FileField(
+        label="Register (CSV file)",
+        help_text="A CSV file with a first line naming the columns: reference (or name), postcode and date of birth (DD/MM/YYYY). Up to 20 MB.",
+        error_messages={"required": "Choose a CSV file"},
+    )
+    make_codes = forms.BooleanField(
+        label="Make a printed voting code for each person on the register who does not have one yet, and download them",
+        required=False,
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_REGISTER_BYTES:
+            raise forms.ValidationError("The file must be smaller than 20 MB")
+        return upload.read()
+
 
 class VerifyForm(forms.Form):
     code = forms.CharField(

@@ -7,6 +7,11 @@ Privacy rules held by these models:
   postcode or the date itself), used to spot a second vote by the same person.
 * Ballots are append-only: a new ballot from the same voter supersedes the old one, and
   at most one ballot per voter is current (a partial unique constraint).
+* An eligibility register keeps only keyed hashes (HMAC-SHA256 under the
+  ``ELIGIBILITY_HASH_KEY`` setting, which is not in the database) of each person's
+  postcode with date of birth, and of their reference: never the name, reference,
+  postcode or date of birth. With a register, a voter is the register entry, whichever
+  channel (code, residency, paper) they use, so each entry has at most one current ballot.
 * Receipt codes are stored as a SHA-256 hash; a receipt reveals when a ballot was received
   and whether it still counts, never what it chose.
 """
@@ -92,6 +97,11 @@ class Round(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     imported = models.BooleanField(default=False)
+    register_uploaded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When an eligibility register was last uploaded; empty: eligibility is self-declared.",
+    )
 
     class Meta:
         ordering = ["-voting_opens_on", "-pk"]
@@ -122,6 +132,11 @@ class Round(TimeStampedModel):
     @property
     def postcode_list(self) -> list[str]:
         return [p.upper() for p in self.postcode_areas.split() if p]
+
+    @property
+    def has_register(self) -> bool:
+        """Eligibility is checked against an uploaded register (else it is self-declared)."""
+        return self.register_uploaded_at is not None
 
 
 class Area(models.Model):
@@ -201,13 +216,50 @@ class Proposal(TimeStampedModel):
         return bool(self.photo_content_type)
 
 
+class RegisterEntry(models.Model):
+    """One eligible person on a round's register, known only by two keyed hashes.
+
+    ``person_key`` is the HMAC of the round, normalised postcode and date of birth (what a
+    residency check or a paper ballot gives); ``reference_key`` the HMAC of the round and
+    the normalised name or reference (so a re-uploaded register recognises a person whose
+    postcode changed). Entries that voted are never deleted (``Voter.entry`` protects
+    them): a later upload without them only sets ``in_register`` to False.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="register")
+    person_key = models.CharField(max_length=64)
+    reference_key = models.CharField(max_length=64)
+    in_register = models.BooleanField(default=True)
+    added_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "person_key"], name="pb_register_person_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "reference_key"], name="pb_register_reference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Register entry {self.pk}"
+
+
 class VotingCode(models.Model):
-    """One printed single-use voting code, kept only as an HMAC under the round's secret."""
+    """One printed single-use voting code, kept only as an HMAC under the round's secret.
+
+    In a round with a register every code belongs to one entry (``entry``), so a code vote
+    and a residency or paper vote by the same person are the same voter.
+    """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="codes")
     code_hash = models.CharField(max_length=64)
     issued_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    entry = models.OneToOneField(
+        RegisterEntry, on_delete=models.CASCADE, null=True, blank=True, related_name="code"
+    )
 
     class Meta:
         constraints = [
@@ -229,12 +281,17 @@ class Voter(models.Model):
 
     ``key`` is the code's HMAC, the HMAC of postcode and date of birth, or a random value
     for a paper ballot; unique per round, so one person has one row however many times
-    they vote. Votes by the same voter are serialised by locking this row.
+    they vote. In a round with a register the voter is the register entry (``entry``,
+    one voter per entry, whichever channel it votes by; ``key`` is then ``entry:<id>``).
+    Votes by the same voter are serialised by locking this row.
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="voters")
     key = models.CharField(max_length=64)
     channel = models.CharField(max_length=20, choices=Channel.choices)
+    entry = models.OneToOneField(
+        RegisterEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="voter"
+    )
 
     class Meta:
         constraints = [
@@ -258,6 +315,10 @@ class PaperBatch(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    unmatched_accepted = models.BooleanField(
+        default=False,
+        help_text="The confirming officer checked the ballots not matched to the register and they count.",
+    )
 
     class Meta:
         ordering = ["number"]
@@ -277,6 +338,8 @@ class Ballot(models.Model):
     """One ballot as cast. Append-only: a later ballot by the same voter supersedes it.
 
     Invariant: at most one ballot per voter has ``superseded_at`` empty (the current one).
+    ``unmatched``: a paper ballot in a round with a register that was not entered against
+    a register entry; it counts only if the officer confirming its batch accepts it.
     """
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="ballots")
@@ -287,9 +350,14 @@ class Ballot(models.Model):
     batch = models.ForeignKey(
         PaperBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="ballots"
     )
+    unmatched = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
+            models.CheckConstraint(
+                condition=Q(unmatched=False) | Q(batch__isnull=False),
+                name="pb_ballot_unmatched_only_on_paper",
+            ),
             models.UniqueConstraint(
                 fields=["voter"],
                 condition=Q(superseded_at__isnull=True),

@@ -10,7 +10,16 @@ from django.db.models import Count, Q, QuerySet
 
 from coproduce.foundation.core.errors import NotFound
 
-from .models import Ballot, PaperBatch, Phase, Proposal, ProposalStatus, Result, Round
+from .models import (
+    Ballot,
+    PaperBatch,
+    Phase,
+    Proposal,
+    ProposalStatus,
+    RegisterEntry,
+    Result,
+    Round,
+)
 
 
 def normalise_code(code: str) -> str:
@@ -31,9 +40,14 @@ def ballot_projects(round_: Round) -> list[Proposal]:
 
 
 def counted_ballots(round_: Round):
-    """The ballots that count: current, and not in an unconfirmed paper batch."""
+    """The ballots that count: current, not in an unconfirmed paper batch, and, if not
+    matched to the register, accepted by the officer who confirmed their batch."""
     return Ballot.objects.filter(round=round_, superseded_at__isnull=True).filter(
-        Q(batch__isnull=True) | Q(batch__confirmed_at__isnull=False)
+        Q(batch__isnull=True)
+        | (
+            Q(batch__confirmed_at__isnull=False)
+            & (Q(unmatched=False) | Q(batch__unmatched_accepted=True))
+        )
     )
 
 
@@ -86,7 +100,41 @@ def round_batches(*, user, round_: Round) -> QuerySet[PaperBatch]:
     """Paper batches with who entered and confirmed them (not what the ballots chose)."""
     if not user.has_perm("budgeting.manage_round", round_):
         raise NotFound()
-    return round_.batches.select_related("entered_by", "confirmed_by").annotate(n=Count("ballots"))
+    return round_.batches.select_related("entered_by", "confirmed_by").annotate(
+        n=Count("ballots"), unmatched_n=Count("ballots", filter=Q(ballots__unmatched=True))
+    )
+
+
+@dataclass(frozen=True)
+class RegisterStatus:
+    """A round's register as officers see it. ``voted`` is None while voting is open: how
+    many listed people have voted is turnout, which nobody sees before voting closes."""
+
+    uploaded_at: object
+    entries: int
+    with_codes: int
+    voted: int | None = None
+    voted_after_removal: int | None = None
+
+
+def register_status(*, user, round_: Round) -> RegisterStatus | None:
+    """The register's size for officers (None without a register); counts of who voted
+    only once voting has closed."""
+    if not user.has_perm("budgeting.manage_round", round_):
+        raise NotFound()
+    if not round_.has_register:
+        return None
+    listed = RegisterEntry.objects.filter(round=round_, in_register=True)
+    status = {
+        "uploaded_at": round_.register_uploaded_at,
+        "entries": listed.count(),
+        "with_codes": listed.filter(code__isnull=False).count(),
+    }
+    if round_.phase == Phase.RESULTS:
+        voted = RegisterEntry.objects.filter(round=round_, voter__isnull=False)
+        status["voted"] = voted.filter(in_register=True).count()
+        status["voted_after_removal"] = voted.filter(in_register=False).count()
+    return RegisterStatus(**status)
 
 
 def turnout(*, user, round_: Round) -> int | None:
@@ -143,17 +191,26 @@ def receipt_status(*, receipt: str) -> ReceiptStatus:
     ballot = (
         Ballot.objects.select_related("round", "batch")
         .filter(receipt_hash=receipt_hash(receipt))
-        .only("cast_at", "superseded_at", "round__title", "round__phase", "batch__confirmed_at")
+        .only(
+            "cast_at",
+            "superseded_at",
+            "unmatched",
+            "round__title",
+            "round__phase",
+            "batch__confirmed_at",
+            "batch__unmatched_accepted",
+        )
         .first()
     )
     if ballot is None:
         return ReceiptStatus(found=False)
     unconfirmed = ballot.batch_id is not None and ballot.batch.confirmed_at is None
+    refused = ballot.unmatched and not ballot.batch.unmatched_accepted
     return ReceiptStatus(
         found=True,
         cast_at=ballot.cast_at,
         superseded_at=ballot.superseded_at,
-        counted=ballot.superseded_at is None and not unconfirmed,
+        counted=ballot.superseded_at is None and not unconfirmed and not refused,
         round_title=ballot.round.title,
         voting_closed=ballot.round.phase == Phase.RESULTS,
         awaiting_confirmation=unconfirmed,

@@ -1,6 +1,11 @@
 """Writes for participatory budgeting. Each is one transaction that also writes the audit row.
 
 No audit row ever records what a ballot chose: casting is audited with the channel only.
+
+Closing voting and casting a ballot serialise on the round row: ``round_change_phase``
+locks it for update, and everything that stores or confirms a ballot first locks it too
+(``lock_round_for_voting``) and re-reads the phase under that lock. So a ballot
+is either stored before the round closes, or refused.
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ import hashlib
 import hmac
 import itertools
 import random
-import re
 import secrets
 from dataclasses import dataclass, field
 
@@ -20,12 +24,12 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
-from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.validation import clean_text, require_perm
 
 from . import engine
+from .eligibility import POSTCODE_RE, age_on, normalise_postcode, parse_date, person_key
 from .models import (
     PHASES,
     Area,
@@ -37,6 +41,7 @@ from .models import (
     Phase,
     Proposal,
     ProposalStatus,
+    RegisterEntry,
     Result,
     ResultLine,
     Round,
@@ -52,7 +57,6 @@ PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_PHOTO_PIXELS = 40_000_000
 MAX_CODES = 5000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I
-POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 
 # --- Helpers ---------------------------------------------------------------------------
@@ -60,6 +64,20 @@ POSTCODE_RE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 
 def _hmac(round_: Round, value: str) -> str:
     return hmac.new(round_.secret.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def lock_round_for_voting(round_: Round) -> Round:
+    """Re-read the round under a row lock, inside the caller's transaction.
+
+    ``SELECT … FOR NO KEY UPDATE`` on PostgreSQL: a phase change (``FOR UPDATE``) waits
+    for the ballot being stored, and a ballot arriving during a phase change waits for it
+    and then reads the new phase. Ballots queue behind each other on this row, which costs
+    nothing they do not already pay (each also appends to the audit chain, one at a time),
+    and the queue is first come, first served, so a stream of votes cannot hold off the
+    close indefinitely (a shared lock could). SQLite runs one writing transaction at a time
+    (IMMEDIATE), so there the read inside the transaction is already serialised.
+    """
+    return Round.objects.select_for_update(no_key=True).get(pk=round_.pk)
 
 
 def _new_code(rng: random.Random | None = None) -> str:
@@ -206,7 +224,6 @@ def _new_reference(prefix: str) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
-@submitted_once("budgeting.round")
 def round_create(*, actor: User, data: RoundData) -> Round:
     """Create a round, open for ideas, with reference PB-YYYY-NNNN."""
     require_perm(actor, "budgeting.add_round")
@@ -292,7 +309,6 @@ def check_photo(data: bytes) -> str:
     return PHOTO_FORMATS[info.format]
 
 
-@submitted_once("budgeting.proposal", within="round_")
 def proposal_submit(*, actor: User, round_: Round, data: ProposalData) -> Proposal:
     """A signed-in person suggests a project while the round is open for ideas."""
     if not actor.is_authenticated:
@@ -400,6 +416,13 @@ def codes_issue(
     require_perm(actor, "budgeting.manage_round", round_)
     if not round_.allow_codes:
         raise ServiceError("codes_not_used", "This round does not use voting codes.", field="count")
+    if round_.has_register:
+        raise ServiceError(
+            "register_codes_only",
+            "This round has an eligibility register, so each code must belong to one person "
+            "on it. Make codes when you upload the register.",
+            field="count",
+        )
     if round_.phase == Phase.RESULTS:
         raise ServiceError(
             "round_closed", "Voting has closed, so no more codes can be issued.", field="count"
@@ -511,20 +534,20 @@ class Verification:
     previous_receipt: str = ""
 
 
-def _residency_key(round_: Round, v: Verification) -> str:
+def _residency_details(round_: Round, v: Verification) -> tuple[str, dt.date]:
+    """Check the postcode and date of birth a voter gave; return them normalised."""
     if not round_.allow_residency:
         raise ServiceError(
             "residency_not_used",
             "This round uses printed voting codes. Enter your code.",
             field="code",
         )
-    postcode = re.sub(r"\s+", "", v.postcode or "").upper()
-    match = POSTCODE_RE.match(postcode)
-    if not match:
+    postcode = normalise_postcode(v.postcode)
+    if postcode is None:
         raise ServiceError(
             "invalid_postcode", "Enter a real postcode, like RV1 3DP.", field="postcode"
         )
-    if match.group(1) not in round_.postcode_list:
+    if POSTCODE_RE.match(postcode).group(1) not in round_.postcode_list:
         raise ServiceError(
             "outside_area",
             "This postcode is not in the area of this round, so you cannot vote.",
@@ -532,16 +555,49 @@ def _residency_key(round_: Round, v: Verification) -> str:
         )
     if v.date_of_birth is None:
         raise ServiceError("dob_required", "Enter your date of birth.", field="date_of_birth")
-    on = round_.voting_closes_on
-    dob = v.date_of_birth
-    age = on.year - dob.year - ((on.month, on.day) < (dob.month, dob.day))
+    age = age_on(v.date_of_birth, round_.voting_closes_on)
     if age < round_.min_age or age > 120:
         raise ServiceError(
             "too_young",
             f"You must be {round_.min_age} or older to vote in this round.",
             field="date_of_birth",
         )
+    return postcode, v.date_of_birth
+
+
+def _residency_key(round_: Round, v: Verification) -> str:
+    postcode, dob = _residency_details(round_, v)
     return _hmac(round_, f"residency:{postcode}:{dob.isoformat()}")
+
+
+NOT_REGISTERED = (
+    "We cannot find this postcode and date of birth on the list of people who can vote in "
+    "this round. Check them, or contact the council."
+)
+
+
+def register_entry_for(
+    round_: Round, postcode: str, date_of_birth: dt.date
+) -> RegisterEntry | None:
+    """The register entry for a normalised postcode and date of birth, if it is listed."""
+    return RegisterEntry.objects.filter(
+        round=round_,
+        person_key=person_key(round_.reference, postcode, date_of_birth),
+        in_register=True,
+    ).first()
+
+
+def _voter_for(round_: Round, *, key: str, channel: str, entry: RegisterEntry | None) -> Voter:
+    """The voter row for a key (or a register entry), created once, then locked."""
+    lookup = {"entry": entry} if entry is not None else {"key": key}
+    try:
+        with transaction.atomic():
+            voter, _ = Voter.objects.get_or_create(
+                round=round_, **lookup, defaults={"key": key, "channel": channel}
+            )
+    except IntegrityError:
+        voter = Voter.objects.get(round=round_, **lookup)
+    return Voter.objects.select_for_update().get(pk=voter.pk)
 
 
 def ballot_cast(
@@ -561,41 +617,55 @@ def ballot_cast(
         raise ServiceError("codes_not_used", "This round does not use voting codes.", field="code")
     if not code and not round_.allow_residency:
         raise ServiceError("code_required", "Enter the voting code from your letter.", field="code")
-    now = timezone.now()
     receipt = _new_code()
     with transaction.atomic():
+        # Under the round's lock: voting may have closed (or a register been uploaded)
+        # since the page was read.
+        locked = lock_round_for_voting(round_)
+        if locked.phase != Phase.VOTING:
+            raise ServiceError("round_closed", "Voting closed before your vote arrived.")
+        now = timezone.now()
+        entry = None
         if code:
             row = (
-                VotingCode.objects.select_for_update()
-                .filter(round=round_, code_hash=_hmac(round_, code))
+                VotingCode.objects.select_for_update(of=("self",))
+                .select_related("entry")
+                .filter(round=locked, code_hash=_hmac(locked, code))
                 .first()
             )
-            if row is None:
+            if row is None or (
+                locked.has_register and (row.entry is None or not row.entry.in_register)
+            ):
                 raise ServiceError(
                     "unknown_code",
                     "We do not recognise this voting code. Check it and try again.",
                     field="code",
                 )
-            key, channel = row.code_hash, Channel.CODE
+            key, channel, entry = row.code_hash, Channel.CODE, row.entry
+        elif locked.has_register:
+            row = None
+            postcode, dob = _residency_details(locked, verification)
+            entry = register_entry_for(locked, postcode, dob)
+            if entry is None:
+                raise ServiceError("not_registered", NOT_REGISTERED, field="postcode")
+            key, channel = "", Channel.RESIDENCY
         else:
             row = None
-            key, channel = _residency_key(round_, verification), Channel.RESIDENCY
-        try:
-            with transaction.atomic():
-                voter, _ = Voter.objects.get_or_create(
-                    round=round_, key=key, defaults={"channel": channel}
-                )
-        except IntegrityError:
-            voter = Voter.objects.get(round=round_, key=key)
-        voter = Voter.objects.select_for_update().get(pk=voter.pk)
+            key, channel = _residency_key(locked, verification), Channel.RESIDENCY
+        if entry is not None:
+            key = f"entry:{entry.pk}"
+        voter = _voter_for(locked, key=key, channel=channel, entry=entry)
         current = Ballot.objects.filter(voter=voter, superseded_at__isnull=True).first()
         if current is not None:
             given = verification.previous_receipt.strip()
             if not given:
                 what = "voting code" if code else "postcode and date of birth"
+                message = f"This {what} has already been used to vote."
+                if entry is not None:
+                    message = "You have already voted in this round, online or on paper."
                 raise ServiceError(
                     "already_voted",
-                    f"This {what} has already been used to vote. To change your vote, also enter the receipt code you were given.",
+                    f"{message} To change your vote, also enter the receipt code you were given.",
                     field="previous_receipt" if not code else "code",
                 )
             if not hmac.compare_digest(receipt_hash(given), current.receipt_hash):
@@ -607,7 +677,7 @@ def ballot_cast(
             current.superseded_at = now
             current.save(update_fields=["superseded_at"])
         ballot = Ballot.objects.create(
-            round=round_, voter=voter, receipt_hash=receipt_hash(receipt), cast_at=now
+            round=locked, voter=voter, receipt_hash=receipt_hash(receipt), cast_at=now
         )
         BallotChoice.objects.bulk_create(
             [BallotChoice(ballot=ballot, proposal=p, points=pts) for p, pts in chosen]
@@ -627,8 +697,38 @@ def ballot_cast(
 # --- Paper ballots ---------------------------------------------------------------------
 
 
-def parse_paper_lines(round_: Round, text: str) -> list[dict[str, int]]:
-    """One ballot a line: project references separated by commas; ``REF:points`` for points."""
+@dataclass(frozen=True)
+class PaperLine:
+    """One typed paper ballot: its line number, its choices, and whom it is from if known."""
+
+    number: int
+    choices: dict[str, int]
+    postcode: str = ""
+    date_of_birth: dt.date | None = None
+
+
+def _paper_voter(round_: Round, n: int, postcode_text: str, dob_text: str) -> tuple[str, dt.date]:
+    postcode = normalise_postcode(postcode_text)
+    if postcode is None:
+        raise ServiceError(
+            "invalid_postcode",
+            f"Line {n}: “{postcode_text.strip()[:20]}” is not a postcode.",
+            field="ballots",
+        )
+    try:
+        dob = parse_date(dob_text)
+    except ValueError as exc:
+        raise ServiceError("invalid_date", f"Line {n}: {exc}.", field="ballots") from None
+    return postcode, dob
+
+
+def parse_paper_lines(round_: Round, text: str) -> list[PaperLine]:
+    """One ballot a line: project references separated by commas; ``REF:points`` for points.
+
+    In a round with a register a line may start with the voter's postcode and date of
+    birth, each followed by ``|`` (``RV4 2AB | 14/03/1980 | PBP-2027-0003``), to enter
+    the ballot against their register entry.
+    """
     ballots = []
     lines = [
         (n, line.strip()) for n, line in enumerate((text or "").splitlines(), 1) if line.strip()
@@ -643,8 +743,19 @@ def parse_paper_lines(round_: Round, text: str) -> list[dict[str, int]]:
         )
     projects = ballot_projects(round_)
     for n, line in lines:
+        parts = line.split("|")
+        postcode, dob = "", None
+        if len(parts) == 3:
+            postcode, dob = _paper_voter(round_, n, parts[0], parts[1])
+        elif len(parts) != 1:
+            raise ServiceError(
+                "bad_line",
+                f"Line {n}: write the postcode, the date of birth and the projects, separated "
+                "by |, or the projects alone.",
+                field="ballots",
+            )
         choices: dict[str, int] = {}
-        for item in (i.strip() for i in line.split(",")):
+        for item in (i.strip() for i in parts[-1].split(",")):
             if not item:
                 continue
             ref, _, pts = item.partition(":")
@@ -666,12 +777,64 @@ def parse_paper_lines(round_: Round, text: str) -> list[dict[str, int]]:
             validate_choices(round_, choices, projects)
         except ServiceError as exc:
             raise ServiceError(exc.code, f"Line {n}: {exc.message}", field="ballots") from None
-        ballots.append(choices)
+        ballots.append(PaperLine(n, choices, postcode, dob))
     return ballots
 
 
+def _paper_entries(round_: Round, parsed: list[PaperLine]) -> list[RegisterEntry | None]:
+    """The register entry of each paper line (None: unmatched). The caller holds the
+    round's lock, so no ballot can arrive for these entries meanwhile."""
+    if any(line.postcode for line in parsed) and not round_.has_register:
+        raise ServiceError(
+            "no_register",
+            "This round has no eligibility register: enter the projects only, without a "
+            "postcode and date of birth.",
+            field="ballots",
+        )
+    entries: list[RegisterEntry | None] = []
+    seen: dict[int, int] = {}
+    for line in parsed:
+        if not line.postcode:
+            entries.append(None)
+            continue
+        entry = register_entry_for(round_, line.postcode, line.date_of_birth)
+        if entry is None:
+            raise ServiceError(
+                "not_registered",
+                f"Line {line.number}: this postcode and date of birth are not on the register. "
+                "Check them, or enter the projects alone so that the confirming officer decides.",
+                field="ballots",
+            )
+        if entry.pk in seen:
+            raise ServiceError(
+                "same_person_twice",
+                f"Line {line.number}: the same person as line {seen[entry.pk]}.",
+                field="ballots",
+            )
+        seen[entry.pk] = line.number
+        entries.append(entry)
+    voted = set(
+        Ballot.objects.filter(
+            voter__entry__in=[e for e in entries if e is not None], superseded_at__isnull=True
+        ).values_list("voter__entry_id", flat=True)
+    )
+    for line, entry in zip(parsed, entries, strict=True):
+        if entry is not None and entry.pk in voted:
+            raise ServiceError(
+                "already_voted",
+                f"Line {line.number}: this person has already voted in this round.",
+                field="ballots",
+            )
+    return entries
+
+
 def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
-    """Store a batch of paper ballots; they count only after another officer confirms it."""
+    """Store a batch of paper ballots; they count only after another officer confirms it.
+
+    With a register, a ballot entered against a register entry is that person's vote (one
+    across every channel); one entered without is flagged as unmatched, and counts only
+    if the confirming officer accepts the batch's unmatched ballots.
+    """
     require_perm(actor, "budgeting.manage_round", round_)
     if round_.phase != Phase.VOTING:
         raise ServiceError(
@@ -681,18 +844,39 @@ def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
         )
     parsed = parse_paper_lines(round_, text)
     by_ref = {p.pb_id: p for p in ballot_projects(round_)}
-    now = timezone.now()
     with transaction.atomic():
         locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if locked.phase != Phase.VOTING:
+            raise ServiceError(
+                "round_closed", "Voting closed before the batch was saved.", field="ballots"
+            )
+        entries = _paper_entries(locked, parsed)
+        now = timezone.now()
         number = (
             locked.batches.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
         batch = PaperBatch.objects.create(
             round=locked, number=number, entered_by=actor, entered_at=now
         )
-        voters = Voter.objects.bulk_create(
-            [Voter(round=locked, key=secrets.token_hex(32), channel=Channel.PAPER) for _ in parsed]
-        )
+        existing = {
+            v.entry_id: v
+            for v in Voter.objects.filter(entry__in=[e for e in entries if e is not None])
+        }
+        new_voters = [
+            Voter(
+                round=locked,
+                key=f"entry:{e.pk}" if e is not None else secrets.token_hex(32),
+                channel=Channel.PAPER,
+                entry=e,
+            )
+            for e in entries
+            if e is None or e.pk not in existing
+        ]
+        Voter.objects.bulk_create(new_voters)
+        made = iter(new_voters)
+        voters = [
+            existing[e.pk] if e is not None and e.pk in existing else next(made) for e in entries
+        ]
         ballots = Ballot.objects.bulk_create(
             [
                 Ballot(
@@ -701,15 +885,16 @@ def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
                     receipt_hash=secrets.token_hex(32),
                     cast_at=now,
                     batch=batch,
+                    unmatched=locked.has_register and e is None,
                 )
-                for v in voters
+                for v, e in zip(voters, entries, strict=True)
             ]
         )
         BallotChoice.objects.bulk_create(
             [
                 BallotChoice(ballot=ballot, proposal=by_ref[r], points=pts)
-                for ballot, choices in zip(ballots, parsed, strict=True)
-                for r, pts in choices.items()
+                for ballot, line in zip(ballots, parsed, strict=True)
+                for r, pts in line.choices.items()
                 if pts > 0
             ]
         )
@@ -717,32 +902,47 @@ def batch_enter(*, actor: User, round_: Round, text: str) -> PaperBatch:
             actor=actor,
             verb="budgeting.batch.entered",
             target=batch,
-            changes={"round": locked.reference, "ballots": len(parsed)},
+            changes={
+                "round": locked.reference,
+                "ballots": len(parsed),
+                "unmatched": sum(1 for b in ballots if b.unmatched),
+            },
         )
     return batch
 
 
-def batch_confirm(*, actor: User, batch: PaperBatch) -> PaperBatch:
-    """A second officer confirms a batch; the officer who typed it in cannot."""
+def batch_confirm(*, actor: User, batch: PaperBatch, accept_unmatched: bool = False) -> PaperBatch:
+    """A second officer confirms a batch; the officer who typed it in cannot.
+
+    Ballots in it that were not entered against the register count only if this officer
+    accepts them (``accept_unmatched``); otherwise they stay stored and never count.
+    """
     require_perm(actor, "budgeting.manage_round", batch.round)
     if batch.entered_by_id == actor.pk:
         raise ServiceError("same_officer", "A different officer must confirm this batch.")
     with transaction.atomic():
+        round_ = lock_round_for_voting(batch.round)
         locked = PaperBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.confirmed_at is not None:
             return locked
-        if Round.objects.get(pk=locked.round_id).phase != Phase.VOTING:
+        if round_.phase != Phase.VOTING:
             raise ServiceError(
                 "round_closed", "Batches can only be confirmed while voting is open."
             )
+        unmatched = locked.ballots.filter(unmatched=True).count()
         locked.confirmed_by = actor
         locked.confirmed_at = timezone.now()
-        locked.save(update_fields=["confirmed_by", "confirmed_at"])
+        locked.unmatched_accepted = bool(unmatched and accept_unmatched)
+        locked.save(update_fields=["confirmed_by", "confirmed_at", "unmatched_accepted"])
         audit_record(
             actor=actor,
             verb="budgeting.batch.confirmed",
             target=locked,
-            changes={"round": locked.round.reference},
+            changes={
+                "round": round_.reference,
+                "unmatched": unmatched,
+                "unmatched_accepted": locked.unmatched_accepted,
+            },
         )
     return locked
 

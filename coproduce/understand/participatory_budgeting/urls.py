@@ -34,6 +34,7 @@ urlpatterns = [
         name="manage_review",
     ),
     path("manage/budgets/<str:reference>/codes/", views.manage_codes, name="manage_codes"),
+    path("manage/budgets/<str:reference>/register/", views.manage_register, name="manage_register"),
     path("manage/budgets/<str:reference>/paper/", views.manage_batch, name="manage_batch"),
     path(
         "manage/budgets/<str:reference>/paper/<int:number>/confirm/",

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coproduce.foundation.core import ratelimit
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, post_action, render_form
-from coproduce.foundation.core.idempotency import posted_key
 
 from . import engine
 from .forms import (
@@ -26,6 +27,7 @@ from .forms import (
     PhaseForm,
     ProposalForm,
     ReceiptForm,
+    RegisterForm,
     RoundForm,
     VerifyForm,
 )
@@ -35,6 +37,7 @@ from .selectors import (
     access_round_by_reference,
     proposal_counts,
     receipt_status,
+    register_status,
     result_for,
     round_batches,
     round_list,
@@ -60,8 +63,20 @@ from .services import (
     round_create,
 )
 from .services_import import round_import
+from .services_register import RegisterInvalid, register_upload
 
 MANAGE = "budgeting.manage_round"
+
+# Failed checks that could be someone guessing a code, a register entry or a receipt.
+GUESS_CODES = {"unknown_code", "not_registered", "wrong_receipt", "already_voted"}
+TOO_MANY_FROM_YOU = (
+    "You have made too many attempts to vote that did not match. To protect voters, please "
+    "wait an hour before you try again, or contact the council."
+)
+TOO_MANY_IN_ROUND = (
+    "There have been too many attempts to vote that did not match in this round in the "
+    "last hour. To protect voters, voting is paused for a while. Please try again later."
+)
 
 
 def _round(request: HttpRequest, reference: str, perm: str = "budgeting.view_round"):
@@ -155,7 +170,6 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
                 photo=d["photo"],
                 photo_alt=d["photo_alt"],
             ),
-            submission_key=posted_key(request),
         )
 
     return form_page(
@@ -202,8 +216,39 @@ def _ballot_context(round_, projects, choices: dict[str, int]) -> dict:
     }
 
 
+def _guess_limits() -> tuple[tuple[int, int], tuple[int, int]]:
+    return (
+        ratelimit.parse_rate(settings.BUDGETING_GUESS_RATE, setting="BUDGETING_GUESS_RATE"),
+        ratelimit.parse_rate(
+            settings.BUDGETING_ROUND_GUESS_RATE, setting="BUDGETING_ROUND_GUESS_RATE"
+        ),
+    )
+
+
+def _too_many_guesses(request: HttpRequest, round_) -> str:
+    """Why this address may not try to vote in this round now ("" if it may)."""
+    (mine, _), (everyone, _) = _guess_limits()
+    scope = f"budgeting.guess:{round_.pk}"
+    if ratelimit.attempts(request, scope=scope) >= mine:
+        return TOO_MANY_FROM_YOU
+    if ratelimit.attempts(None, scope=scope) >= everyone:
+        return TOO_MANY_IN_ROUND
+    return ""
+
+
+def _count_guess(request: HttpRequest, round_) -> None:
+    """Count an attempt per address and per round (from every address together)."""
+    (mine, period), (everyone, round_period) = _guess_limits()
+    scope = f"budgeting.guess:{round_.pk}"
+    ratelimit.hit(request, scope=scope, limit=mine, period=period)
+    ratelimit.hit(None, scope=scope, limit=everyone, period=round_period)
+
+
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest, reference: str) -> HttpResponse:
+    """The ballot. Failed checks of a code, a register entry or a receipt are limited per
+    address and per round (HTTP 429); so are successful self-declared residency votes, the
+    only way to vote that nothing else limits."""
     round_ = _round(request, reference)
     projects = ballot_projects(round_) if round_.phase == Phase.VOTING else []
     form = VerifyForm(request.POST or None)
@@ -214,7 +259,12 @@ def ballot(request: HttpRequest, reference: str) -> HttpResponse:
         choices, ballot_error = _parse_choices(request, round_, projects)
         if request.POST.get("action") != "recalculate":
             status = 400
-            if not ballot_error and form.is_valid():
+            too_many = _too_many_guesses(request, round_)
+            if too_many:
+                form.is_valid()
+                form.add_error(None, too_many)
+                status = 429
+            elif not ballot_error and form.is_valid():
                 d = form.cleaned_data
                 try:
                     receipt = ballot_cast(
@@ -228,11 +278,15 @@ def ballot(request: HttpRequest, reference: str) -> HttpResponse:
                         ),
                     )
                 except ServiceError as exc:
+                    if exc.code in GUESS_CODES:
+                        _count_guess(request, round_)
                     if exc.field == "projects" or exc.field is None:
                         ballot_error = exc.message
                     else:
                         apply_service_error(form, exc)
                 else:
+                    if not d["code"] and not round_.has_register:
+                        _count_guess(request, round_)
                     request.session["pb_receipt"] = receipt
                     return redirect("budgeting:ballot_done", round_.reference)
     context = _ballot_context(round_, projects, choices)
@@ -330,7 +384,6 @@ def manage_create(request: HttpRequest) -> HttpResponse:
                 allow_residency=d["allow_residency"],
                 areas=d["areas"],
             ),
-            submission_key=posted_key(request),
         )
 
     return form_page(
@@ -432,11 +485,61 @@ def manage_codes(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def manage_register(request: HttpRequest, reference: str) -> HttpResponse:
+    """Upload (or replace) the round's eligibility register and see its size."""
+    round_ = _round(request, reference, perm=MANAGE)
+    form = RegisterForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            upload = register_upload(
+                actor=request.user,
+                round_=round_,
+                data=form.cleaned_data["file"],
+                make_codes=form.cleaned_data["make_codes"],
+            )
+        except RegisterInvalid as exc:
+            for problem in exc.problems:
+                form.add_error("file", problem)
+        except ServiceError as exc:
+            apply_service_error(form, exc)
+        else:
+            if upload.codes:
+                out = io.StringIO()
+                writer = csv.writer(out)
+                writer.writerow(["round", "reference", "postcode", "voting_code"])
+                for ref, postcode, code in upload.codes:
+                    writer.writerow([round_.reference, ref, postcode, code])
+                response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = (
+                    f'attachment; filename="{round_.reference}-register-voting-codes.csv"'
+                )
+                response["Cache-Control"] = "no-store"
+                return response
+            messages.success(
+                request,
+                f"Register saved: {upload.entries:,} people ({upload.added:,} new, "
+                f"{upload.removed:,} no longer listed).",
+            )
+            return redirect("budgeting:manage_register", round_.reference)
+    return render_form(
+        request,
+        "budgeting/register.html",
+        {
+            "round": round_,
+            "form": form,
+            "status": register_status(user=request.user, round_=round_),
+            "can_upload": round_.phase != Phase.RESULTS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def manage_batch(request: HttpRequest, reference: str) -> HttpResponse:
     round_ = _round(request, reference, perm=MANAGE)
     return form_page(
         request,
-        BatchForm(request.POST or None),
+        BatchForm(request.POST or None, register=round_.has_register),
         "budgeting/batch.html",
         lambda: {"round": round_, "projects": ballot_projects(round_)},
         save=lambda form: batch_enter(
@@ -458,7 +561,11 @@ def manage_batch_confirm(request: HttpRequest, reference: str, number: int) -> H
         raise Http404
     return post_action(
         request,
-        lambda: batch_confirm(actor=request.user, batch=batch),
+        lambda: batch_confirm(
+            actor=request.user,
+            batch=batch,
+            accept_unmatched=request.POST.get("accept_unmatched") == "yes",
+        ),
         success=f"Batch {batch.number} confirmed. Its ballots now count.",
         redirect_to=("budgeting:manage_round", round_.reference),
     )

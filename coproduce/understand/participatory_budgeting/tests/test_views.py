@@ -103,12 +103,14 @@ def test_officer_pages_are_404_for_everyone_else(client, voting_round, who):
         reverse("budgeting:manage_import"),
         reverse("budgeting:manage_round", args=[ref]),
         reverse("budgeting:manage_batch", args=[ref]),
+        reverse("budgeting:manage_register", args=[ref]),
         reverse("budgeting:manage_review", args=[ref, proposal_ref]),
     ]:
         assert client.get(url).status_code == expected, url
     for url in [
         reverse("budgeting:manage_phase", args=[ref]),
         reverse("budgeting:manage_codes", args=[ref]),
+        reverse("budgeting:manage_register", args=[ref]),
         reverse("budgeting:manage_compute", args=[ref]),
         reverse("budgeting:manage_publish", args=[ref]),
         reverse("budgeting:manage_batch_confirm", args=[ref, 1]),
@@ -128,6 +130,7 @@ def test_officer_pages_open_to_commissioners(client, commissioner, voting_round)
         reverse("budgeting:manage_import"),
         reverse("budgeting:manage_round", args=[ref]),
         reverse("budgeting:manage_batch", args=[ref]),
+        reverse("budgeting:manage_register", args=[ref]),
     ]:
         assert client.get(url).status_code == 200, url
 
