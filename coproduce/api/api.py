@@ -32,6 +32,7 @@ from coproduce.foundation.core.models import ServiceArea
 
 from .schemas import (
     ErrorOut,
+    IdempotencyKey,
     OrganisationOut,
     ProjectDetailOut,
     ProjectIn,
@@ -105,8 +106,17 @@ def get_project(request: HttpRequest, reference: str):
     auth=django_auth,
     tags=["projects"],
 )
-def create_project(request: HttpRequest, payload: ProjectIn):
-    """Create a draft project (commissioners only)."""
+def create_project(
+    request: HttpRequest,
+    payload: ProjectIn,
+    idempotency_key: IdempotencyKey = "",
+):
+    """Create a draft project (commissioners only).
+
+    Send an ``Idempotency-Key`` header (16 to 128 letters, digits, ``-``, ``_``, ``.`` or
+    ``:``, for example a UUID) to make retries safe: a repeat with the same key returns the
+    project created the first time, never a second one. 400 ``submission_key_invalid`` for
+    a malformed key. Keys belong to the signed-in user."""
     area = ServiceArea.objects.filter(slug=payload.service_area).first()
     if area is None:
         raise ServiceError("invalid_choice", "Unknown service area.", field="service_area")
@@ -128,6 +138,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):
             ends_on=payload.ends_on,
             owner_id=owner.pk,
         ),
+        submission_key=idempotency_key,
     )
     return Status(201, project)
 

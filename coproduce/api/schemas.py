@@ -1,8 +1,25 @@
 """Shapes of what the API accepts and returns."""
 
 import datetime as dt
+from typing import Annotated
 
-from ninja import Field, Schema
+from ninja import Field, Header, Schema
+
+from coproduce.foundation.core.idempotency import HEADER
+
+# The optional ``Idempotency-Key`` header of the create operations (nothing twice): a
+# repeat with the same key by the same user returns what the first request created.
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias=HEADER,
+        description=(
+            "Optional. 16 to 128 letters, digits, '-', '_', '.' or ':' (a UUID will do). "
+            "A repeat with the same key by the same user returns the first result and "
+            "creates nothing new."
+        ),
+    ),
+]
 
 
 class ErrorOut(Schema):

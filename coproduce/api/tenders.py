@@ -33,7 +33,7 @@ from coproduce.procure.tenders.selectors_search import (
 )
 from coproduce.procure.tenders.services_clarifications import clarification_ask
 
-from .schemas import ErrorOut
+from .schemas import ErrorOut, IdempotencyKey
 
 router = Router(tags=["tenders"])
 
@@ -359,11 +359,19 @@ def list_questions(request: HttpRequest, reference: str, lot: int | None = None)
     summary="Ask a question for your organisation",
     tags=["questions"],
 )
-def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
+def ask_question(
+    request: HttpRequest,
+    reference: str,
+    payload: QuestionIn,
+    idempotency_key: IdempotencyKey = "",
+):
     """Ask a question as a member of ``organisation``. 400 with code ``tender_closed``,
     ``deadline_passed`` or ``questions_closed`` when questions are no longer taken; 404 for
     an unpublished tender or an organisation you do not belong to. Repeating the same
-    question within a few minutes returns the first one."""
+    question within a few minutes returns the first one. Send an ``Idempotency-Key``
+    header (16 to 128 letters, digits, ``-``, ``_``, ``.`` or ``:``, for example a UUID)
+    to make any retry safe: a repeat with the same key returns the first question, never
+    a second one (400 ``submission_key_invalid`` for a malformed key)."""
     tender = access_tender(request.user, reference)
     organisation = access_organisation_for_member(request.user, payload.organisation)
     lot = None
@@ -377,6 +385,7 @@ def ask_question(request: HttpRequest, reference: str, payload: QuestionIn):
         organisation=organisation,
         question=payload.question,
         lot=lot,
+        submission_key=idempotency_key,
     )
     return Status(201, _q_clarification_row(clarification))
 

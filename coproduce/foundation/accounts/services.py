@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.tasks import send_email
 
@@ -217,6 +218,7 @@ def _set_identifiers(org: Organisation, identifiers: dict[str, str]) -> dict[str
     return changes
 
 
+@submitted_once("accounts.organisation")
 def organisation_create(*, actor: User, data: OrganisationData) -> Organisation:
     """Create an organisation profile; the creator becomes its first administrator."""
     clean = _validate_organisation(data)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import selectors, services
 from .forms import (
@@ -145,7 +146,9 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         OrganisationForm(request.POST or None),
         "accounts/organisation_form.html",
         {"organisation": None},
-        save=lambda form: services.organisation_create(actor=request.user, data=form.to_data()),
+        save=lambda form: services.organisation_create(
+            actor=request.user, data=form.to_data(), submission_key=posted_key(request)
+        ),
         success=lambda org: f"{org.name} has been added.",
         redirect_to=lambda org: ("accounts:organisation_detail", org.slug),
     )

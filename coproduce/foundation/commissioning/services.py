@@ -11,6 +11,7 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.services import counter_next
 
@@ -79,6 +80,7 @@ def _validate(data: ProjectData) -> dict:
     }
 
 
+@submitted_once("commissioning.project")
 def project_create(*, actor: User, data: ProjectData) -> CommissioningProject:
     """Create a draft project at the understand stage with a new reference CP-YYYY-NNNN."""
     if not actor.has_perm("commissioning.add_project"):

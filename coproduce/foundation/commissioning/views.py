@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.foundation.core.http import form_page, not_found_as_404
+from coproduce.foundation.core.idempotency import posted_key
 
 from .forms import ProjectFilterForm, ProjectForm, StageChangeForm
 from .models import Stage
@@ -124,7 +125,9 @@ def create(request: HttpRequest) -> HttpResponse:
         ProjectForm(request.POST or None, initial={"owner": request.user.pk}),
         "commissioning/project_form.html",
         {"project": None},
-        save=lambda form: project_create(actor=request.user, data=_project_data(form)),
+        save=lambda form: project_create(
+            actor=request.user, data=_project_data(form), submission_key=posted_key(request)
+        ),
         success=lambda project: f"Project {project.reference} created as a draft.",
         redirect_to=lambda project: ("commissioning:detail", project.reference),
     )

@@ -98,3 +98,34 @@ class ServiceArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SubmissionKey(models.Model):
+    """One use of a form's submission key (or an API ``Idempotency-Key``): "nothing twice".
+
+    Every create form carries a one-time random key, issued when the form is rendered. The
+    service that creates the row inserts this record first, in the same transaction, so a
+    repeat of the same key by the same owner (a double click, a browser retry, twenty
+    identical requests at once) finds it and gets the first result back instead of a
+    second row. Only a hash of the key is stored. ``owner`` is ``user:<id>`` for a
+    signed-in person and ``anonymous`` otherwise, so another person's key never returns
+    someone else's result. ``model`` and ``object_ids`` say what the first use created.
+    """
+
+    owner = models.CharField(max_length=40)
+    scope = models.CharField(max_length=120)
+    key_hash = models.CharField(max_length=64)
+    model = models.CharField(max_length=100, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    many = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "scope", "key_hash"], name="submission_key_once_per_owner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} by {self.owner}"

@@ -14,6 +14,7 @@ here:
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,13 @@ def require_shared_data(*parts: str) -> Path:
     if not path.exists():
         shared_data_missing(path)
     return path
+
+
+SUBMISSION_KEY_INPUT = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
+def submission_key_of(response) -> str:
+    """The one-time ``submission_key`` of the (first) create form on a rendered page."""
+    found = SUBMISSION_KEY_INPUT.search(response.content.decode())
+    assert found, "the page has no submission_key input"
+    return found.group(1)

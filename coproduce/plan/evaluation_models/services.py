@@ -18,6 +18,7 @@ from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 
 from .models import (
     Criterion,
@@ -121,6 +122,7 @@ def _touch(model: EvaluationModel) -> None:
 # --- the model ---------------------------------------------------------------------------
 
 
+@submitted_once("evaluation.model", within="project")
 def evaluation_model_create(
     *, actor: User, project: CommissioningProject, title: str, price_formula: str
 ) -> EvaluationModel:

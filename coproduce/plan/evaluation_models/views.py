@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.commissioning.selectors import access_project_by_reference
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import scoring
 from .forms import CopyForm, CriterionForm, ModelCreateForm, ModelEditForm, RoleForm, ScaleForm
@@ -140,7 +141,10 @@ def create(request: HttpRequest, reference: str) -> HttpResponse:
             "back_url": reverse("evaluation:list", args=[project.reference]),
         },
         save=lambda form: evaluation_model_create(
-            actor=request.user, project=project, **form.cleaned_data
+            actor=request.user,
+            project=project,
+            **form.cleaned_data,
+            submission_key=posted_key(request),
         ),
         success="Evaluation model created with the standard 0 to 4 scoring scale.",
         redirect_to=_build_url,

@@ -18,6 +18,7 @@ from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
 from coproduce.plan.procurement_rules.models import Route
@@ -102,6 +103,7 @@ def _validate_plan(data: PlanEntryData) -> dict:
     }
 
 
+@submitted_once("pipeline.plan_entry")
 def plan_entry_create(*, actor: User, data: PlanEntryData) -> PlanEntry:
     """Create a draft forward plan entry (commissioners and admins). Not public until published."""
     _check_can_change_plan(actor)
@@ -297,6 +299,7 @@ def _validate_event(data: EventData) -> dict:
     }
 
 
+@submitted_once("pipeline.event")
 def event_create(*, actor: User, data: EventData) -> ForumEvent:
     """Create an unpublished forum event (commissioners and admins)."""
     _check_can_change_plan(actor)

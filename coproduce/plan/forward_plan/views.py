@@ -13,6 +13,7 @@ from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.formatting import UK
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
+from coproduce.foundation.core.idempotency import posted_key
 from coproduce.foundation.core.ratelimit import hit
 
 from . import selectors as sel
@@ -77,7 +78,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         PlanEntryForm(request.POST or None, initial={"intended_route": "open"}),
         "pipeline/plan_form.html",
         {"entry": None},
-        save=lambda form: svc.plan_entry_create(actor=request.user, data=_plan_data(form)),
+        save=lambda form: svc.plan_entry_create(
+            actor=request.user, data=_plan_data(form), submission_key=posted_key(request)
+        ),
         success="Forward plan entry saved as a draft.",
         redirect_to=lambda entry: ("pipeline:plan_detail", entry.pk),
     )
@@ -266,7 +269,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
         EventForm(request.POST or None),
         "pipeline/event_form.html",
         {"event": None},
-        save=lambda form: svc.event_create(actor=request.user, data=_event_data(form)),
+        save=lambda form: svc.event_create(
+            actor=request.user, data=_event_data(form), submission_key=posted_key(request)
+        ),
         success="Event saved. Publish it when it is ready.",
         redirect_to=lambda event: ("pipeline:event_detail", event.pk),
     )

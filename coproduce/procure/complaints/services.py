@@ -16,6 +16,7 @@ from coproduce.foundation.accounts.models import Membership, Organisation
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.formatting import uk_date
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.tasks import send_email
 from coproduce.foundation.core.transitions import StateMachine, Transition
@@ -62,6 +63,7 @@ def respond_by_for(received_on):
     return add_working_days(received_on, days)
 
 
+@submitted_once("complaints.complaint", within="tender")
 def complaint_raise(*, actor, tender, data: ComplaintData, site_url: str = "") -> Complaint:
     """Record a complaint about a published tender, from anyone (signed in or not).
 

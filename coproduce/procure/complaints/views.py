@@ -11,6 +11,7 @@ from coproduce.foundation.accounts.models import Organisation
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, render_form
+from coproduce.foundation.core.idempotency import posted_key
 from coproduce.foundation.core.ratelimit import hit
 
 from . import selectors as sel
@@ -56,6 +57,7 @@ def raise_complaint(request: HttpRequest, tender_reference: str) -> HttpResponse
                         organisation_id=d.get("organisation"),
                     ),
                     site_url=request.build_absolute_uri("/")[:-1],
+                    submission_key=posted_key(request),
                 )
             except ServiceError as exc:
                 apply_service_error(form, exc)

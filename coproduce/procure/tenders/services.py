@@ -23,6 +23,7 @@ from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage
 from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.validation import TOO_LONG_THE, clean_text
@@ -216,6 +217,7 @@ def _lock(tender: Tender) -> Tender:
     )
 
 
+@submitted_once("tenders.tender", within="project")
 def tender_create(*, actor: User, project: CommissioningProject, data: TenderData) -> Tender:
     """Create a draft tender T-YYYY-NNNN for a project at the plan or procure stage.
 

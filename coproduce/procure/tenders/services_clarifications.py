@@ -18,6 +18,7 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import Organisation, User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.plan.procurement_rules import selectors as rule_selectors
 from coproduce.plan.procurement_rules.selectors import minimum_deadline
 
@@ -118,6 +119,7 @@ def _follow(
     return interest, True
 
 
+@submitted_once("tenders.clarification", within="tender")
 def clarification_ask(
     *,
     actor: User,
@@ -488,6 +490,7 @@ def tender_amend(
     return amendment
 
 
+@submitted_once("tenders.process_feedback", within="tender")
 def process_feedback_submit(
     *,
     actor,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.commissioning.selectors import access_project_by_reference
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action
+from coproduce.foundation.core.idempotency import posted_key
 
 from .documents import BY_CONTENT_TYPE, human_size
 from .forms import (
@@ -241,7 +242,10 @@ def create(request: HttpRequest, project_ref: str) -> HttpResponse:
         "tenders/tender_form.html",
         {"project": project, "tender": None},
         save=lambda form: tender_create(
-            actor=request.user, project=project, data=_tender_data(form)
+            actor=request.user,
+            project=project,
+            data=_tender_data(form),
+            submission_key=posted_key(request),
         ),
         success=lambda tender: f"Tender {tender.reference} created as a draft.",
         redirect_to=lambda tender: ("tenders:edit", tender.reference),

@@ -21,6 +21,7 @@ from coproduce.foundation.core import ratelimit
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, render_form
+from coproduce.foundation.core.idempotency import posted_key
 from coproduce.foundation.core.templatetags.govuk import uk_datetime
 
 from .forms_clarifications import (
@@ -136,6 +137,7 @@ def ask(request: HttpRequest, reference: str) -> HttpResponse:
                 organisation=organisation,
                 question=d["question"],
                 lot=lot,
+                submission_key=posted_key(request),
             )
         except NotFound:
             raise
@@ -410,6 +412,7 @@ def feedback(request: HttpRequest, reference: str) -> HttpResponse:
                     time_enough=d["time_enough"],
                     comments=d["comments"],
                     contact_email=d["contact_email"],
+                    submission_key=posted_key(request),
                 )
             except ServiceError as exc:
                 if isinstance(exc, NotFound):

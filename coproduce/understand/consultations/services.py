@@ -25,6 +25,7 @@ from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.tasks import send_email
@@ -116,6 +117,7 @@ def _validate_consultation(data: ConsultationData) -> dict:
     return fields
 
 
+@submitted_once("engagement.consultation", within="project")
 def consultation_create(
     *, actor: User, project: CommissioningProject, data: ConsultationData
 ) -> Consultation:

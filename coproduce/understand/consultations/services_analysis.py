@@ -15,6 +15,7 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.services import counter_next
 
 from . import rules_analysis  # noqa: F401  (declares the permissions checked here)
@@ -259,6 +260,7 @@ def _validate_finding(consultation: Consultation, data: FindingData) -> dict:
     return {"statement": _statement(data.statement), "detail": detail, "themes": themes}
 
 
+@submitted_once("engagement.finding", within="consultation")
 def finding_create(*, actor: User, consultation: Consultation, data: FindingData) -> Finding:
     """Start a draft finding with its permanent reference F-YYYY-NNNN."""
     _can(actor, "engagement.manage_findings", consultation)

@@ -23,6 +23,7 @@ from coproduce.foundation.core import ratelimit
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.http import form_page, post_action, render_form
 from coproduce.foundation.core.http import not_found_as_404 as _404
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import equality
 from .forms import (
@@ -699,6 +700,7 @@ def create(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             project=form.cleaned_data["project"],
             data=_consultation_data(form),
+            submission_key=posted_key(request),
         ),
         success=lambda consultation: f"Consultation {consultation.reference} created as a draft.",
         redirect_to=lambda consultation: ("engagement:manage", consultation.reference),

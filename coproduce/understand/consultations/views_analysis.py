@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, render_form
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import selectors_analysis as sel
 from . import services_analysis as svc
@@ -300,7 +301,10 @@ def finding_new(request: HttpRequest, reference: str) -> HttpResponse:
         "engagement/findings/form.html",
         _ctx(request, consultation, "findings", finding=None),
         save=lambda form: svc.finding_create(
-            actor=request.user, consultation=consultation, data=_finding_data(form)
+            actor=request.user,
+            consultation=consultation,
+            data=_finding_data(form),
+            submission_key=posted_key(request),
         ),
         success=lambda finding: f"Draft finding {finding.reference} saved.",
         redirect_to=lambda finding: ("engagement_analysis:finding_manage", finding.reference),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.validation import clean_text
 
@@ -60,6 +61,7 @@ def _lock(idea: Idea) -> Idea:
     return Idea.objects.select_for_update().get(pk=idea.pk)
 
 
+@submitted_once("ideas.idea", within="project")
 def idea_submit(*, actor, project: CommissioningProject | None, data: IdeaData) -> Idea:
     """Add an idea to a board. Anonymous visitors may submit (the view rate-limits them)."""
     if not actor.has_perm("ideas.submit_idea", project):
@@ -143,6 +145,7 @@ def resolve_areas(rows: list[bulk.Row]) -> tuple[dict[int, Area | None], list[bu
     return found, problems
 
 
+@submitted_once("ideas.bulk", within="project")
 def ideas_bulk_create(
     *, actor, project: CommissioningProject | None, rows: list[bulk.Row], event_name: str
 ) -> list[Idea]:
@@ -373,6 +376,7 @@ def idea_merge(*, actor, duplicate: Idea, target_reference: str, reason: str = "
     return dup
 
 
+@submitted_once("ideas.comment", within="idea")
 def comment_add(*, actor, idea: Idea, body: str) -> Comment:
     """A signed-in person comments on an idea that is not merged."""
     if not actor.has_perm("ideas.comment_idea", idea.project):
@@ -395,6 +399,7 @@ def comment_add(*, actor, idea: Idea, body: str) -> Comment:
     return comment
 
 
+@submitted_once("ideas.report", within="comment")
 def comment_report(*, actor, comment: Comment, reason: str) -> bool:
     """Report a comment to the moderators. Returns False for a repeat by the same person."""
     if not actor.has_perm("ideas.report_comment", comment.idea.project):

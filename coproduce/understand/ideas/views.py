@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, render_form
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import bulk, ratelimit
 from .forms import (
@@ -139,6 +140,7 @@ def submit(request: HttpRequest, reference: str | None = None) -> HttpResponse:
                             author_name=d.get("author_name", ""),
                             author_email=d.get("author_email", ""),
                         ),
+                        submission_key=posted_key(request),
                     )
                 except NotFound:
                     raise Http404 from None
@@ -200,7 +202,12 @@ def comment(request: HttpRequest, reference: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comment_add(actor=request.user, idea=idea, body=form.cleaned_data["body"])
+            comment_add(
+                actor=request.user,
+                idea=idea,
+                body=form.cleaned_data["body"],
+                submission_key=posted_key(request),
+            )
         except NotFound:
             raise Http404 from None
         except ServiceError as exc:
@@ -228,7 +235,10 @@ def report(request: HttpRequest, reference: str, comment_id: int) -> HttpRespons
         "ideas/report.html",
         {"idea": idea, "comment": target},
         save=lambda form: comment_report(
-            actor=request.user, comment=target, reason=form.cleaned_data["reason"]
+            actor=request.user,
+            comment=target,
+            reason=form.cleaned_data["reason"],
+            submission_key=posted_key(request),
         ),
         success="Thank you. A moderator will look at this comment.",
         redirect_to=reverse("ideas:detail", args=[idea.reference]) + "#comments",
@@ -330,7 +340,11 @@ def bulk_entry(request: HttpRequest, reference: str | None = None) -> HttpRespon
             return render(request, "ideas/bulk.html", {**context, "form": form}, status=400)
         try:
             created = ideas_bulk_create(
-                actor=request.user, project=project, rows=rows, event_name=event_name
+                actor=request.user,
+                project=project,
+                rows=rows,
+                event_name=event_name,
+                submission_key=posted_key(request),
             )
         except NotFound:
             raise Http404 from None

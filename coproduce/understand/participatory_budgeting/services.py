@@ -24,6 +24,7 @@ from django.utils import timezone
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import NotFound, ServiceError
+from coproduce.foundation.core.idempotency import submitted_once
 from coproduce.foundation.core.images import NotAnImage, identify_image
 from coproduce.foundation.core.services import counter_next
 from coproduce.foundation.core.validation import clean_text, require_perm
@@ -224,6 +225,7 @@ def _new_reference(prefix: str) -> str:
     return f"{prefix}-{year}-{number:04d}"
 
 
+@submitted_once("budgeting.round")
 def round_create(*, actor: User, data: RoundData) -> Round:
     """Create a round, open for ideas, with reference PB-YYYY-NNNN."""
     require_perm(actor, "budgeting.add_round")
@@ -309,6 +311,7 @@ def check_photo(data: bytes) -> str:
     return PHOTO_FORMATS[info.format]
 
 
+@submitted_once("budgeting.proposal", within="round_")
 def proposal_submit(*, actor: User, round_: Round, data: ProposalData) -> Proposal:
     """A signed-in person suggests a project while the round is open for ideas."""
     if not actor.is_authenticated:

@@ -16,6 +16,7 @@ from coproduce.foundation.core import ratelimit
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, post_action, render_form
+from coproduce.foundation.core.idempotency import posted_key
 
 from . import engine
 from .forms import (
@@ -170,6 +171,7 @@ def propose(request: HttpRequest, reference: str) -> HttpResponse:
                 photo=d["photo"],
                 photo_alt=d["photo_alt"],
             ),
+            submission_key=posted_key(request),
         )
 
     return form_page(
@@ -384,6 +386,7 @@ def manage_create(request: HttpRequest) -> HttpResponse:
                 allow_residency=d["allow_residency"],
                 areas=d["areas"],
             ),
+            submission_key=posted_key(request),
         )
 
     return form_page(

@@ -9,8 +9,12 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.foundation.core.formatting import uk_clock, uk_date
+from coproduce.foundation.core.idempotency import submission_key_input
 
 register = template.Library()
+
+# ``{% submission_key %}`` inside a create form: the hidden one-time key (nothing twice).
+register.simple_tag(takes_context=True, name="submission_key")(submission_key_input)
 
 DATE_PART_LABELS = (_("Day"), _("Month"), _("Year"))
 
