@@ -193,6 +193,34 @@ if not BID_SEALING_KEY:
 # Earlier master keys, still able to unwrap keys made with them (rotation), comma-separated.
 BID_SEALING_OLD_KEYS = env.list("BID_SEALING_OLD_KEYS", default=[])
 
+# The audit trail: the key of the HMAC-SHA256 that chains every audit event to the one before
+# (docs/audit.md). Kept outside the database, so someone who can write to the database but
+# does not have this key cannot recompute the chain after editing it. 32 random bytes,
+# urlsafe base64 (the same command as for BID_SEALING_KEY). Required in production; the
+# development key below is public (never use it for a real trail). Rotation: put the old key
+# in AUDIT_CHAIN_OLD_KEYS (comma-separated) and a new one here; each event records the id
+# of the key that chained it, so older events still verify.
+_DEV_AUDIT_CHAIN_KEY = "ZGV2ZWxvcG1lbnQtb25seS1hdWRpdC1jaGFpbi1rZXk="
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default="")
+if not AUDIT_CHAIN_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set when DJANGO_ENV=production.")
+    AUDIT_CHAIN_KEY = _DEV_AUDIT_CHAIN_KEY
+AUDIT_CHAIN_OLD_KEYS = env.list("AUDIT_CHAIN_OLD_KEYS", default=[])
+# Published audit checkpoints are signed with this Ed25519 private key (32 random bytes,
+# urlsafe base64), so anyone can check them with the public key shown on /audit/checkpoints/.
+# Required in production; the development key below is public. Rotation: list the public
+# keys of earlier signing keys in AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS (comma-separated).
+_DEV_AUDIT_CHECKPOINT_SIGNING_KEY = "ZGV2LW9ubHktYXVkaXQtY2hlY2twb2ludC1zaWduaW4="
+AUDIT_CHECKPOINT_SIGNING_KEY = env.str("AUDIT_CHECKPOINT_SIGNING_KEY", default="")
+if not AUDIT_CHECKPOINT_SIGNING_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "AUDIT_CHECKPOINT_SIGNING_KEY must be set when DJANGO_ENV=production."
+        )
+    AUDIT_CHECKPOINT_SIGNING_KEY = _DEV_AUDIT_CHECKPOINT_SIGNING_KEY
+AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS = env.list("AUDIT_CHECKPOINT_OLD_PUBLIC_KEYS", default=[])
+
 # Participatory budgeting eligibility registers: the key of the HMAC-SHA256 under which a
 # register's postcodes, dates of birth and references are kept (never in plain text). Kept
 # outside the database, so a copy of the database alone cannot test guesses against it.

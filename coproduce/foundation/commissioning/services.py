@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.core.audit import audit_record, diff
+from coproduce.foundation.core.checkpoints import audit_checkpoint_make
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.idempotency import submitted_once
-from coproduce.foundation.core.models import ServiceArea
+from coproduce.foundation.core.models import CheckpointKind, ServiceArea
 from coproduce.foundation.core.services import counter_next
 
 from .models import STAGES, CommissioningProject, Stage, StageChange
@@ -189,4 +190,6 @@ def project_change_stage(
             changes={"stage": [from_stage, to_stage], "cycle": new_cycle},
             reason=reason,
         )
+        # Every stage decision is sealed by a published checkpoint, in the same transaction.
+        audit_checkpoint_make(kind=CheckpointKind.STAGE_DECISION)
     return locked

@@ -15,16 +15,26 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+PUBLIC_STREAM = "public"
+LEGACY_KEY_ID = "sha256"  # events chained before the chain was keyed: plain SHA-256
+
+
 class AuditEvent(models.Model):
     """One state change, written by the service that made it, in the same transaction.
 
-    Invariants: rows are never updated or deleted (a database trigger refuses updates,
-    and deletes on PostgreSQL); ``seq`` runs 1, 2, 3… without gaps; ``hash`` is the
-    SHA-256 of the previous row's hash and this row's canonical content, so editing or
-    removing any row breaks the chain from that point (``manage.py audit_verify``).
+    Invariants: rows are never updated or deleted (database triggers refuse updates, and
+    deletes and TRUNCATE on PostgreSQL). Events belong to a *stream*: ``public`` for almost
+    everything, or a sealed stream per sealed scope (``bids.tender:42``: that tender's bid
+    events until its bids are opened; ``budgeting.round:7``: that round's ballots until its
+    results are published). In each stream ``seq`` runs 1, 2, 3… without gaps and ``hash``
+    is the HMAC-SHA256, under the key named by ``key_id``, of the previous event's hash and
+    this event's canonical content (``key_id`` ``sha256``: plain SHA-256, events written
+    before the chain was keyed). Editing, removing or reordering any event breaks its stream
+    from that point (``manage.py audit_verify``; see docs/audit.md).
     """
 
-    seq = models.PositiveBigIntegerField(unique=True)
+    stream = models.CharField(max_length=64, default=PUBLIC_STREAM)
+    seq = models.PositiveBigIntegerField()
     occurred_at = models.DateTimeField(db_index=True)
     actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     actor_label = models.CharField(max_length=254)
@@ -35,14 +45,18 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["stream", "seq"], name="audit_event_stream_seq_unique")
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.verb} {self.target_type}:{self.target_id}"
+        return f"{self.reference} {self.verb} {self.target_type}:{self.target_id}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):
@@ -52,24 +66,82 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit trail is append-only: events cannot be deleted.")
 
+    @property
+    def reference(self) -> str:
+        """How people refer to the event: ``#57`` in the public stream, ``bids.tender:42 #3``."""
+        if self.stream == PUBLIC_STREAM:
+            return f"#{self.seq}"
+        return f"{self.stream} #{self.seq}"
+
 
 class AuditChainHead(models.Model):
-    """The single row holding the last sequence number and hash of the audit chain.
+    """The last sequence number and hash of one audit stream (one row per stream).
 
-    Writers lock it (SELECT … FOR UPDATE) so that events are chained one at a time.
+    Writers lock the public stream's head (SELECT … FOR UPDATE), and then the sealed
+    stream's head when they write to one, so events are chained one at a time and two
+    writers never take the locks in opposite orders.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stream = models.CharField(max_length=64, unique=True, default=PUBLIC_STREAM)
     seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64)
 
+    def __str__(self) -> str:
+        return f"audit head {self.stream} #{self.seq}"
+
+
+class CheckpointKind(models.TextChoices):
+    HOURLY = "hourly", "Hourly"
+    STAGE_DECISION = "stage_decision", "Stage decision"
+    MANUAL = "manual", "Made by an operator"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of where the audit chain stood at a moment, published for anyone.
+
+    ``seq`` and ``head_hash`` are the public stream's head; ``sealed_digest`` is an
+    HMAC (under the chain key ``chain_key_id``) of every sealed stream's head, kept in
+    ``sealed_heads``, which is never published (the number of events in a sealed stream
+    would tell how many bids a tender has). ``signature`` is Ed25519 by the checkpoint
+    signing key (``public_key``) over ``signed_payload()``. Rows are append-only (database
+    triggers) and at most one hourly checkpoint exists per hour.
+    """
+
+    kind = models.CharField(max_length=20, choices=CheckpointKind.choices)
+    made_at = models.DateTimeField(db_index=True)
+    hour = models.DateTimeField(null=True, blank=True)
+    seq = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    sealed_digest = models.CharField(max_length=64)
+    sealed_heads = models.JSONField(default=dict, blank=True)
+    chain_key_id = models.CharField(max_length=16)
+    public_key = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
     class Meta:
+        ordering = ["-made_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")
+            models.UniqueConstraint(
+                fields=["hour"],
+                condition=models.Q(kind="hourly"),
+                name="audit_checkpoint_one_hourly_per_hour",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="hourly") | models.Q(hour__isnull=False),
+                name="audit_checkpoint_hourly_has_hour",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"audit head #{self.seq}"
+        return f"checkpoint {self.made_at:%Y-%m-%d %H:%M} #{self.seq}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise RuntimeError("Audit checkpoints cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("Audit checkpoints cannot be deleted.")
 
 
 class Counter(models.Model):

@@ -10,4 +10,6 @@ urlpatterns = [
     path("branding.css", views.branding_css, name="branding_css"),
     path("healthz", views.healthz, name="healthz"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/checkpoints/", views.audit_checkpoints, name="audit_checkpoints"),
+    path("audit/checkpoints.json", views.audit_checkpoints_file, name="audit_checkpoints_file"),
 ]

@@ -7,12 +7,19 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .checkpoints import checkpoints_document, known_public_keys, published_checkpoints
 from .errors import NotFound
-from .selectors import AuditFilters, audit_event_list, audit_target_types, audit_verbs
+from .selectors import (
+    AuditFilters,
+    audit_event_list,
+    audit_target_types,
+    audit_verbs,
+    may_read_audit,
+)
 
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -68,7 +75,7 @@ class AuditFilterForm(forms.Form):
 
 @require_GET
 def audit_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("core.view_auditevent"):
+    if not may_read_audit(request.user):
         raise Http404
     form = AuditFilterForm(
         request.GET or None, verbs=audit_verbs(), target_types=audit_target_types()
@@ -88,3 +95,23 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "core/audit_list.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+@require_GET
+def audit_checkpoints(request: HttpRequest) -> HttpResponse:
+    """Public: every signed checkpoint of the audit chain, newest first."""
+    page = Paginator(published_checkpoints(), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_checkpoints.html",
+        {"page": page, "public_keys": known_public_keys()},
+    )
+
+
+@require_GET
+def audit_checkpoints_file(request: HttpRequest) -> HttpResponse:
+    """Public: every checkpoint as one JSON file, to keep and check later."""
+    response = JsonResponse(checkpoints_document(), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = 'attachment; filename="audit-checkpoints.json"'
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -408,6 +408,14 @@ def page_rows() -> list[Row]:
             lambda w: "/audit/?target_type=bids.bid",
             only({"finance", "platform_admin"}),
         ),
+        Row(
+            "core:audit_list bid verbs",
+            lambda w: "/audit/?verb=bids.bid.submitted",
+            only({"finance", "platform_admin"}),
+        ),
+        # Audit checkpoints are public: sequence numbers and hashes, never sealed counts.
+        Row("core:audit_checkpoints", lambda w: r("core:audit_checkpoints"), everyone()),
+        Row("core:audit_checkpoints_file", lambda w: r("core:audit_checkpoints_file"), everyone()),
     ]
 
 
@@ -439,6 +447,30 @@ def admin_rows() -> list[Row]:
         if meta.app_label in labels:
             url = f"/django-admin/{meta.app_label}/{meta.model_name}/"
             rows.append(Row(f"admin {meta.label}", (lambda u: lambda w: u)(url), staff_only()))
+    # The audit events' admin reads through the one visibility rule: its filters, search and
+    # change pages hide sealed bid events until opening, from superusers too (the forbidden
+    # texts of each stage are checked on every one of these).
+    audit = "/django-admin/core/auditevent/"
+    for key, url in [
+        ("verb filter", audit + "?verb=bids.bid.submitted"),
+        ("type filter", audit + "?target_type=bids.bid"),
+        ("search", audit + "?q=bids.bid"),
+    ]:
+        rows.append(Row(f"admin core.auditevent {key}", (lambda u: lambda w: u)(url), staff_only()))
+    rows.append(
+        Row(
+            "admin core.auditevent change (first public event)",
+            lambda w: audit + "public.1/change/",
+            staff_only(),
+        )
+    )
+    rows.append(
+        Row(
+            "admin core.auditevent change (a database id)",
+            lambda w: audit + "1/change/",
+            staff_only(302),  # ids find nothing: events are addressed by stream and number
+        )
+    )
     return rows
 
 

@@ -51,6 +51,7 @@ def test_branding_refuses_a_colour_that_is_not_a_hex_code(client, db, settings):
 
 def _run_manage(env_extra: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     skip = {"SECRET_KEY", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "BID_SEALING_KEY"}
+    skip |= {"AUDIT_CHAIN_KEY", "AUDIT_CHECKPOINT_SIGNING_KEY", "ELIGIBILITY_HASH_KEY"}
     env = {k: v for k, v in os.environ.items() if k not in skip}
     env.update(env_extra)
     return subprocess.run(
@@ -77,6 +78,9 @@ def test_production_settings_pass_the_deployment_checklist():
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
             "BID_SEALING_KEY": "cHJvZHVjdGlvbi10ZXN0LXNlYWxpbmcta2V5LTAxMjM=",
+            "AUDIT_CHAIN_KEY": "cHJvZHVjdGlvbi10ZXN0LWF1ZGl0LWNoYWluLWtleS0=",
+            "AUDIT_CHECKPOINT_SIGNING_KEY": "cHJvZHVjdGlvbi10ZXN0LWNoZWNrcG9pbnQtc2lnbmk=",
+            "ELIGIBILITY_HASH_KEY": "production-test-eligibility-hash-key-0123456789",
             "ALLOWED_HOSTS": "coproduce.example",
         },
         "check",
