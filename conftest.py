@@ -121,7 +121,8 @@ def django_db_setup(_migrations_from_copy, django_db_setup):
 # xdist, all of coproduce/demo/tests on one worker), so the demo is loaded once per run.
 
 DEMO_GROUP = "demo"
-DEMO_TESTS = "coproduce/demo/tests/"  # tests asking for demo_world belong here
+# Tests asking for demo_world belong here (the fuzz suite reaches every page through it).
+DEMO_TESTS = ("coproduce/demo/tests/", "coproduce/tests/fuzz/")
 
 
 @dataclass

@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "coproduce.api.middleware.RefuseNullCharactersMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -144,6 +145,10 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Password-reset requests, "<count>/<s|m|h|d>": per client address, and per email address
+# from every client together (accounts/throttle.py; docs/security.md).
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
+PASSWORD_RESET_EMAIL_RATE = env.str("PASSWORD_RESET_EMAIL_RATE", default="3/h")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
@@ -154,7 +159,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Built front-end assets (GOV.UK Frontend CSS/JS, htmx) land here: see Makefile `assets`.
 STATICFILES_DIRS = [BASE_DIR / "build" / "static"]
 STORAGES = {
@@ -312,3 +317,32 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Production refuses every public development key, whether it came from a default above or
+# was copied into the environment by hand: SECRET_KEY, BID_SEALING_KEY, AUDIT_CHAIN_KEY and
+# any other setting whose value (or one of whose values, for the *_OLD_KEYS lists) is one of
+# the ``_DEV_*`` values in this file. A deployment with a public key has no secret at all.
+DEVELOPMENT_KEY_VALUES = frozenset(
+    value for name, value in list(globals().items()) if name.startswith("_DEV_")
+)
+if PRODUCTION:
+    _public = sorted(
+        name
+        for name, value in list(globals().items())
+        if name.isupper()
+        and not name.startswith("_")
+        and name != "DEVELOPMENT_KEY_VALUES"
+        and (
+            (isinstance(value, str) and value in DEVELOPMENT_KEY_VALUES)
+            or (
+                isinstance(value, list | tuple)
+                and any(isinstance(v, str) and v in DEVELOPMENT_KEY_VALUES for v in value)
+            )
+        )
+    )
+    if _public:
+        raise ImproperlyConfigured(
+            f"DJANGO_ENV=production refuses the public development value of "
+            f"{', '.join(_public)}. Set each to a new random key (see README.md, "
+            "Configuration, and docs/security.md)."
+        )

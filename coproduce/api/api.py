@@ -8,7 +8,7 @@ forbidden objects, so the API never reveals that something exists.
 from django.http import HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from coproduce.foundation.accounts.models import User
@@ -30,6 +30,7 @@ from coproduce.foundation.commissioning.services import (
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import ServiceArea
 
+from .pagination import PageNumberPagination
 from .schemas import (
     ErrorOut,
     IdempotencyKey,

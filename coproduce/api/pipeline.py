@@ -8,11 +8,12 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from coproduce.plan.forward_plan.selectors import places_left, public_plan_entries, upcoming_events
 from coproduce.procure.complaints.selectors import access_published_tender, tender_outcomes
 
+from .pagination import PageNumberPagination
 from .schemas import ErrorOut
 
 router = Router(tags=["pipeline"])

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from coproduce.foundation.core.errors import ServiceError
@@ -33,6 +33,7 @@ from coproduce.procure.tenders.selectors_search import (
 )
 from coproduce.procure.tenders.services_clarifications import clarification_ask
 
+from .pagination import PageNumberPagination
 from .schemas import ErrorOut, IdempotencyKey
 
 router = Router(tags=["tenders"])

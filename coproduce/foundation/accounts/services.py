@@ -46,16 +46,24 @@ def _clean_postcode(value: str, *, form_field: str = "postcode") -> str:
 
 
 def user_register(
-    *, email: str, full_name: str, password: str, as_organisation: bool, postcode: str = ""
-) -> User:
-    """Create a resident or provider account. Email addresses are unique, case-insensitively."""
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    as_organisation: bool,
+    postcode: str = "",
+    sign_in_url: str = "",
+    reset_url: str = "",
+) -> User | None:
+    """Create a resident or provider account and email its owner. Email addresses are
+    unique, case-insensitively.
+
+    When the address already has an account nothing is created: its owner is emailed
+    (someone tried to register with it; sign in or reset the password) and None is
+    returned. The caller shows the same page either way, so registration never reveals
+    whether an address has an account. The password is checked (and hashed) in both cases,
+    so neither the errors nor the time taken differ."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ServiceError(
-            "email_taken",
-            "An account with this email address already exists. Sign in or reset your password.",
-            field="email",
-        )
     role = Role.PROVIDER if as_organisation else Role.RESIDENT
     candidate = User(email=email, full_name=full_name.strip(), role=role)
     try:
@@ -63,6 +71,19 @@ def user_register(
     except ValidationError as exc:
         raise ServiceError("weak_password", " ".join(exc.messages), field="password") from None
     with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            candidate.set_password(password)  # the same work as creating the account
+            body = (
+                "Someone tried to create a coproduce account with this email address, "
+                "which already has an account.\n\n"
+                f"If it was you, sign in:\n{sign_in_url}\n\n"
+                f"or, if you have forgotten your password, reset it:\n{reset_url}\n\n"
+                "If it was not you, you can ignore this email: nothing has changed."
+            )
+            transaction.on_commit(
+                lambda: send_email.enqueue(subject="Your coproduce account", body=body, to=[email])
+            )
+            return None
         user = User.objects.create_user(
             email=email,
             password=password,
@@ -75,6 +96,21 @@ def user_register(
             verb="accounts.user.registered",
             target=user,
             changes={"role": role, "email": email},
+        )
+        next_step = (
+            "After signing in, add your organisation's profile so you can bid.\n\n"
+            if as_organisation
+            else ""
+        )
+        body = (
+            f"Your coproduce account is ready, {user.full_name}.\n\n"
+            f"Sign in with this email address and the password you chose:\n{sign_in_url}\n\n"
+            f"{next_step}"
+            "If you did not create this account, reset the password and tell us:\n"
+            f"{reset_url}"
+        )
+        transaction.on_commit(
+            lambda: send_email.enqueue(subject="Your coproduce account", body=body, to=[email])
         )
     return user
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,7 +17,7 @@ from coproduce.foundation.core.forms import apply_service_error
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action, render_form
 from coproduce.foundation.core.idempotency import posted_key
 
-from . import selectors, services
+from . import selectors, services, throttle
 from .forms import (
     InviteForm,
     NewPasswordForm,
@@ -42,11 +42,31 @@ class SignInView(auth_views.LoginView):
 
 
 class ResetRequestView(auth_views.PasswordResetView):
+    """Sends a reset link, throttled per client and per email address (``throttle``).
+
+    A throttled request shows the form again with status 429 and a plain message; the
+    message is the same whether or not the address has an account."""
+
     template_name = "accounts/password_reset_form.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     form_class = ResetRequestForm
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        if not throttle.password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                "email", forms.ValidationError(throttle.RESET_REFUSED, code="rate_limited")
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
 
 
 class ResetDoneView(auth_views.PasswordResetDoneView):
@@ -77,30 +97,32 @@ def _safe_next(request: HttpRequest) -> str | None:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """Create an account. A valid form always ends on the same "check your email" page,
+    whether the address was new (an account is made and a welcome email sent) or already
+    had an account (its owner is emailed instead), so the page never reveals which."""
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            user = services.user_register(
+            services.user_register(
                 email=d["email"],
                 full_name=d["full_name"],
                 password=d["password"],
                 as_organisation=d["account_type"] == "organisation",
                 postcode=d["postcode"],
+                sign_in_url=request.build_absolute_uri(reverse("accounts:login")),
+                reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
             )
         except ServiceError as exc:
             apply_service_error(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Your account has been created.")
-            nxt = _safe_next(request)
-            if nxt:
-                return redirect(nxt)
-            if d["account_type"] == "organisation":
-                return redirect("accounts:organisation_create")
-            return redirect("accounts:dashboard")
+            return render(
+                request,
+                "accounts/register_sent.html",
+                {"email": d["email"].strip().lower(), "next": _safe_next(request)},
+            )
     return render_form(
         request, "accounts/register.html", {"form": form, "next": _safe_next(request)}
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
 
 from django import forms
 
@@ -11,6 +11,7 @@ from coproduce.foundation.core.forms import DateField, PoundsField
 from .models import Reservation, Route, Unit
 from .services import LABEL_MAX, NAME_MAX, SOURCE_TITLE_MAX, SOURCE_URL_MAX
 
+WHOLE_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
 YES_NO = [("no", "No"), ("yes", "Yes")]
 
 
@@ -82,16 +83,14 @@ class RuleVersionForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("value", exc)
         else:
-            try:
-                number = Decimal(raw.replace(",", ""))
-            except InvalidOperation:
-                number = None
-            if number is None or number != number.to_integral_value():
+            # Digits only (commas between groups of three): "Infinity", "1e309" and "1,2,3"
+            # are refused, and the number fits the 64-bit column.
+            if not WHOLE_NUMBER.fullmatch(raw) or len(raw.replace(",", "")) > 15:
                 self.add_error(
                     "value", forms.ValidationError("Enter a whole number", code="invalid_value")
                 )
             else:
-                data["value_int"] = int(number)
+                data["value_int"] = int(raw.replace(",", ""))
         return data
 
 

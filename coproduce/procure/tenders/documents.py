@@ -15,6 +15,7 @@ import html
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from coproduce.foundation.core.errors import ServiceError
@@ -83,17 +84,50 @@ def _refuse(message: str, code: str = "file_type_not_allowed") -> ServiceError:
     return ServiceError(code, message, field="file")
 
 
+# What a damaged or unusual zip raises from ``zipfile``: a bad CRC or a false size
+# (BadZipFile), an unknown compression method (NotImplementedError), the encrypted flag
+# (RuntimeError), a truncated stream (EOFError, zlib.error via OSError or ValueError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    ValueError,
+    OSError,
+    zlib.error,
+)
+_ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+_DAMAGED = "The file is damaged: it looks like an office document but cannot be opened."
+
+
 def _detect_zip(data: bytes) -> FileKind:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise _refuse(
-            "The file is damaged: it looks like an office document but cannot be opened."
-        ) from None
+    except _ZIP_ERRORS:
+        raise _refuse(_DAMAGED) from None
     if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
         raise _refuse("The file expands to more than 200 MB when opened. Upload a smaller file.")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise _refuse(
+            "The document is protected with a password. Remove the password and upload it again.",
+            code="file_encrypted",
+        )
+    if any(i.compress_type not in _ZIP_METHODS for i in infos):
+        raise _refuse(_DAMAGED)
+    try:
+        # Every member is read once to check its CRC and true size (bounded by the
+        # expansion check above): a damaged file is refused now, not when a bidder opens it.
+        if archive.testzip() is not None:
+            raise _refuse(_DAMAGED)
+        return _zip_kind(archive, names)
+    except _ZIP_ERRORS:
+        raise _refuse(_DAMAGED) from None
+
+
+def _zip_kind(archive: zipfile.ZipFile, names: set[str]) -> FileKind:
     if any(n.lower().endswith("vbaproject.bin") for n in names) or any(
         n.lower().startswith("basic/") for n in names
     ):

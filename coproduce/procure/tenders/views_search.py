@@ -38,6 +38,7 @@ from .services_alerts import (
 )
 
 PAGE_SIZE = 20
+MAX_PAGE = 100_000
 COUNT_CAP = 1000  # results are counted up to here; beyond it the page says "more than"
 
 
@@ -105,8 +106,10 @@ def _result_rows(tenders, now) -> list[ResultRow]:
 
 
 def _page_number(value: str | None) -> int:
+    """The page asked for, from 1 to ``MAX_PAGE`` (a larger number would overflow the
+    database's offset; the paginator shows the last page instead)."""
     try:
-        return max(int(value or 1), 1)
+        return min(max(int(value or 1), 1), MAX_PAGE)
     except (TypeError, ValueError):
         return 1
 

@@ -316,3 +316,21 @@ def test_api_bad_filters_answer_400_with_a_code(client, params, code):
     response = client.get("/api/opportunities", params)
     assert response.status_code == 400
     assert response.json()["code"] == code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["Infinity", "-Infinity", "1e309", "sNaN", "NaN", "1,2,3"])
+def test_a_malformed_value_filter_is_a_form_error_not_a_server_error(client, value):
+    """Issue 12: ``?value_min=Infinity`` (and 1e309, sNaN) was a server error; ``1,2,3``
+    was read as £123."""
+    for key in ("value_min", "value_max"):
+        response = client.get("/opportunities/", {key: value})
+        assert response.status_code == 400
+        assert "There is a problem" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["99999999999999999999", "-1", "abc", "0", "1e3"])
+def test_any_page_number_shows_a_page(client, page):
+    """Issue 12: ``?page=99999999999999999999`` overflowed the database offset."""
+    assert client.get("/opportunities/", {"page": page}).status_code == 200

@@ -198,3 +198,46 @@ def test_html_versions_escape_everything_typed():
     assert "&lt;script&gt;" in html
     assert "<strong>bold</strong>" in html
     assert '<ol class="govuk-list govuk-list--number"><li>one</li><li>two</li></ol>' in html
+
+
+def _damaged(kind: str) -> bytes:
+    """A DOCX damaged the ways issue 12 found (each was a server error)."""
+    data = bytearray(DOCX)
+    archive = zipfile.ZipFile(io.BytesIO(DOCX))
+    # The first member, which the type check reads: its local header and its entry in the
+    # central directory.
+    header = archive.getinfo("[Content_Types].xml").header_offset
+    if kind == "bad_crc":
+        # CRC-32 in the local header (offset 14) and the central directory entry (16).
+        data[header + 14 : header + 18] = b"\x00\x00\x00\x00"
+        entry = bytes(data).find(b"PK\x01\x02")
+        data[entry + 16 : entry + 20] = b"\x00\x00\x00\x00"
+    elif kind == "unknown_compression":
+        data[header + 8 : header + 10] = (99).to_bytes(2, "little")
+        entry = bytes(data).find(b"PK\x01\x02")
+        data[entry + 10 : entry + 12] = (99).to_bytes(2, "little")
+    elif kind == "encrypted":
+        data[header + 6 : header + 8] = (1).to_bytes(2, "little")
+        entry = bytes(data).find(b"PK\x01\x02")
+        data[entry + 8 : entry + 10] = (1).to_bytes(2, "little")
+    elif kind == "false_size":
+        entry = bytes(data).find(b"PK\x01\x02")
+        data[entry + 24 : entry + 28] = (3).to_bytes(4, "little")  # uncompressed size
+        data[header + 22 : header + 26] = (3).to_bytes(4, "little")
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [
+        ("bad_crc", "file_type_not_allowed"),
+        ("unknown_compression", "file_type_not_allowed"),
+        ("encrypted", "file_encrypted"),
+        ("false_size", "file_type_not_allowed"),
+    ],
+)
+def test_a_damaged_docx_is_refused_with_a_message_not_a_server_error(kind, code):
+    with pytest.raises(ServiceError) as caught:
+        detect_kind(_damaged(kind), "pack.docx")
+    assert caught.value.code == code
+    assert caught.value.field == "file"

@@ -21,6 +21,8 @@ from fractions import Fraction
 from .model import VOTE_TYPES, Ballot, Election, Project
 
 SECTIONS = ("meta", "projects", "votes")
+MAX_DIGITS = 15  # whole-number digits of any number in a file (up to 10**16, exclusive)
+MAX_DECIMALS = 12  # decimal places of any number in a file
 
 
 class PabulibError(ValueError):
@@ -42,7 +44,8 @@ def parse_number(text: str, line: int, what: str) -> Fraction:
     """Parse a decimal number exactly (``"12"``, ``"12.50"``, ``"12,50"``).
 
     Invariant: the result equals the decimal written, with no rounding; any
-    other text raises :class:`PabulibError` with code ``"bad-number"``.
+    other text raises :class:`PabulibError` with code ``"bad-number"``, and a number
+    of more than ``MAX_DIGITS`` whole digits (``1e309``) with ``"number-too-large"``.
     """
     cleaned = text.strip().replace(",", ".")
     try:
@@ -51,6 +54,12 @@ def parse_number(text: str, line: int, what: str) -> Fraction:
         value = None
     if value is None or not value.is_finite() or cleaned == "":
         raise PabulibError(line, f"{what} is not a number: {text!r}", "bad-number")
+    # "1e309" is a finite decimal, but no budget, cost or score is that large, and turning
+    # it into pence or a float later would overflow: refuse it here, with its line.
+    if value and value.adjusted() > MAX_DIGITS:
+        raise PabulibError(line, f"{what} is too large: {text!r}", "number-too-large")
+    if value.as_tuple().exponent < -MAX_DECIMALS:
+        raise PabulibError(line, f"{what} has too many decimal places: {text!r}", "bad-number")
     return Fraction(value)
 
 

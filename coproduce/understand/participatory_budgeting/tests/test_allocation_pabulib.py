@@ -163,3 +163,18 @@ def test_number_formatting_round_trips() -> None:
         value = parse_number(text, 1, "x")
         assert parse_number(format_number(value), 1, "x") == value
     assert format_number(Fraction(1, 4)) == "0.25"
+
+
+@pytest.mark.parametrize("budget", ["1e309", "1E+20", "99999999999999999999"])
+def test_a_huge_budget_is_a_parse_error_with_its_line(budget) -> None:
+    """Issue 12: ``budget;1e309`` parsed (a finite decimal) and crashed the import later."""
+    with pytest.raises(PabulibError) as caught:
+        parse_pabulib_text(SMALL.replace("budget;1000", f"budget;{budget}"))
+    assert caught.value.code == "number-too-large"
+    assert caught.value.line == 4
+
+
+def test_a_huge_project_cost_is_a_parse_error_with_its_line() -> None:
+    with pytest.raises(PabulibError) as caught:
+        parse_pabulib_text(SMALL.replace("3;250.50;Benches", "3;1e309;Benches"))
+    assert (caught.value.code, caught.value.line) == ("number-too-large", 11)

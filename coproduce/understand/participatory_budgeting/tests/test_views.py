@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -486,3 +488,15 @@ def test_an_unknown_receipt_is_a_form_error(client):
     response = client.post(reverse("budgeting:receipt_check"), {"receipt": "AAAA-BBBB-CCCC"})
     assert response.status_code == 400
     assert "We could not find a vote with this receipt code" in response.content.decode()
+
+
+def test_import_with_a_budget_of_1e309_is_a_line_error_not_a_server_error(client, commissioner):
+    """Issue 12: a ``.pb`` file with ``budget;1e309`` was a server error."""
+    _login(client, commissioner)
+    huge = re.sub(r"(?m)^budget;.*$", "budget;1e309", PB)
+    response = client.post(
+        reverse("budgeting:manage_import"), {"file": SimpleUploadedFile("x.pb", huge.encode())}
+    )
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert Round.objects.count() == 0
