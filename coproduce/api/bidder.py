@@ -2,7 +2,8 @@
 
 Before and after the closing date, a bid is visible here only to members of its lead or
 partner organisations; everybody else (council staff and administrators included) gets
-404, exactly as for a bid that does not exist.
+404, exactly as for a bid that does not exist. Documents are named by their random public
+id, never by a sequential row id.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import django_auth
 
+from coproduce.procure.bids.selectors import bid_files_readable
 from coproduce.procure.bids.selectors_bidder import access_bid_as_member, bidder_bids
 from coproduce.procure.bids.services_draft import bid_draft_load
 
@@ -66,12 +68,16 @@ class MemberOut(Schema):
 
 
 class FileOut(Schema):
-    id: int
+    id: str  # the document's public id (random), not a row number
     title: str
     requirement: str
     content_type: str
     size_bytes: int
-    sha256: str
+    sha256: str  # of the file's bytes, decrypted for you (stored encrypted)
+
+    @staticmethod
+    def resolve_id(obj) -> str:
+        return str(obj.public_id)
 
 
 class DraftOut(Schema):
@@ -102,7 +108,7 @@ class MyBidDetailOut(MyBidOut):
 
     @staticmethod
     def resolve_files(obj) -> list:
-        return list(obj.files.order_by("pk"))
+        return obj.readable_files
 
     @staticmethod
     def resolve_draft(obj) -> dict:
@@ -130,4 +136,5 @@ def my_bid(request: HttpRequest, reference: str):
         "prices": content["prices"],
         "lots": content["lots"],
     }
+    bid.readable_files = bid_files_readable(user=request.user, bid=bid)
     return bid

@@ -102,7 +102,7 @@ class PartnerForm(forms.Form):
 
 
 class SharesForm(forms.Form):
-    """Every member's share at once (``share_<member id>``): they must add up to 100."""
+    """Every member's share at once (``share_<member public id>``): they must add up to 100."""
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -118,7 +118,7 @@ class SharesForm(forms.Form):
             )
             field.widget.attrs.update({"inputmode": "decimal", "spellcheck": "false"})
             field.initial = member.share_percent
-            self.fields[f"share_{member.pk}"] = field
+            self.fields[f"share_{member.public_id}"] = field
 
 
 class FileForm(forms.Form):

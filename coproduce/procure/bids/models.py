@@ -3,15 +3,20 @@
 Sealing. Until the tender's deadline nothing in these tables tells anyone but the bidding
 organisation what a bid says, what it costs, or how many bids there are:
 
-* a bid's answers, prices and documents are stored only as ciphertext
-  (``BidDraft.ciphertext``, ``BidFile.ciphertext``, ``Bid.sealed``), see
-  ``coproduce.procure.bids.sealing`` for the keys;
+* a bid's answers, prices and documents, and the documents' titles and SHA-256, are
+  stored only as ciphertext (``BidDraft.ciphertext``, ``BidFile.ciphertext``,
+  ``BidFile.meta_ciphertext``, ``Bid.sealed``), see ``coproduce.procure.bids.sealing`` for
+  the keys; the one document digest in the clear is keyed (``BidFile.digest``);
+* rows a bidder names in a URL (partners, documents) carry a random ``public_id``; the
+  sequential primary keys, which count every organisation's rows, stay internal;
 * ``BidAnswer`` and ``BidPrice`` (plain text, used by the panel) are written only by
   ``bids_open``, which refuses before the deadline;
 * selectors for council staff refuse to list or count bids before opening.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -135,9 +140,10 @@ class ConsortiumMember(models.Model):
 
     A member organisation confirms its part from its own account (``confirmed_at``);
     every member must confirm before the bid can be submitted, and again if its role or
-    share changes.
+    share changes. ``public_id`` (random) names the row in URLs and forms.
     """
 
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False)
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="members")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=200)
@@ -152,6 +158,9 @@ class ConsortiumMember(models.Model):
         ordering = ["bid", "-is_lead", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "organisation"], name="consortium_member_once"),
+            models.UniqueConstraint(
+                fields=["public_id"], name="consortium_member_public_id_unique"
+            ),
             models.CheckConstraint(
                 condition=Q(share_percent__gt=0) & Q(share_percent__lte=100),
                 name="consortium_share_range",
@@ -162,31 +171,70 @@ class ConsortiumMember(models.Model):
         return f"{self.organisation} in {self.bid.reference}"
 
 
-class BidFile(TimeStampedModel):
-    """A document attached to a bid, encrypted like the draft (type checked from content)."""
+class FileMetaSealed(RuntimeError):
+    """A document's title or SHA-256 was read before a selector decrypted it."""
 
+
+class BidFile(TimeStampedModel):
+    """A document attached to a bid, encrypted like the draft (type checked from content).
+
+    The content (``ciphertext``) and the title with the file's SHA-256
+    (``meta_ciphertext``) are stored only encrypted. ``title`` and ``sha256`` are readable
+    once a selector that checked the reader decrypted them (``with_meta``); before that
+    they raise ``FileMetaSealed``, so a page never shows a blank by mistake. ``digest`` is
+    the keyed digest (``sealing.file_digest``, master key ``digest_key_id``) that stores
+    the same file once per bid without telling a database reader which file it is.
+    ``public_id`` (random) names the document in URLs and the API.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, editable=False)
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="files")
     requirement = models.CharField(
         max_length=100, blank=True, help_text="Which requested document this is (blank: other)."
     )
-    title = models.CharField(max_length=200)
+    meta_ciphertext = models.BinaryField()
     content_type = models.CharField(max_length=100)
     size_bytes = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    digest_key_id = models.CharField(max_length=8)
     ciphertext = models.BinaryField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_in_rectification = models.BooleanField(default=False)
 
+    _plain_meta: dict[str, str] | None = None  # set by ``with_meta``, never stored
+
     class Meta:
         ordering = ["bid", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["bid", "sha256"], name="bid_file_once"),
+            models.UniqueConstraint(fields=["bid", "digest"], name="bid_file_once"),
+            models.UniqueConstraint(fields=["public_id"], name="bid_file_public_id_unique"),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"Document {self.public_id}"
+
+    def with_meta(self, meta: dict[str, str]) -> BidFile:
+        """This document with its decrypted title and SHA-256 (``sealing.decrypt_file_meta``)."""
+        self._plain_meta = meta
+        return self
+
+    def _meta_or_refuse(self) -> dict[str, str]:
+        if self._plain_meta is None:
+            raise FileMetaSealed(
+                "A bid document's title and SHA-256 are encrypted: read the document "
+                "through a selector that decrypts them (selectors.bid_files_readable)."
+            )
+        return self._plain_meta
+
+    @property
+    def title(self) -> str:
+        return self._meta_or_refuse()["title"]
+
+    @property
+    def sha256(self) -> str:
+        return self._meta_or_refuse()["sha256"]
 
 
 class BidSubmission(models.Model):

@@ -21,6 +21,12 @@ purpose is refused with ``SealingError``. Formats (all bytes):
 * data ciphertext: ``b"D1" + nonce(12) + AES-GCM(data key, plaintext)``
 * packed blob: ``b"B1" + len(wrapped)(2, big-endian) + wrapped key + data ciphertext``
 * sealed bid: ``b"S1" + ephemeral public key(32) + nonce(12) + AES-GCM(derived, plaintext)``
+
+A document's title and SHA-256 are a packed blob too (purpose ``bid-file-meta``), readable
+exactly like its content. The digest stored in the clear (``BidFile.digest``, used to store
+the same file once per bid) is keyed: HMAC-SHA256 under a key derived from the master key
+(``file_digest``), over the bid's id and the file's SHA-256, so equal files in different
+bids do not match for someone reading the database.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
+import json
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -46,6 +54,8 @@ PURPOSE_DATA_KEY = b"coproduce/bid-data-key/v1"
 PURPOSE_TENDER_KEY = b"coproduce/tender-private-key/v1"
 PURPOSE_CONTENT = b"coproduce/bid-content/v1"
 PURPOSE_SEAL = b"coproduce/bid-seal/v1"
+PURPOSE_FILE_META = b"coproduce/bid-file-meta/v1"
+PURPOSE_FILE_DIGEST = b"coproduce/bid-file-digest/v1"
 _RAW = serialization.Encoding.Raw
 
 
@@ -133,39 +143,96 @@ def rewrap(wrapped: bytes, *, purpose: bytes) -> bytes:
 # ----------------------------------------------------------------------- per-bid data keys
 
 
-def encrypt_for_bid(plaintext: bytes) -> tuple[bytes, bytes]:
+def encrypt_for_bid(plaintext: bytes, *, purpose: bytes = PURPOSE_CONTENT) -> tuple[bytes, bytes]:
     """Encrypt with a fresh AES-256 data key; return (data key wrapped by master, ciphertext)."""
     data_key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
-    ciphertext = b"D1" + nonce + AESGCM(data_key).encrypt(nonce, plaintext, PURPOSE_CONTENT)
+    ciphertext = b"D1" + nonce + AESGCM(data_key).encrypt(nonce, plaintext, purpose)
     return _wrap(data_key, PURPOSE_DATA_KEY), ciphertext
 
 
-def decrypt_for_bid(wrapped_key: bytes, ciphertext: bytes) -> bytes:
-    """The plaintext of ``encrypt_for_bid``; SealingError if anything was changed."""
+def decrypt_for_bid(
+    wrapped_key: bytes, ciphertext: bytes, *, purpose: bytes = PURPOSE_CONTENT
+) -> bytes:
+    """The plaintext of ``encrypt_for_bid``; SealingError if anything was changed (or if
+    ``purpose`` is not the one it was encrypted for)."""
     data_key = _unwrap(bytes(wrapped_key), PURPOSE_DATA_KEY)
     ciphertext = bytes(ciphertext)
     if ciphertext[:2] != b"D1" or len(ciphertext) < 14:
         raise SealingError("sealing_format", "This content is not in a format the service knows.")
     try:
-        return AESGCM(data_key).decrypt(ciphertext[2:14], ciphertext[14:], PURPOSE_CONTENT)
+        return AESGCM(data_key).decrypt(ciphertext[2:14], ciphertext[14:], purpose)
     except InvalidTag:
         raise SealingError("sealing_tampered", "The stored content has been changed.") from None
 
 
-def encrypt_blob(plaintext: bytes) -> bytes:
+def encrypt_blob(plaintext: bytes, *, purpose: bytes = PURPOSE_CONTENT) -> bytes:
     """``encrypt_for_bid`` packed into one value (for ``BidFile.ciphertext``)."""
-    wrapped, ciphertext = encrypt_for_bid(plaintext)
+    wrapped, ciphertext = encrypt_for_bid(plaintext, purpose=purpose)
     return b"B1" + len(wrapped).to_bytes(2, "big") + wrapped + ciphertext
 
 
-def decrypt_blob(blob: bytes) -> bytes:
+def decrypt_blob(blob: bytes, *, purpose: bytes = PURPOSE_CONTENT) -> bytes:
     """The plaintext of ``encrypt_blob``."""
     blob = bytes(blob)
     if blob[:2] != b"B1" or len(blob) < 4:
         raise SealingError("sealing_format", "This document is not in a format the service knows.")
     size = int.from_bytes(blob[2:4], "big")
-    return decrypt_for_bid(blob[4 : 4 + size], blob[4 + size :])
+    return decrypt_for_bid(blob[4 : 4 + size], blob[4 + size :], purpose=purpose)
+
+
+# ------------------------------------------------------------------- documents of a bid
+
+
+def encrypt_file_meta(*, title: str, sha256: str) -> bytes:
+    """A document's title and SHA-256 as one packed blob (``BidFile.meta_ciphertext``)."""
+    plaintext = json.dumps({"sha256": sha256, "title": title}, ensure_ascii=False).encode()
+    return encrypt_blob(plaintext, purpose=PURPOSE_FILE_META)
+
+
+def decrypt_file_meta(blob: bytes) -> dict[str, str]:
+    """``{"title": …, "sha256": …}`` of ``encrypt_file_meta``; SealingError if changed."""
+    meta = json.loads(decrypt_blob(bytes(blob), purpose=PURPOSE_FILE_META))
+    return {"title": str(meta["title"]), "sha256": str(meta["sha256"])}
+
+
+def _digest_key(master: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=PURPOSE_FILE_DIGEST).derive(
+        master
+    )
+
+
+def file_digest(*, bid_id: int, sha256: str, key_id: str | None = None) -> tuple[str, str]:
+    """(keyed digest, master key id) of a bid's document with this SHA-256 (hex).
+
+    HMAC-SHA256 under a key derived (HKDF) from the master key ``key_id`` (the current one
+    by default), over ``"<bid id>:"`` and the raw SHA-256: the same file gives the same
+    digest within one bid and unrelated digests in two bids. Nobody without the master
+    key can compute it, so it does not tell a database reader which file it is.
+    """
+    kid = key_id or current_key_id()
+    master = _master_keys().get(kid)
+    if master is None:
+        raise SealingError(
+            "sealing_unknown_key",
+            f"The master key {kid} that keyed this digest is not configured "
+            "(add it to BID_SEALING_OLD_KEYS).",
+        )
+    message = f"{int(bid_id)}:".encode() + bytes.fromhex(sha256)
+    return hmac.new(_digest_key(master), message, hashlib.sha256).hexdigest(), kid
+
+
+def file_fields(*, bid_id: int, title: str, data: bytes) -> dict:
+    """The stored fields of a new document of bid ``bid_id``: content and title encrypted,
+    digest keyed (for ``BidFile.objects.create(**…)``)."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    digest, kid = file_digest(bid_id=bid_id, sha256=sha256)
+    return {
+        "ciphertext": encrypt_blob(data),
+        "meta_ciphertext": encrypt_file_meta(title=title, sha256=sha256),
+        "digest": digest,
+        "digest_key_id": kid,
+    }
 
 
 # ------------------------------------------------------------------- per-tender key pairs

@@ -34,6 +34,7 @@ from .models import (
     RequiredDocument,
 )
 from .rules import is_bid_organisation_member
+from .services_refusals import bid_access_refused
 
 
 def tender_opening(tender) -> Opening | None:
@@ -44,14 +45,18 @@ def tender_opening(tender) -> Opening | None:
 def access_bid_for_bidder(user, reference: str) -> Bid:
     """The bid if ``user`` belongs to its lead or a consortium member organisation.
 
-    NotFound for everybody else (council staff included), and for a missing bid.
+    NotFound for everybody else (council staff included), and for a missing bid; a
+    signed-in user refused an existing bid is recorded (``services_refusals``).
     """
     bid = (
         Bid.objects.select_related("tender", "lead_organisation")
         .filter(reference=reference)
         .first()
     )
-    if bid is None or not is_bid_organisation_member(user, bid):
+    if bid is None:
+        raise NotFound()
+    if not is_bid_organisation_member(user, bid):
+        bid_access_refused(actor=user, bid=bid, what="receipt")
         raise NotFound()
     return bid
 
@@ -87,15 +92,51 @@ def bid_count_visible(user, tender) -> int | None:
         return None
 
 
+def _require_file_reader(user, bid: Bid) -> None:
+    """Who may read a bid's documents (content, title, SHA-256): the bidding organisations
+    any time; council staff after opening, unless they declared a conflict with the bid."""
+    if is_bid_organisation_member(user, bid):
+        return
+    if not (bid.opened_at is not None and user.has_perm("bids.view_opened_bids")):
+        raise NotFound()
+    if bid.pk in _conflicted_ids(user, bid.tender):
+        raise NotFound()  # declared a conflict of interest with this bid
+
+
 def bid_file_content(*, user, bid_file: BidFile) -> bytes:
     """A document's bytes: for the bidding organisations any time, for staff after opening."""
-    bid = bid_file.bid
-    staff_after_opening = bid.opened_at is not None and user.has_perm("bids.view_opened_bids")
-    if not (is_bid_organisation_member(user, bid) or staff_after_opening):
-        raise NotFound()
-    if not is_bid_organisation_member(user, bid) and _conflicted_ids(user, bid.tender) & {bid.pk}:
-        raise NotFound()  # declared a conflict of interest with this bid
+    _require_file_reader(user, bid_file.bid)
     return sealing.decrypt_blob(bytes(bid_file.ciphertext))
+
+
+def with_file_meta(files) -> list[BidFile]:
+    """``files`` with their titles and SHA-256 decrypted. No permission check: for services
+    that already checked, and for the selectors here."""
+    return [f.with_meta(sealing.decrypt_file_meta(bytes(f.meta_ciphertext))) for f in files]
+
+
+def bid_files_readable(*, user, bid: Bid) -> list[BidFile]:
+    """The bid's documents (oldest first) with titles and SHA-256 decrypted, for those who
+    may read their content (``_require_file_reader``); NotFound for anyone else."""
+    _require_file_reader(user, bid)
+    return with_file_meta(BidFile.objects.filter(bid=bid).order_by("pk"))
+
+
+def access_bid_file(*, user, bid: Bid, public_id) -> BidFile:
+    """One document of ``bid`` by its public id, title decrypted; NotFound when it is
+    missing, belongs to another bid, or ``user`` may not read the bid's documents.
+
+    A document of another bid answers exactly like a missing one; when the user has
+    nothing to do with that other bid the attempt is recorded (``services_refusals``).
+    """
+    _require_file_reader(user, bid)
+    found = BidFile.objects.select_related("bid").filter(public_id=public_id).first()
+    if found is None:
+        raise NotFound()
+    if found.bid_id != bid.pk:
+        bid_access_refused(actor=user, bid=found.bid, what="document")
+        raise NotFound()
+    return with_file_meta([found])[0]
 
 
 def draft_content(bid: Bid) -> dict:

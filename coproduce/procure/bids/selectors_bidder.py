@@ -23,8 +23,15 @@ from coproduce.procure.tenders.selectors import tender_days_left
 from coproduce.procure.tenders.selectors_clarifications import amendments_requiring_reconfirmation
 
 from .models import Bid, BidFile, BidStatus, ConsortiumMember, RequiredDocument
-from .selectors import bids_needing_reconfirmation, eligibility_problem, latest_submission
+from .selectors import (
+    access_bid_file,
+    bid_files_readable,
+    bids_needing_reconfirmation,
+    eligibility_problem,
+    latest_submission,
+)
 from .services_draft import WHOLE, answerable_questions, bid_draft_load
+from .services_refusals import bid_access_refused
 
 ORG_SEARCH_LIMIT = 20
 
@@ -46,6 +53,8 @@ def access_bid_as_member(user, reference: str) -> Bid:
 
     Membership is checked directly, not through ``user.has_perm``: Django answers True to
     every ``has_perm`` for a superuser, and a platform administrator must not see a bid.
+    A signed-in user refused a bid that exists is recorded (``services_refusals``, at most
+    once a minute per user and bid); the answer is the same as for a missing bid.
     """
     org_ids = user_organisation_ids(user)
     bid = (
@@ -58,6 +67,9 @@ def access_bid_as_member(user, reference: str) -> Bid:
         else None
     )
     if bid is None:
+        refused = Bid.objects.filter(reference=reference).first()
+        if refused is not None:
+            bid_access_refused(actor=user, bid=refused, what="bid")
         raise NotFound()
     return bid
 
@@ -100,36 +112,47 @@ def consortium_invitations(user) -> QuerySet[ConsortiumMember]:
     )
 
 
-def access_invitation(user, member_id: int) -> ConsortiumMember:
-    """A partner place of one of the user's organisations; NotFound otherwise."""
-    member = consortium_invitations(user).filter(pk=member_id).first()
+def _refuse_other_bids_member(user, public_id) -> None:
+    """Record (rate-limited) a partner place of a bid that is not the user's."""
+    other = ConsortiumMember.objects.select_related("bid").filter(public_id=public_id).first()
+    if other is not None:
+        bid_access_refused(actor=user, bid=other.bid, what="partner place")
+
+
+def access_invitation(user, public_id) -> ConsortiumMember:
+    """A partner place (by its public id) of one of the user's organisations; NotFound
+    otherwise, the same for a missing place and another organisation's."""
+    member = consortium_invitations(user).filter(public_id=public_id).first()
     if member is None:
+        _refuse_other_bids_member(user, public_id)
         raise NotFound()
     return member
 
 
-def access_member_of_bid(bid: Bid, member_id: int) -> ConsortiumMember:
-    """A member row of ``bid`` (the caller already checked access to the bid)."""
-    member = bid.members.select_related("organisation").filter(pk=member_id).first()
+def access_member_of_bid(bid: Bid, public_id, *, user) -> ConsortiumMember:
+    """A member row of ``bid`` by its public id (the caller already checked access to the
+    bid); NotFound for a missing id and for a member of another bid alike."""
+    member = bid.members.select_related("organisation").filter(public_id=public_id).first()
     if member is None:
+        _refuse_other_bids_member(user, public_id)
         raise NotFound()
     return member
 
 
-def access_file_of_bid(bid: Bid, file_id: int) -> BidFile:
-    """A document of ``bid`` (the caller already checked access to the bid)."""
-    bid_file = BidFile.objects.filter(bid=bid, pk=file_id).first()
-    if bid_file is None:
+def access_file_of_bid(bid: Bid, public_id, *, user) -> BidFile:
+    """A document of ``bid`` by its public id, title decrypted (the caller already checked
+    access to the bid); NotFound for a missing id and another bid's document alike."""
+    return access_bid_file(user=user, bid=bid, public_id=public_id)
+
+
+def access_question(tender: Tender, number: int) -> Criterion:
+    """Question ``number`` (1, 2, …) of the questions bidders answer on this tender;
+    NotFound for anything else. URLs number questions within the tender instead of using
+    criterion ids, which count every tender's criteria."""
+    questions = answerable_questions(tender)
+    if not 1 <= number <= len(questions):
         raise NotFound()
-    return bid_file
-
-
-def access_question(tender: Tender, criterion_id: int) -> Criterion:
-    """A question bidders answer on this tender; NotFound for anything else."""
-    for question in answerable_questions(tender):
-        if question.pk == criterion_id:
-            return question
-    raise NotFound()
+    return questions[number - 1]
 
 
 def organisation_search(query: str, *, exclude_ids: list[int]) -> list[Organisation]:
@@ -148,8 +171,9 @@ def bid_members(bid: Bid) -> list[ConsortiumMember]:
     return list(bid.members.select_related("organisation").order_by("-is_lead", "pk"))
 
 
-def bid_files(bid: Bid) -> list[BidFile]:
-    return list(BidFile.objects.filter(bid=bid).order_by("pk"))
+def bid_files(bid: Bid, *, user) -> list[BidFile]:
+    """The bid's documents with titles decrypted, for a member of a bidding organisation."""
+    return bid_files_readable(user=user, bid=bid)
 
 
 # --- the check page -------------------------------------------------------------------
@@ -198,19 +222,19 @@ def bid_check(*, user, bid: Bid) -> BidCheck:
     warnings: list[str] = []
 
     answers = []
-    for question in answerable_questions(tender):
+    for number, question in enumerate(answerable_questions(tender), start=1):
         text = content["answers"].get(str(question.pk), "")
         words = word_count(text)
         over = bool(question.word_limit and words > question.word_limit)
         answers.append(AnswerRow(question=question, text=text, words=words, over_limit=over))
         if not text:
-            problems.append((f"Answer the question “{question.title}”.", f"q-{question.pk}"))
+            problems.append((f"Answer the question “{question.title}”.", f"q-{number}"))
         elif over:
             problems.append(
                 (
                     f"Your answer to “{question.title}” has {words:,} words; the limit is "
                     f"{question.word_limit:,}.",
-                    f"q-{question.pk}",
+                    f"q-{number}",
                 )
             )
 
@@ -246,7 +270,7 @@ def bid_check(*, user, bid: Bid) -> BidCheck:
             (f"The partners’ shares add up to {total.normalize():f}%, not 100%.", "partners")
         )
 
-    files = bid_files(bid)
+    files = bid_files(bid, user=user)
     documents = []
     for required in RequiredDocument.objects.filter(tender=tender).order_by("pk"):
         mine = [f for f in files if f.requirement in (required.name, str(required.pk))]

@@ -38,7 +38,13 @@ from coproduce.procure.tenders.models import Lot, Tender
 from coproduce.procure.tenders.selectors import tender_is_open, upload_limit_bytes
 
 from .models import Bid, BidDraft, BidFile, BidStatus, ConsortiumMember, RequiredDocument
-from .sealing import decrypt_blob, decrypt_for_bid, encrypt_blob, encrypt_for_bid
+from .sealing import (
+    decrypt_blob,
+    decrypt_for_bid,
+    encrypt_for_bid,
+    file_digest,
+    file_fields,
+)
 
 WHOLE = "whole"  # the price key when a tender has no lots
 ANSWER_MAX_CHARS = 100_000  # a safety net; the word limit is the real rule
@@ -536,24 +542,28 @@ def _clean_share_or_hundred(value) -> Decimal:
         ) from None
 
 
-def consortium_shares_set(*, actor: User, bid: Bid, shares: dict[int, Any]) -> Bid:
-    """Set every member's share at once (member id → percent); they must add up to exactly 100.
+def consortium_shares_set(*, actor: User, bid: Bid, shares: dict[Any, Any]) -> Bid:
+    """Set every member's share at once (member public id → percent); they must add up to
+    exactly 100.
 
     Refused with ``shares_not_100`` (nothing changed) otherwise. Partners whose share
-    changes must confirm again; the lead is confirmed by the actor.
+    changes must confirm again; the lead is confirmed by the actor. An error about one
+    share names the field ``share_<public id>`` (as ``SharesForm`` names it).
     """
     with transaction.atomic():
         bid = _prepare(actor, bid)
-        members = {m.pk: m for m in ConsortiumMember.objects.select_for_update().filter(bid=bid)}
-        if {int(k) for k in shares} != set(members):
+        rows = ConsortiumMember.objects.select_for_update().filter(bid=bid)
+        by_public_id = {str(m.public_id): m for m in rows}
+        if {str(k) for k in shares} != set(by_public_id):
             raise ServiceError("shares_incomplete", "Give a share for every partner.")
+        members = {m.pk: m for m in by_public_id.values()}
         new: dict[int, Decimal] = {}
         for key, value in shares.items():
-            member = members[int(key)]
+            member = by_public_id[str(key)]
             if member.is_lead and len(members) == 1:
                 new[member.pk] = _clean_share_or_hundred(value)
             else:
-                new[member.pk] = _clean_share(value, field=f"share_{member.pk}")
+                new[member.pk] = _clean_share(value, field=f"share_{member.public_id}")
         total = sum(new.values(), Decimal("0"))
         if total != HUNDRED:
             raise ServiceError(
@@ -696,7 +706,9 @@ def bid_file_add(
     The type is judged from the file's content (``coproduce.procure.tenders.documents``): a
     ``.pdf`` that is really a web page is refused. The size limit is the rule
     ``documents.max_upload_mb``. ``requirement`` is a ``RequiredDocument`` of the tender
-    (or its name), or blank for other documents. The same file twice is stored once.
+    (or its name), or blank for other documents. The same file twice is stored once
+    (found by its keyed digest, ``existing_bid_file``). The title and SHA-256 are stored
+    encrypted, like the content.
     """
     title = (title or "").strip() or (upload.name or "").rsplit("/", 1)[-1][:TITLE_MAX]
     if len(title) > TITLE_MAX:
@@ -718,19 +730,18 @@ def bid_file_add(
         checked = check_upload(
             data=data, name=upload.name or "", max_bytes=max_bytes, limit_label=label
         )
-        existing = BidFile.objects.filter(bid=bid, sha256=checked.sha256).first()
+        existing = existing_bid_file(bid, checked.sha256)
         if existing is not None:
             return existing
         bid_file = BidFile.objects.create(
             bid=bid,
             requirement=requirement_name,
-            title=title,
             content_type=checked.kind.content_type,
             size_bytes=checked.size_bytes,
-            sha256=checked.sha256,
-            ciphertext=encrypt_blob(checked.content),
             uploaded_by=actor,
+            **file_fields(bid_id=bid.pk, title=title, data=checked.content),
         )
+        bid_file.with_meta({"title": title, "sha256": checked.sha256})
         audit_record(
             actor=actor,
             verb="bids.file.added",
@@ -738,6 +749,19 @@ def bid_file_add(
             changes={"file": bid_file.pk, "requirement": requirement_name},
         )
         return bid_file
+
+
+def existing_bid_file(bid: Bid, sha256: str) -> BidFile | None:
+    """The bid's document with this content (SHA-256, hex), if it has one.
+
+    Compared by keyed digest under every master key the bid's documents were keyed with,
+    so a document stored before a key rotation is still found.
+    """
+    key_ids = set(BidFile.objects.filter(bid=bid).values_list("digest_key_id", flat=True))
+    if not key_ids:
+        return None
+    digests = [file_digest(bid_id=bid.pk, sha256=sha256, key_id=kid)[0] for kid in key_ids]
+    return BidFile.objects.filter(bid=bid, digest__in=digests).first()
 
 
 def bid_file_remove(*, actor: User, bid_file: BidFile) -> None:

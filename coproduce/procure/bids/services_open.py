@@ -45,7 +45,10 @@ from .selectors import (
     needs_reconfirmation,
     opened_bids,
     rectification_is_open,
+    with_file_meta,
 )
+from .services_draft import existing_bid_file
+from .services_refusals import refusal_record
 from .services_submit import tender_key_for
 
 __all__ = [
@@ -85,10 +88,27 @@ def bids_open(*, actor, tender: Tender) -> Opening:
     ``BidPrice`` rows, stamps ``opened_at`` and records the ``Opening`` (with the count) and
     an audit event ``bids.tender.opened``. Withdrawn and unsent bids are not opened.
     Idempotent: opening again returns the existing record. Documents stay encrypted and are
-    read through ``selectors.bid_file_content``.
+    read through ``selectors.bid_file_content``. An attempt before the closing time is
+    refused (``sealed_until_deadline``) and recorded as ``bids.bid.open_refused`` (at
+    most once a minute per officer and tender, ``services_refusals``).
     """
     if not actor.has_perm("bids.open_bids"):
         raise NotFound()
+    try:
+        return _open(actor=actor, tender=tender)
+    except ServiceError as exc:
+        if exc.code == "sealed_until_deadline":
+            refusal_record(
+                actor=actor,
+                verb="bids.bid.open_refused",
+                target=tender,
+                changes={"tender": tender.reference, "attempted_at": _now()},
+                reason=exc.message,
+            )
+        raise
+
+
+def _open(*, actor, tender: Tender) -> Opening:
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=tender.pk)
         existing = Opening.objects.filter(tender=tender).first()
@@ -170,7 +190,7 @@ def bid_compliance_problems(bid: Bid) -> list[str]:
         except sealing.SealingError:
             sent = {}
             problems.append("The sealed copy of this bid could not be read.")
-        for f in bid.files.filter(added_in_rectification=False):
+        for f in with_file_meta(bid.files.filter(added_in_rectification=False)):
             if f.pk in sent and sent[f.pk] != f.sha256:
                 problems.append(f"The document “{f.title}” differs from the one sent.")
     if needs_reconfirmation(bid):
@@ -279,31 +299,30 @@ def bid_file_add_in_rectification(
     title = (title or "").strip() or requirement
     with transaction.atomic():
         Bid.objects.select_for_update().filter(pk=bid.pk).first()
-        existing = BidFile.objects.filter(bid=bid, sha256=checked.sha256).first()
+        existing = existing_bid_file(bid, checked.sha256)
         if existing is not None:
             return existing
+        fields = sealing.file_fields(bid_id=bid.pk, title=title[:200], data=checked.content)
         try:
             with transaction.atomic():
                 bid_file = BidFile.objects.create(
                     bid=bid,
                     requirement=requirement,
-                    title=title[:200],
                     content_type=checked.kind.content_type,
                     size_bytes=checked.size_bytes,
-                    sha256=checked.sha256,
-                    ciphertext=sealing.encrypt_blob(checked.content),
                     uploaded_by=actor,
                     added_in_rectification=True,
+                    **fields,
                 )
         except IntegrityError:
-            return BidFile.objects.get(bid=bid, sha256=checked.sha256)
+            return BidFile.objects.get(bid=bid, digest=fields["digest"])
         audit_record(
             actor=actor,
             verb="bids.bid.document_added_in_rectification",
             target=bid,
-            changes={"requirement": requirement, "sha256": checked.sha256},
+            changes={"requirement": requirement, "file": str(bid_file.public_id)},
         )
-    return bid_file
+    return bid_file.with_meta({"title": title[:200], "sha256": checked.sha256})
 
 
 def required_document_add(

@@ -36,7 +36,14 @@ from coproduce.procure.tenders.selectors_clarifications import amendments_requir
 from . import sealing
 from .models import Bid, BidStatus, BidSubmission, LateAttempt, TenderKey
 from .rules import is_bid_lead_member
-from .selectors import draft_content, eligibility_problem, latest_submission, missing_documents
+from .selectors import (
+    draft_content,
+    eligibility_problem,
+    latest_submission,
+    missing_documents,
+    with_file_meta,
+)
+from .services_refusals import refusal_record
 
 BID_GRACE_SECONDS = 5
 
@@ -91,11 +98,15 @@ def question_criteria(tender: Tender) -> list[Criterion]:
 
 
 def canonical_content(bid: Bid, draft: dict) -> bytes:
-    """The exact bytes submitted: draft, file hashes and members, JSON with sorted keys."""
+    """The exact bytes submitted: draft, file hashes and members, JSON with sorted keys.
+
+    Each document appears with its internal id, requirement, title and plain SHA-256 (all
+    decrypted here; the whole is sealed to the tender, so nothing is exposed by it).
+    """
     files = sorted(
         (
             {"id": f.pk, "requirement": f.requirement, "sha256": f.sha256, "title": f.title}
-            for f in bid.files.all()
+            for f in with_file_meta(bid.files.all())
         ),
         key=lambda f: f["id"],
     )
@@ -374,10 +385,27 @@ def bid_withdraw(*, actor, bid: Bid) -> Bid:
     """Withdraw a submitted bid before the deadline (it can be sent again before then).
 
     The sealed copy is discarded, so a withdrawn bid is never opened; the receipts stay.
-    Idempotent for a bid already withdrawn. Audited as ``bids.bid.withdrawn``.
+    Idempotent for a bid already withdrawn. Audited as ``bids.bid.withdrawn``. An attempt
+    after the closing time is refused (``late``) and recorded as
+    ``bids.bid.withdraw_refused`` (at most once a minute per user and bid).
     """
     if not is_bid_lead_member(actor, bid):
         raise NotFound()
+    try:
+        return _withdraw(actor=actor, bid=bid)
+    except ServiceError as exc:
+        if exc.code == "late":
+            refusal_record(
+                actor=actor,
+                verb="bids.bid.withdraw_refused",
+                target=bid,
+                changes={"reference": bid.reference, "attempted_at": _now()},
+                reason=exc.message,
+            )
+        raise
+
+
+def _withdraw(*, actor, bid: Bid) -> Bid:
     with transaction.atomic():
         bid, tender = _locked(bid)
         if bid.status == BidStatus.WITHDRAWN:

@@ -13,7 +13,7 @@ urlpatterns: list = [
     path(f"{M}/bids/rectification/", views_open.rectification, name="open_rectification"),
     path(f"{M}/bids/<str:bid_reference>/", views_open.bid_detail, name="open_bid"),
     path(
-        f"{M}/bids/<str:bid_reference>/files/<int:file_id>/",
+        f"{M}/bids/<str:bid_reference>/files/<uuid:file_public_id>/",
         views_open.bid_file_download,
         name="open_bid_file",
     ),

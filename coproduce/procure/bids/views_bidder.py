@@ -197,7 +197,7 @@ def overview(request: HttpRequest, reference: str) -> HttpResponse:
             "prices_done": bool(content["prices"]),
             "members": members,
             "partners_waiting": [m for m in members if m.confirmed_at is None],
-            "files_count": len(bid_files(bid)),
+            "files_count": bid.files.count(),
             "submission": latest_submission(bid),
             "amendment": reconfirmation_banner(bid),
         }
@@ -238,11 +238,12 @@ def lots(request: HttpRequest, bid: Bid) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 @_while_editable
-def answer(request: HttpRequest, bid: Bid, criterion_id: int) -> HttpResponse:
-    """One question: guidance, the scoring scale, the answer box with its word limit."""
-    question = access_question(bid.tender, criterion_id)
+def answer(request: HttpRequest, bid: Bid, number: int) -> HttpResponse:
+    """Question ``number`` of the tender: guidance, the scoring scale, the answer box with
+    its word limit."""
+    question = access_question(bid.tender, number)
     questions = answerable_questions(bid.tender)
-    position = next(i for i, q in enumerate(questions) if q.pk == question.pk)
+    position = number - 1
     content = bid_draft_load(user=request.user, bid=bid)
     form = AnswerForm(
         _data(request), initial={"answer": content["answers"].get(str(question.pk), "")}
@@ -255,9 +256,7 @@ def answer(request: HttpRequest, bid: Bid, criterion_id: int) -> HttpResponse:
         ),
     ):
         if position + 1 < len(questions):
-            return redirect(
-                "bids:answer", reference=bid.reference, criterion_id=questions[position + 1].pk
-            )
+            return redirect("bids:answer", reference=bid.reference, number=number + 1)
         return redirect("bids:prices", reference=bid.reference)
     text = form["answer"].value() or ""
     return _bid_page(
@@ -330,7 +329,7 @@ def documents(request: HttpRequest, bid: Bid) -> HttpResponse:
     )
 
     def context() -> dict:
-        files = bid_files(bid)
+        files = bid_files(bid, user=request.user)
         return {
             **_base_context(request, bid),
             "required": [
@@ -360,9 +359,9 @@ def documents(request: HttpRequest, bid: Bid) -> HttpResponse:
 @login_required
 @require_POST
 @not_found_as_404
-def document_remove(request: HttpRequest, reference: str, file_id: int) -> HttpResponse:
+def document_remove(request: HttpRequest, reference: str, file_public_id) -> HttpResponse:
     bid = access_bid_for_lead(request.user, reference)
-    bid_file = access_file_of_bid(bid, file_id)
+    bid_file = access_file_of_bid(bid, file_public_id, user=request.user)
     return post_action(
         request,
         lambda: bid_file_remove(actor=request.user, bid_file=bid_file),
@@ -429,9 +428,9 @@ def partners(request: HttpRequest, reference: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 @_while_editable
-def partner_change(request: HttpRequest, bid: Bid, member_id: int) -> HttpResponse:
+def partner_change(request: HttpRequest, bid: Bid, member_public_id) -> HttpResponse:
     """Change a member's role and share (a partner must then confirm again)."""
-    member = access_member_of_bid(bid, member_id)
+    member = access_member_of_bid(bid, member_public_id, user=request.user)
     form = PartnerForm(
         _data(request), initial={"role": member.role, "share_percent": member.share_percent}
     )
@@ -458,8 +457,8 @@ def partner_change(request: HttpRequest, bid: Bid, member_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
 @_while_editable
-def partner_remove(request: HttpRequest, bid: Bid, member_id: int) -> HttpResponse:
-    member = access_member_of_bid(bid, member_id)
+def partner_remove(request: HttpRequest, bid: Bid, member_public_id) -> HttpResponse:
+    member = access_member_of_bid(bid, member_public_id, user=request.user)
     if member.is_lead:
         raise NotFound()
     return form_page(
@@ -487,7 +486,7 @@ def shares(request: HttpRequest, bid: Bid) -> HttpResponse:
         lambda form: consortium_shares_set(
             actor=request.user,
             bid=bid,
-            shares={m.pk: form.cleaned_data[f"share_{m.pk}"] for m in members},
+            shares={m.public_id: form.cleaned_data[f"share_{m.public_id}"] for m in members},
         ),
     ):
         return redirect("bids:partners", reference=bid.reference)
@@ -606,8 +605,8 @@ def invitations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @not_found_as_404
-def invitation_confirm(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = access_invitation(request.user, member_id)
+def invitation_confirm(request: HttpRequest, member_public_id) -> HttpResponse:
+    member = access_invitation(request.user, member_public_id)
     return post_action(
         request,
         lambda: consortium_member_confirm(actor=request.user, member=member),
@@ -622,8 +621,8 @@ def invitation_confirm(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_found_as_404
-def invitation_decline(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = access_invitation(request.user, member_id)
+def invitation_decline(request: HttpRequest, member_public_id) -> HttpResponse:
+    member = access_invitation(request.user, member_public_id)
     return form_page(
         request,
         ConfirmForm(_data(request)),

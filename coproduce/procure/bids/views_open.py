@@ -18,11 +18,13 @@ from coproduce.foundation.core.http import form_page, not_found_as_404, post_act
 from coproduce.procure.tenders.selectors import access_tender_by_reference
 
 from .forms_open import ComplianceForm, RectificationForm, RequiredDocumentForm
-from .models import BidFile, RequiredDocument
+from .models import RequiredDocument
 from .selectors import (
+    access_bid_file,
     access_bid_for_bidder,
     access_opened_bid,
     bid_file_content,
+    bid_files_readable,
     bid_hidden_by_conflict,
     conflict_message,
     required_documents,
@@ -111,7 +113,7 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
             "bid": bid,
             "answers": bid.answers.select_related("criterion"),
             "prices": bid.prices.select_related("lot"),
-            "files": bid.files.all(),
+            "files": bid_files_readable(user=request.user, bid=bid),
             "members": bid.members.select_related("organisation"),
             "problems": bid_compliance_problems(bid),
             "can_decide": can_decide,
@@ -137,17 +139,15 @@ def bid_detail(request: HttpRequest, reference: str, bid_reference: str) -> Http
 @login_required
 @not_found_as_404
 def bid_file_download(
-    request: HttpRequest, reference: str, bid_reference: str, file_id: int
+    request: HttpRequest, reference: str, bid_reference: str, file_public_id
 ) -> HttpResponse:
     """A document of an opened bid (decrypted on the way out), for staff only."""
     tender = _staff_tender(request, reference)
     bid = access_opened_bid(request.user, tender, bid_reference)
-    bid_file = BidFile.objects.filter(bid=bid, pk=file_id).first()
-    if bid_file is None:
-        raise NotFound()
+    bid_file = access_bid_file(user=request.user, bid=bid, public_id=file_public_id)
     data = bid_file_content(user=request.user, bid_file=bid_file)
     response = HttpResponse(data, content_type=bid_file.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{bid.reference}-{bid_file.pk}"'
+    response["Content-Disposition"] = f'attachment; filename="{bid.reference}-{bid_file.public_id}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

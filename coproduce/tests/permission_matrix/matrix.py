@@ -137,7 +137,7 @@ def page_rows() -> list[Row]:
         # content (200, checked for leaks); its files answer 404.
         Row(
             "bids:open_bid_file",
-            lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.pk]),
+            lambda w: r("bids:open_bid_file", args=[_ref(w), b, w.file.public_id]),
             signed_in(only(STAFF - {"officer_conflicted"}, since=OPENED)),
         ),
         Row(
@@ -157,13 +157,13 @@ def page_rows() -> list[Row]:
         Row("bids:invitations", lambda w: r("bids:invitations"), SIGNED_IN),
         Row(
             "bids:invitation_confirm",
-            lambda w: r("bids:invitation_confirm", args=[w.partner_seat.pk]),
+            lambda w: r("bids:invitation_confirm", args=[w.partner_seat.public_id]),
             signed_in(post_only({"partner_member"})),
             "POST",
         ),
         Row(
             "bids:invitation_decline",
-            lambda w: r("bids:invitation_decline", args=[w.partner_seat.pk]),
+            lambda w: r("bids:invitation_decline", args=[w.partner_seat.public_id]),
             signed_in(only({"partner_member"})),
         ),
         # The "start a bid" page is about the tender (public), never about its bids.
@@ -195,23 +195,23 @@ def page_rows() -> list[Row]:
         ),
         Row(
             "bids:answer",
-            lambda w: r("bids:answer", args=[b, _criterion(w)]),
+            lambda w: r("bids:answer", args=[b, 1]),  # question 1 of the tender
             signed_in(only({"lead_member"}, ok=302)),
         ),
         Row(
             "bids:document_remove",
-            lambda w: r("bids:document_remove", args=[b, w.file.pk]),
+            lambda w: r("bids:document_remove", args=[b, w.file.public_id]),
             signed_in(post_only({"lead_member"})),
             "POST",
         ),
         Row(
             "bids:partner_change",
-            lambda w: r("bids:partner_change", args=[b, w.partner_seat.pk]),
+            lambda w: r("bids:partner_change", args=[b, w.partner_seat.public_id]),
             signed_in(only({"lead_member"}, ok=302)),
         ),
         Row(
             "bids:partner_remove",
-            lambda w: r("bids:partner_remove", args=[b, w.partner_seat.pk]),
+            lambda w: r("bids:partner_remove", args=[b, w.partner_seat.public_id]),
             signed_in(only({"lead_member"}, ok=302)),
         ),
         Row(

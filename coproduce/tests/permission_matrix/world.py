@@ -15,7 +15,6 @@ panel member's justification (secret from everyone else until moderation starts)
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -190,12 +189,10 @@ def build(stage: str) -> World:
     )
     f = BidFile.objects.create(
         bid=bid,
-        title="Platypus policy",
         content_type="application/pdf",
         size_bytes=len(FILE_BYTES),
-        sha256=hashlib.sha256(FILE_BYTES).hexdigest(),
-        ciphertext=sealing.encrypt_blob(FILE_BYTES),
         uploaded_by=lead,
+        **sealing.file_fields(bid_id=bid.pk, title="Platypus policy", data=FILE_BYTES),
     )
     rival = _bid(tender, "B-2026-7002", rival_org, users["other_bidder"], RIVAL_ANSWER, RIVAL_PRICE)
     with TestCase.captureOnCommitCallbacks(execute=True):

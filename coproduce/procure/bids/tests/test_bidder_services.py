@@ -186,12 +186,16 @@ def test_shares_not_adding_up_to_100_are_refused(bid, lead):
     )
     lead_row = ConsortiumMember.objects.get(bid=bid, is_lead=True)
     with pytest.raises(ServiceError) as exc:
-        consortium_shares_set(actor=lead[0], bid=bid, shares={lead_row.pk: 60, member.pk: 30})
+        consortium_shares_set(
+            actor=lead[0], bid=bid, shares={lead_row.public_id: 60, member.public_id: 30}
+        )
     assert exc.value.code == "shares_not_100"
     assert "90%" in exc.value.message
     member.refresh_from_db()
     assert member.share_percent == 30
-    consortium_shares_set(actor=lead[0], bid=bid, shares={lead_row.pk: 55, member.pk: 45})
+    consortium_shares_set(
+        actor=lead[0], bid=bid, shares={lead_row.public_id: 55, member.public_id: 45}
+    )
     member.refresh_from_db()
     assert member.share_percent == 45
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -47,17 +48,16 @@ def bid(tender, lead):
 
 
 def _pages(bid: Bid) -> list[str]:
-    q = questions(bid.tender)[0]
     member = ConsortiumMember.objects.get(bid=bid, is_lead=True)
     ref = {"reference": bid.reference}
     return [
         reverse("bids:overview", kwargs=ref),
-        reverse("bids:answer", kwargs={**ref, "criterion_id": q.pk}),
+        reverse("bids:answer", kwargs={**ref, "number": 1}),
         reverse("bids:prices", kwargs=ref),
         reverse("bids:documents", kwargs=ref),
         reverse("bids:partners", kwargs=ref),
         reverse("bids:shares", kwargs=ref),
-        reverse("bids:partner_change", kwargs={**ref, "member_id": member.pk}),
+        reverse("bids:partner_change", kwargs={**ref, "member_public_id": member.public_id}),
         reverse("bids:check", kwargs=ref),
         reverse("bids:withdraw", kwargs=ref),
     ]
@@ -145,7 +145,7 @@ def test_start_needs_sign_in_and_a_published_tender(client, commissioner, lead):
 def test_answer_exactly_at_the_word_limit_is_saved(client, bid, lead):
     q = questions(bid.tender)[0]
     client.force_login(lead[0])
-    url = reverse("bids:answer", kwargs={"reference": bid.reference, "criterion_id": q.pk})
+    url = reverse("bids:answer", kwargs={"reference": bid.reference, "number": 1})
     page = client.get(url)
     assert f'data-maxwords="{WORD_LIMIT}"' in page.content.decode()
     text = " ".join(["word"] * WORD_LIMIT)
@@ -155,9 +155,8 @@ def test_answer_exactly_at_the_word_limit_is_saved(client, bid, lead):
 
 
 def test_answer_one_word_over_the_limit_is_refused_and_kept_in_the_form(client, bid, lead):
-    q = questions(bid.tender)[0]
     client.force_login(lead[0])
-    url = reverse("bids:answer", kwargs={"reference": bid.reference, "criterion_id": q.pk})
+    url = reverse("bids:answer", kwargs={"reference": bid.reference, "number": 1})
     text = " ".join(["toolong"] * (WORD_LIMIT + 1))
     response = client.post(url, {"answer": text})
     assert response.status_code == 400
@@ -168,48 +167,28 @@ def test_answer_one_word_over_the_limit_is_refused_and_kept_in_the_form(client, 
     assert bid_draft_load(user=lead[0], bid=bid)["answers"] == {}
 
 
-def test_answer_for_a_question_of_another_tender_is_not_found(client, bid, lead, commissioner):
-    other = make_open_tender(actor=commissioner)
+def test_a_question_number_the_tender_does_not_have_is_not_found(client, bid, lead):
     client.force_login(lead[0])
-    url = reverse(
-        "bids:answer",
-        kwargs={"reference": bid.reference, "criterion_id": questions(other)[0].pk},
-    )
-    assert client.get(url).status_code == 404
+    count = len(questions(bid.tender))
+    last = reverse("bids:answer", kwargs={"reference": bid.reference, "number": count})
+    assert client.get(last).status_code == 200
+    for number in (0, count + 1):
+        url = reverse("bids:answer", kwargs={"reference": bid.reference, "number": number})
+        assert client.get(url).status_code == 404
 
 
-def test_prices_in_pounds_are_stored_in_pence(client, bid, lead):
+def test_question_urls_number_questions_within_the_tender(client, bid, lead, commissioner):
+    """Criterion ids count every tender's criteria: links and redirects use the question's
+    number within the tender instead."""
+    make_open_tender(actor=commissioner)  # another tender's criteria in the table
     client.force_login(lead[0])
-    url = reverse("bids:prices", kwargs={"reference": bid.reference})
-    assert client.post(url, {"price_whole": "£1,234.50"}).status_code == 302
-    assert bid_draft_load(user=lead[0], bid=bid)["prices"] == {"whole": 123450}
-    response = client.post(url, {"price_whole": "0"})
-    assert response.status_code == 400
-    assert bid_draft_load(user=lead[0], bid=bid)["prices"] == {"whole": 123450}
-
-
-def test_lots_page_saves_the_chosen_lots(client, commissioner, lead):
-    tender = make_open_tender(actor=commissioner, lots=2)
-    bid = bid_start(actor=lead[0], tender=tender, organisation=lead[1])
-    _lot1, lot2 = tender.lots.order_by("number")
-    client.force_login(lead[0])
-    url = reverse("bids:lots", kwargs={"reference": bid.reference})
-    assert client.post(url, {}).status_code == 400
-    assert client.post(url, {"lots": [str(lot2.pk)]}).status_code == 302
-    assert bid_draft_load(user=lead[0], bid=bid)["lots"] == [lot2.pk]
-
-
-# --- documents ---
-
-
-def test_a_pdf_that_is_really_html_is_refused_on_the_page(client, bid, lead):
-    client.force_login(lead[0])
-    url = reverse("bids:documents", kwargs={"reference": bid.reference})
-    fake = pdf_upload("insurance.pdf", b"<html><body>not a pdf</body></html>")
-    response = client.post(url, {"requirement": "Insurance certificate", "title": "", "file": fake})
-    assert response.status_code == 400
-    assert "web page" in response.content.decode()
-    assert not BidFile.objects.exists()
+    html = client.get(reverse("bids:overview", kwargs={"reference": bid.reference})).content
+    hrefs = re.findall(r'href="(/bids/[^"]+/questions/[^"]+)"', html.decode())
+    count = len(questions(bid.tender))
+    assert hrefs == [f"/bids/{bid.reference}/questions/{n}/" for n in range(1, count + 1)]
+    first = reverse("bids:answer", kwargs={"reference": bid.reference, "number": 1})
+    response = client.post(first, {"answer": "A clear answer"})
+    assert response.url == reverse("bids:answer", kwargs={"reference": bid.reference, "number": 2})
 
 
 def test_a_real_pdf_is_added_and_can_be_removed(client, bid, lead):
@@ -224,7 +203,8 @@ def test_a_real_pdf_is_added_and_can_be_removed(client, bid, lead):
     other, _ = make_member()
     client.force_login(other)
     remove = reverse(
-        "bids:document_remove", kwargs={"reference": bid.reference, "file_id": bid_file.pk}
+        "bids:document_remove",
+        kwargs={"reference": bid.reference, "file_public_id": bid_file.public_id},
     )
     assert client.post(remove).status_code == 404
     client.force_login(lead[0])
@@ -262,7 +242,9 @@ def test_shares_not_adding_up_to_100_are_refused_on_the_page(client, bid, lead):
     lead_row = ConsortiumMember.objects.get(bid=bid, is_lead=True)
     client.force_login(lead[0])
     url = reverse("bids:shares", kwargs={"reference": bid.reference})
-    response = client.post(url, {f"share_{lead_row.pk}": "50", f"share_{member.pk}": "30"})
+    response = client.post(
+        url, {f"share_{lead_row.public_id}": "50", f"share_{member.public_id}": "30"}
+    )
     assert response.status_code == 400
     assert "must add up to exactly 100%" in response.content.decode()
     member.refresh_from_db()
@@ -274,7 +256,7 @@ def test_partner_confirms_from_its_own_account_only(client, bid, lead):
     member = consortium_member_add(
         actor=lead[0], bid=bid, organisation=partner, role="Transport", share_percent=30
     )
-    confirm = reverse("bids:invitation_confirm", kwargs={"member_id": member.pk})
+    confirm = reverse("bids:invitation_confirm", kwargs={"member_public_id": member.public_id})
     client.force_login(lead[0])
     assert client.post(confirm).status_code == 404
     client.force_login(partner_user)
@@ -297,7 +279,7 @@ def test_partner_declines_after_a_confirmation_page(client, bid, lead):
     member = consortium_member_add(
         actor=lead[0], bid=bid, organisation=partner, role="Transport", share_percent=30
     )
-    url = reverse("bids:invitation_decline", kwargs={"member_id": member.pk})
+    url = reverse("bids:invitation_decline", kwargs={"member_public_id": member.public_id})
     client.force_login(make_member()[0])
     assert client.get(url).status_code == 404
     client.force_login(partner_user)
@@ -477,12 +459,9 @@ def test_partner_remove_page_and_change_page(client, bid, lead):
         actor=lead[0], bid=bid, organisation=partner, role="Transport", share_percent=30
     )
     client.force_login(partner_user)
-    remove = reverse(
-        "bids:partner_remove", kwargs={"reference": bid.reference, "member_id": member.pk}
-    )
-    change = reverse(
-        "bids:partner_change", kwargs={"reference": bid.reference, "member_id": member.pk}
-    )
+    ids = {"reference": bid.reference, "member_public_id": member.public_id}
+    remove = reverse("bids:partner_remove", kwargs=ids)
+    change = reverse("bids:partner_change", kwargs=ids)
     assert client.get(remove).status_code == 404
     assert client.post(change, {"role": "All", "share_percent": "50"}).status_code == 404
     client.force_login(lead[0])
@@ -504,8 +483,7 @@ def test_pages_after_the_deadline_are_read_only(client, bid, lead):
     tender.deadline = timezone.now() - dt.timedelta(minutes=5)
     tender.save()
     client.force_login(lead[0])
-    q = questions(tender)[0]
-    url = reverse("bids:answer", kwargs={"reference": bid.reference, "criterion_id": q.pk})
+    url = reverse("bids:answer", kwargs={"reference": bid.reference, "number": 1})
     assert client.post(url, {"answer": "late words"}).status_code == 302
     assert bid_draft_load(user=lead[0], bid=bid)["answers"] == {}
     page = client.get(reverse("bids:check", kwargs={"reference": bid.reference})).content.decode()

@@ -52,7 +52,7 @@ def _urls(tender, bid, f) -> list[str]:
     return [
         reverse("bids:open_overview", args=[r]),
         reverse("bids:open_bid", args=[r, bid.reference]),
-        reverse("bids:open_bid_file", args=[r, bid.reference, f.pk]),
+        reverse("bids:open_bid_file", args=[r, bid.reference, f.public_id]),
         reverse("bids:open_rectification", args=[r]),
         reverse("bids:receipt", args=[bid.reference, 1]),
         f"/api/opportunities/{r}/bids",

@@ -192,7 +192,7 @@ def test_open_button_then_list_detail_and_file_download(
     pass_deadline(tender)
     client.force_login(commissioner)
     assert "Open the bids" in client.get(_overview(tender)).content.decode()
-    file_url = reverse("bids:open_bid_file", args=[tender.reference, bid.reference, f.pk])
+    file_url = reverse("bids:open_bid_file", args=[tender.reference, bid.reference, f.public_id])
     assert client.get(file_url).status_code == 404  # not before opening
     response = client.post(reverse("bids:open_bids", args=[tender.reference]))
     assert response.status_code == 302

@@ -8,7 +8,6 @@ draft JSON), so these tests do not depend on the bidder pages.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import json
 from decimal import Decimal
@@ -150,12 +149,10 @@ def add_file(
     return BidFile.objects.create(
         bid=bid,
         requirement=requirement,
-        title=requirement or "Extra",
         content_type="application/pdf",
         size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        ciphertext=sealing.encrypt_blob(data),
         uploaded_by=user,
+        **sealing.file_fields(bid_id=bid.pk, title=requirement or "Extra", data=data),
     )
 
 

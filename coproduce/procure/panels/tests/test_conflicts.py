@@ -4,7 +4,6 @@ declare a new conflict after their first declaration (their scores are then set 
 
 from __future__ import annotations
 
-import hashlib
 from types import SimpleNamespace
 
 import pytest
@@ -151,14 +150,14 @@ def test_conflicted_officer_cannot_download_the_bids_files(client, world):
     data = b"%PDF secret echidna"
     f = BidFile.objects.create(
         bid=world.a,
-        title="Policy",
         content_type="application/pdf",
         size_bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        ciphertext=sealing.encrypt_blob(data),
         uploaded_by=world.a.created_by,
+        **sealing.file_fields(bid_id=world.a.pk, title="Policy", data=data),
     )
-    url = f"/manage/tenders/{world.p.tender.reference}/bids/{world.a.reference}/files/{f.pk}/"
+    url = (
+        f"/manage/tenders/{world.p.tender.reference}/bids/{world.a.reference}/files/{f.public_id}/"
+    )
     client.force_login(world.cat_user)
     assert client.get(url).status_code == 404
     with pytest.raises(NotFound):
