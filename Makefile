@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install assets migrate demo serve test test-browser lint format bench ci clean
+.PHONY: run install assets migrate demo serve test test-fuzz test-browser lint format bench ci clean
 
 run: install assets migrate demo serve ## set everything up and serve on http://127.0.0.1:8000
 
@@ -46,6 +46,9 @@ serve:
 TEST_WORKERS ?= auto
 test: install assets
 	COPRODUCE_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+
+test-fuzz: install assets ## malformed input to every URL pattern and API operation; no server error
+	COPRODUCE_TESTING=1 $(PY) -m pytest -m fuzz -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-browser: install assets
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; apt-get update -qq && apt-get install -y -qq chromium; }

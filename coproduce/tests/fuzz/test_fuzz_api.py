@@ -76,6 +76,7 @@ def _send(client: Client, case) -> tuple[int, str]:
     return response.status_code, ""
 
 
+@pytest.mark.fuzz
 def test_no_api_operation_answers_a_server_error(demo_world):
     client = Client(raise_request_exception=True)
     client.force_login(user_for("commissioner"))

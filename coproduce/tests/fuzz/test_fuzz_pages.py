@@ -108,6 +108,7 @@ def _same_page(action: str, url: str) -> bool:
     return action in ("", "#", url) or action.split("?")[0] == url
 
 
+@pytest.mark.fuzz
 @pytest.mark.parametrize("key", list(ROWS))
 def test_no_server_error_on_malformed_input(demo_world, key):
     row = ROWS[key]
