@@ -58,6 +58,12 @@ def triggers(apps, schema_editor):
         # params=None: the bodies contain a literal "%" (RAISE's placeholder).
         schema_editor.execute(PG_FUNCTIONS, params=None)
         schema_editor.execute(PG_TRIGGERS, params=None)
+        # The heads' id became an identity column whose sequence starts at 1, where the
+        # public head already is: move it past the existing rows.
+        schema_editor.execute(
+            "SELECT setval(pg_get_serial_sequence('core_auditchainhead', 'id'), "
+            "(SELECT COALESCE(MAX(id), 0) + 1 FROM core_auditchainhead), false)"
+        )
     elif vendor == "sqlite":
         for sql in SQLITE_TRIGGERS:
             schema_editor.execute(sql)
