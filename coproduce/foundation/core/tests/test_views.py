@@ -72,9 +72,12 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist():
+def test_production_settings_pass_the_deployment_checklist(tmp_path):
+    # A built static folder, as `collectstatic` leaves it (coproduce.E001 checks for it).
+    (tmp_path / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
     result = _run_manage(
         {
+            "STATIC_ROOT": str(tmp_path),
             "DJANGO_ENV": "production",
             "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-value-0123456789",
             "BID_SEALING_KEY": "cHJvZHVjdGlvbi10ZXN0LXNlYWxpbmcta2V5LTAxMjM=",
