@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 ENV_VAR = "COPRODUCE_SHARED_DATA"
 
@@ -63,3 +66,29 @@ def submission_key_of(response) -> str:
     found = SUBMISSION_KEY_INPUT.search(response.content.decode())
     assert found, "the page has no submission_key input"
     return found.group(1)
+
+
+def run_concurrently(n: int, work: Callable[[int], object]) -> list[BaseException]:
+    """Run ``work(0)``…``work(n - 1)`` in ``n`` threads released at the same instant.
+
+    Each thread has its own database connection (closed when it ends), so on PostgreSQL
+    the calls really race; returns the exceptions they raised, for the test to assert on.
+    """
+    barrier = threading.Barrier(n)
+    errors: list[BaseException] = []
+
+    def target(i: int) -> None:
+        try:
+            barrier.wait()
+            work(i)
+        except BaseException as exc:  # collected for the assertion
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors

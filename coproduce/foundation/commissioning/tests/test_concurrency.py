@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from coproduce.foundation.commissioning.models import CommissioningProject, StageChange
 from coproduce.foundation.commissioning.services import project_change_stage
 from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.testing import run_concurrently
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,27 +19,6 @@ pytestmark = [
 ]
 
 
-def _run_concurrently(n: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
-
-
 def test_twenty_simultaneous_clicks_record_one_stage_change(commissioner):
     project = make_project(actor=commissioner)
 
@@ -48,13 +26,13 @@ def test_twenty_simultaneous_clicks_record_one_stage_change(commissioner):
         fresh = CommissioningProject.objects.get(pk=project.pk)
         project_change_stage(actor=commissioner, project=fresh, to_stage="plan", reason="Ready")
 
-    assert _run_concurrently(20, click) == []
+    assert run_concurrently(20, click) == []
     assert StageChange.objects.count() == 1
     assert verify_chain()[1] is None
 
 
 def test_simultaneous_creates_get_distinct_references_and_an_unbroken_chain(commissioner):
-    errors = _run_concurrently(
+    errors = run_concurrently(
         12, lambda i: make_project(actor=commissioner, title=f"Project {i}", published=True)
     )
     assert errors == []

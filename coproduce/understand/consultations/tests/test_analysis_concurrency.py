@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection, connections  # noqa: F401  (connection: the skipif condition)
 
 from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.foundation.core.testing import run_concurrently
 from coproduce.understand.consultations.models import Answer, Finding
 from coproduce.understand.consultations.services_analysis import (
     FindingData,
@@ -29,27 +28,6 @@ pytestmark = [
 ]
 
 
-def _run_concurrently(n: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:  # collected for the assertion
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
-
-
 def test_simultaneous_tagging_and_publishing_happen_once(commissioner):
     project = make_project(actor=commissioner, published=True)
     consultation = make_consultation(actor=commissioner, project=project)
@@ -61,7 +39,7 @@ def test_simultaneous_tagging_and_publishing_happen_once(commissioner):
             actor=commissioner, consultation=consultation, theme_id=theme.pk, answer_ids=ids
         )
 
-    assert _run_concurrently(10, tag) == []
+    assert run_concurrently(10, tag) == []
     assert Answer.themes.through.objects.filter(theme=theme).count() == 6
     assert AuditEvent.objects.filter(verb="engagement.answers.tagged").count() == 1
 
@@ -74,7 +52,7 @@ def test_simultaneous_tagging_and_publishing_happen_once(commissioner):
     def publish(_):
         finding_publish(actor=commissioner, finding=Finding.objects.get(pk=finding.pk))
 
-    assert _run_concurrently(10, publish) == []
+    assert run_concurrently(10, publish) == []
     assert AuditEvent.objects.filter(verb="engagement.finding.published").count() == 1
     assert Finding.objects.get(pk=finding.pk).people_count == 6
     assert verify_chain()[1] is None

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection, connections  # noqa: F401 (skipif reads connection)
 
 from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.testing import run_concurrently
 from coproduce.understand.consultations.models import EqualityMonitoringReturn, Response
 from coproduce.understand.consultations.services import (
     AnswerValue,
@@ -23,27 +22,6 @@ pytestmark = [
         "connection.vendor != 'postgresql'", reason="row locks are exercised on PostgreSQL"
     ),
 ]
-
-
-def _run_concurrently(n: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
 
 
 def _answers(c):
@@ -66,7 +44,7 @@ def test_twenty_simultaneous_submits_with_one_key_store_one_response(commissione
         )
         references.append(response.reference)
 
-    assert _run_concurrently(20, submit) == []
+    assert run_concurrently(20, submit) == []
     assert Response.objects.filter(status="submitted").count() == 1
     assert EqualityMonitoringReturn.objects.count() == 1
     assert len(set(references)) == 1
@@ -81,6 +59,6 @@ def test_simultaneous_first_saves_with_one_key_make_one_draft(commissioner):
     def save(_):
         response_save_answers(consultation=c, submission_key=key, answers=_answers(c))
 
-    assert _run_concurrently(10, save) == []
+    assert run_concurrently(10, save) == []
     assert Response.objects.count() == 1
     assert Response.objects.get().answers.count() == 2

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection, connections  # noqa: F401 - connection is read by skipif
 
@@ -11,6 +9,7 @@ from coproduce.foundation.accounts.tests.factories import UserFactory
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.errors import ServiceError
 from coproduce.foundation.core.models import AuditEvent
+from coproduce.foundation.core.testing import run_concurrently
 from coproduce.understand.ideas.models import Area, Idea, Support
 from coproduce.understand.ideas.services import (
     IdeaData,
@@ -28,27 +27,6 @@ pytestmark = [
 ]
 
 
-def _run_concurrently(n: int, work) -> list[BaseException]:
-    barrier = threading.Barrier(n)
-    errors: list[BaseException] = []
-
-    def target(i: int) -> None:
-        try:
-            barrier.wait()
-            work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
-
-
 @pytest.fixture
 def idea(resident):
     areas_ensure()
@@ -63,7 +41,7 @@ def idea(resident):
 
 def test_twenty_simultaneous_clicks_by_one_person_count_once(idea, resident):
     assert (
-        _run_concurrently(
+        run_concurrently(
             20, lambda _: idea_support(actor=resident, idea=Idea.objects.get(pk=idea.pk))
         )
         == []
@@ -76,7 +54,7 @@ def test_twenty_simultaneous_clicks_by_one_person_count_once(idea, resident):
 def test_twenty_people_supporting_at_once_are_all_counted(idea):
     people = [UserFactory() for _ in range(20)]
     assert (
-        _run_concurrently(
+        run_concurrently(
             20, lambda i: idea_support(actor=people[i], idea=Idea.objects.get(pk=idea.pk))
         )
         == []
@@ -109,7 +87,7 @@ def test_supports_racing_a_merge_never_count_anyone_twice(idea, resident, commis
                 if exc.code != "merged":
                     raise
 
-    assert _run_concurrently(11, work) == []
+    assert run_concurrently(11, work) == []
     users = list(Support.objects.filter(idea=idea).values_list("user_id", flat=True))
     assert len(users) == len(set(users))
     assert not Support.objects.filter(idea=dup).exists()
