@@ -9,8 +9,8 @@ from django.apps import apps
 from django.db import connection  # noqa: F401 - used by the skipif condition
 
 from coproduce.foundation.accounts.tests.factories import make_member
-from coproduce.foundation.commissioning.tests.test_concurrency import _run_concurrently
 from coproduce.foundation.core.audit import verify_chain
+from coproduce.foundation.core.testing import run_concurrently
 from coproduce.procure.tenders.models import AskerPseudonym, Clarification, Tender
 from coproduce.procure.tenders.services_clarifications import clarification_ask, tender_amend
 from coproduce.procure.tenders.tests.factories import make_tender
@@ -36,7 +36,7 @@ def test_ten_organisations_asking_at_once_get_ten_different_pseudonyms(commissio
             question=f"Question from {i}?",
         )
 
-    assert _run_concurrently(10, ask) == []
+    assert run_concurrently(10, ask) == []
     labels = sorted(AskerPseudonym.objects.filter(tender=tender).values_list("label", flat=True))
     assert len(set(labels)) == 10
     assert labels == sorted(f"Organisation {chr(65 + i)}" for i in range(10))
@@ -54,7 +54,7 @@ def test_double_clicks_from_one_organisation_store_one_question(commissioner):
             actor=user, tender=Tender.objects.get(pk=tender.pk), organisation=org, question="Once?"
         )
 
-    assert _run_concurrently(8, ask) == []
+    assert run_concurrently(8, ask) == []
     assert Clarification.objects.count() == 1
     assert AskerPseudonym.objects.count() == 1
 
@@ -80,5 +80,5 @@ def test_simultaneous_changes_are_numbered_one_after_another(commissioner):
             changes={},
         )
 
-    assert _run_concurrently(6, amend) == []
+    assert run_concurrently(6, amend) == []
     assert sorted(tender.amendments.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
