@@ -287,7 +287,9 @@ class BidAnswer(models.Model):
     word_count = models.PositiveIntegerField()
 
     class Meta:
-        ordering = ["bid", "criterion__position"]
+        # Positions restart in each group of questions, so two answers can share one: the
+        # criterion id breaks the tie, or PostgreSQL may return them in either order.
+        ordering = ["bid", "criterion__position", "criterion_id"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "criterion"], name="bid_answer_once"),
         ]
