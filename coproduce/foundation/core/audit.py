@@ -99,14 +99,9 @@ def keyed_digest(key: bytes, payload: Any) -> str:
     return hmac.new(key, canonical(payload).encode(), hashlib.sha256).hexdigest()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    """The hash that chains ``event`` to the one before it.
-
-    Events chained before the chain was keyed (``key_id`` ``sha256``) keep their plain
-    SHA-256; every later event is an HMAC-SHA256 under the chain key named by ``key_id``,
-    which also covers the stream and the key id. KeyError if the key is unknown here.
-    """
-    payload = {
+def legacy_payload(event: AuditEvent) -> dict[str, Any]:
+    """The fields every hash covers; on its own, what the unkeyed SHA-256 chain hashed."""
+    return {
         "seq": event.seq,
         "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(),
         "actor_id": event.actor_id,
@@ -119,6 +114,16 @@ def compute_hash(event: AuditEvent) -> str:
         "reason": event.reason,
         "prev_hash": event.prev_hash,
     }
+
+
+def compute_hash(event: AuditEvent) -> str:
+    """The hash that chains ``event`` to the one before it.
+
+    Events chained before the chain was keyed (``key_id`` ``sha256``) keep their plain
+    SHA-256; every later event is an HMAC-SHA256 under the chain key named by ``key_id``,
+    which also covers the stream and the key id. KeyError if the key is unknown here.
+    """
+    payload = legacy_payload(event)
     if event.key_id == LEGACY_KEY_ID:
         return hashlib.sha256(canonical(payload).encode()).hexdigest()
     payload["stream"] = event.stream

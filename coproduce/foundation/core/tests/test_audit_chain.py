@@ -24,6 +24,7 @@ from coproduce.foundation.core.audit import (
     compute_hash,
     current_chain_key,
     key_id_for,
+    legacy_payload,
     verify_chain,
 )
 from coproduce.foundation.core.checkpoints import (
@@ -69,20 +70,7 @@ def _remove_guard():
 
 def _plain_sha256(event: AuditEvent) -> str:
     """What the hash was before the chain was keyed: anyone can compute it."""
-    payload = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "verb": event.verb,
-        "target_type": event.target_type,
-        "target_id": event.target_id,
-        "target_label": event.target_label,
-        "changes": event.changes,
-        "reason": event.reason,
-        "prev_hash": event.prev_hash,
-    }
-    return hashlib.sha256(canonical(payload).encode()).hexdigest()
+    return hashlib.sha256(canonical(legacy_payload(event)).encode()).hexdigest()
 
 
 def _rewrite_with_plain_sha256(from_seq: int, *, reason: str) -> None:

@@ -12,13 +12,14 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.commissioning.tests.factories import make_project
 from coproduce.plan.evaluation_models.models import Criterion, EvaluationModel, ScaleLevel
 from coproduce.procure.tenders.models import Tender, TenderStatus
 from coproduce.procure.tenders.tests.factories import make_tender
 
 from ..models import RequiredDocument
-from ..services_draft import answerable_questions
+from ..services_draft import answerable_questions, bid_file_add, bid_start, consortium_member_add
 
 _counter = {"n": 0}
 WORD_LIMIT = 5
@@ -99,3 +100,18 @@ def questions(tender: Tender) -> list[Criterion]:
 
 def pdf_upload(name: str = "insurance.pdf", content: bytes = PDF_BYTES) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def bid_with_partner_and_document(tender: Tender) -> dict:
+    """A draft bid by "Lead Org" on ``tender`` with one consortium partner ("Partner Org",
+    Transport, 30%) and one document: the rows whose bidder URLs must not count others'."""
+    lead_user, lead_org = make_member(name="Lead Org")
+    bid = bid_start(actor=lead_user, tender=tender, organisation=lead_org)
+    partner_user, partner_org = make_member(name="Partner Org")
+    seat = consortium_member_add(
+        actor=lead_user, bid=bid, organisation=partner_org, role="Transport", share_percent=30
+    )
+    bid_file = bid_file_add(
+        actor=lead_user, bid=bid, upload=pdf_upload(), title="Insurance", requirement=""
+    )
+    return {"bid": bid, "lead": lead_user, "partner": partner_user, "seat": seat, "file": bid_file}

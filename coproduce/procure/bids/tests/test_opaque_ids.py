@@ -16,7 +16,7 @@ from coproduce.foundation.accounts.tests.factories import make_member
 
 from ..models import BidFile, ConsortiumMember
 from ..services_draft import bid_file_add, bid_start, consortium_member_add
-from .test_bidder_support import make_open_tender, pdf_upload
+from .test_bidder_support import bid_with_partner_and_document, make_open_tender, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,7 @@ ROW_LINK = re.compile(r'(?:href|action)="(/bids/[^"]*/(?:partners|documents)/[^"
 @pytest.fixture
 def world(commissioner):
     tender = make_open_tender(actor=commissioner)
-    lead_user, lead_org = make_member(name="Lead Org")
-    bid = bid_start(actor=lead_user, tender=tender, organisation=lead_org)
-    partner_user, partner_org = make_member(name="Partner Org")
-    seat = consortium_member_add(
-        actor=lead_user, bid=bid, organisation=partner_org, role="Transport", share_percent=30
-    )
-    bid_file = bid_file_add(
-        actor=lead_user, bid=bid, upload=pdf_upload(), title="Insurance", requirement=""
-    )
+    rows = bid_with_partner_and_document(tender)
     rival_user, rival_org = make_member(name="Rival Org")
     rival = bid_start(actor=rival_user, tender=tender, organisation=rival_org)
     _, rival_partner = make_member(name="Rival Partner")
@@ -49,16 +41,7 @@ def world(commissioner):
         title="Rival insurance",
         requirement="",
     )
-    return {
-        "bid": bid,
-        "lead": lead_user,
-        "partner": partner_user,
-        "seat": seat,
-        "file": bid_file,
-        "rival": rival,
-        "rival_seat": rival_seat,
-        "rival_file": rival_file,
-    }
+    return {**rows, "rival": rival, "rival_seat": rival_seat, "rival_file": rival_file}
 
 
 def test_partner_and_document_urls_contain_no_row_number(client, world):

@@ -17,11 +17,11 @@ from coproduce.foundation.accounts.tests.factories import make_member
 from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 
-from ..services_draft import bid_file_add, bid_start, consortium_member_add
+from ..services_draft import bid_start
 from ..services_open import bids_open
 from ..services_refusals import REFUSAL_RECORD_SECONDS, refusal_record
 from ..services_submit import bid_submit, bid_withdraw
-from .test_bidder_support import make_open_tender, pdf_upload
+from .test_bidder_support import bid_with_partner_and_document, make_open_tender
 from .test_sealing_support import add_file, make_bid, make_tender, pass_deadline
 
 pytestmark = pytest.mark.django_db
@@ -92,26 +92,10 @@ def test_someone_without_the_right_to_open_is_not_found_and_not_recorded(finance
 @pytest.fixture
 def bids(commissioner):
     tender = make_open_tender(actor=commissioner)
-    lead_user, lead_org = make_member(name="Lead Org")
-    bid = bid_start(actor=lead_user, tender=tender, organisation=lead_org)
-    partner_user, partner = make_member(name="Partner Org")
-    seat = consortium_member_add(
-        actor=lead_user, bid=bid, organisation=partner, role="Transport", share_percent=30
-    )
-    bid_file = bid_file_add(
-        actor=lead_user, bid=bid, upload=pdf_upload(), title="Insurance", requirement=""
-    )
+    rows = bid_with_partner_and_document(tender)
     rival_user, rival_org = make_member(name="Rival Org")
     rival = bid_start(actor=rival_user, tender=tender, organisation=rival_org)
-    return {
-        "bid": bid,
-        "lead": lead_user,
-        "partner": partner_user,
-        "seat": seat,
-        "file": bid_file,
-        "rival": rival,
-        "rival_user": rival_user,
-    }
+    return {**rows, "rival": rival, "rival_user": rival_user}
 
 
 def test_asking_for_another_organisations_bid_is_recorded_once_a_minute(client, bids, monkeypatch):
