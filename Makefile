@@ -45,14 +45,14 @@ serve:
 # it in one process.
 TEST_WORKERS ?= auto
 test: install assets
-	COPRODUCE_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= COPRODUCE_TESTING=1 $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-fuzz: install assets ## malformed input to every URL pattern and API operation; no server error
-	COPRODUCE_TESTING=1 $(PY) -m pytest -m fuzz -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= COPRODUCE_TESTING=1 $(PY) -m pytest -m fuzz -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 test-browser: install assets
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium for browser tests"; apt-get update -qq && apt-get install -y -qq chromium; }
-	COPRODUCE_TESTING=1 $(PY) -m pytest -m browser -p no:randomly $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= COPRODUCE_TESTING=1 $(PY) -m pytest -m browser -p no:randomly $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -215,12 +215,26 @@ def _wants_demo(item) -> bool:
     return "demo_world" in getattr(item, "fixturenames", ())
 
 
+DB_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_setup", "django_db_reset_sequences", "live_server"}
+)
+
+
+def _needs_db(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & DB_FIXTURES) or item.get_closest_marker("django_db") is not None
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The demo tests first (after pytest-django's ordering), so the demo is loaded once."""
+    """The demo tests first, so the demo is loaded once; then the tests that need no
+    database, so that under xdist the other worker runs them while the first one migrates
+    (on a fresh checkout) instead of waiting for the lock; then the rest, each group in
+    pytest-django's order."""
     demo = [item for item in items if _wants_demo(item)]
     chosen = set(map(id, demo))
-    items[:] = demo + [item for item in items if id(item) not in chosen]
+    rest = [item for item in items if id(item) not in chosen]
+    items[:] = demo + sorted(rest, key=_needs_db)
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)

@@ -99,7 +99,7 @@ def test_project_form_errors_are_clear_and_nothing_is_saved(
 
 
 @pytest.mark.parametrize("who", [None, "resident", "provider", "finance"])
-def test_only_commissioners_reach_the_create_form(client, request, who):
+def test_only_commissioners_reach_the_create_form(db, client, request, who):
     if who:
         client.force_login(request.getfixturevalue(who))
     response = client.get("/manage/projects/new/")

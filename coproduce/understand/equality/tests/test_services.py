@@ -190,7 +190,7 @@ def test_a_bad_upload_saves_nothing_and_the_old_profile_stays_current(platform_a
 
 
 @pytest.mark.parametrize("who", ["finance", "resident", "provider"])
-def test_only_commissioners_and_admins_upload_population_figures(request, who):
+def test_only_commissioners_and_admins_upload_population_figures(db, request, who):
     with pytest.raises(NotFound):
         population_profile_upload(
             actor=request.getfixturevalue(who),

@@ -267,7 +267,7 @@ def _upload(client, content: bytes, name="figures.csv", **fields):
 
 
 @pytest.mark.parametrize("who", ["commissioner", "platform_admin"])
-def test_commissioners_and_admins_upload_population_figures(client, request, who):
+def test_commissioners_and_admins_upload_population_figures(db, client, request, who):
     _login(client, request, who)
     assert _upload(client, POPULATION).status_code == 302
     page = client.get("/manage/population/").content.decode()
