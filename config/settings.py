@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "coproduce.procure.panels",
     "coproduce.procure.awards",
     "coproduce.deliver.contracts",
+    "coproduce.deliver.monitoring",
+    "coproduce.deliver.feedback",
+    "coproduce.deliver.social_value",
+    "coproduce.deliver.review",
     "coproduce.api",
     "coproduce.demo",
 ]

@@ -26,6 +26,10 @@ urlpatterns = [
     path("", include("coproduce.procure.panels.urls")),
     path("", include("coproduce.procure.awards.urls")),
     path("", include("coproduce.deliver.contracts.urls")),
+    path("", include("coproduce.deliver.monitoring.urls")),
+    path("", include("coproduce.deliver.feedback.urls")),
+    path("", include("coproduce.deliver.social_value.urls")),
+    path("", include("coproduce.deliver.review.urls")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

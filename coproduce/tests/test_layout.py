@@ -27,6 +27,10 @@ EXPECTED_APPS = {
     "coproduce.procure.awards": "awards",
     "coproduce.procure.complaints": "complaints",
     "coproduce.deliver.contracts": "contracts",
+    "coproduce.deliver.monitoring": "monitoring",
+    "coproduce.deliver.feedback": "feedback",
+    "coproduce.deliver.social_value": "social_value",
+    "coproduce.deliver.review": "review",
     "coproduce.api": "api",
     "coproduce.demo": "demo",
 }

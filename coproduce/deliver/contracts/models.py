@@ -1,11 +1,16 @@
-"""Contracts: the record created when an award is confirmed, for delivery and review.
+"""Contracts: the record created when an award is confirmed, and the promises it carries.
 
-This is the start of capability C5 (contract monitoring); KPIs, returns and social value
-reporting will hang off ``Contract``.
+A ``Contract`` is created in the same transaction as the confirmed award
+(``services.contract_create_for_award``). It carries the specification's KPIs as
+``ContractKPI`` rows (what is measured, the target, the unit, how often, the thresholds
+that make a result green, amber or red, and why the measure is asked and how it will be
+used) and a named council contact. Monitoring returns, user feedback, social value,
+review and decommissioning live in the other ``deliver`` apps and point here.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -14,10 +19,19 @@ from coproduce.foundation.commissioning.models import CommissioningProject
 from coproduce.foundation.core.models import TimeStampedModel
 
 
+class ContractStatus(models.TextChoices):
+    MOBILISING = "mobilising", "Getting ready to start"
+    LIVE = "live", "Running"
+    ENDING = "ending", "Ending: notice given"
+    ENDED = "ended", "Ended"
+    TERMINATED = "terminated", "Ended early"
+
+
 class Contract(TimeStampedModel):
     """A contract awarded through a tender (or one lot of it).
 
-    Invariants: created once per confirmed award (``award`` is unique); money in pence.
+    Invariants: created once per confirmed award (``award`` is unique); money in pence;
+    ``ends_on`` is the current end date (extensions move it, recorded as changes).
     """
 
     reference = models.CharField(max_length=20, unique=True)
@@ -32,6 +46,19 @@ class Contract(TimeStampedModel):
     value_pence = models.BigIntegerField()
     starts_on = models.DateField()
     ends_on = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=ContractStatus.choices, default=ContractStatus.MOBILISING
+    )
+    # Extension options as offered in the tender: how many months in all, in plain words.
+    extension_months_available = models.PositiveSmallIntegerField(default=0)
+    extension_terms = models.CharField(max_length=300, blank=True)
+    council_contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts_as_contact",
+    )
 
     class Meta:
         ordering = ["-starts_on", "pk"]
@@ -42,7 +69,95 @@ class Contract(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")), name="contract_dates_in_order"
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=["mobilising", "live", "ending", "ended", "terminated"]),
+                name="contract_status_known",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class MeasureKind(models.TextChoices):
+    """What kind of figure a KPI is reported in; a return's figure is checked against it."""
+
+    PERCENT = "percent", "Percentage (0 to 100)"
+    COUNT = "count", "Number of people or things (a whole number)"
+    POUNDS = "pounds", "Amount in pounds"
+    DAYS = "days", "Number of days"
+    HOURS = "hours", "Number of hours"
+
+
+class Direction(models.TextChoices):
+    HIGHER_IS_BETTER = "higher", "Higher is better"
+    LOWER_IS_BETTER = "lower", "Lower is better"
+
+
+class ContractKPI(models.Model):
+    """One KPI of a contract, copied from the specification when the contract is created.
+
+    ``green_from`` and ``red_beyond`` set the RAG thresholds: for "higher is better", a
+    result at or above ``green_from`` is green, below ``red_beyond`` red, between them
+    amber (so ``green_from >= red_beyond``); for "lower is better" the other way round
+    (``green_from <= red_beyond``). The database refuses inverted thresholds.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="kpis")
+    requirement = models.ForeignKey(
+        "specifications.Requirement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contract_kpis",
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    target = models.DecimalField(max_digits=14, decimal_places=2)
+    unit = models.CharField(max_length=100)  # the words after the figure: "% of hours"
+    kind = models.CharField(max_length=10, choices=MeasureKind.choices)
+    frequency = models.CharField(max_length=12)  # specifications.Frequency values
+    direction = models.CharField(
+        max_length=6, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    green_from = models.DecimalField(max_digits=14, decimal_places=2)
+    red_beyond = models.DecimalField(max_digits=14, decimal_places=2)
+    why_asked = models.TextField(blank=True)
+    how_used = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["contract", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "position"], name="contract_kpi_position_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(direction="higher") & Q(green_from__gte=models.F("red_beyond")))
+                | (Q(direction="lower") & Q(green_from__lte=models.F("red_beyond"))),
+                name="contract_kpi_thresholds_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["percent", "count", "pounds", "days", "hours"]),
+                name="contract_kpi_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} KPI {self.position}: {self.text[:60]}"
+
+
+class ContactChange(models.Model):
+    """A record of who the council's named contact for a contract was, and when it changed."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="contact_changes")
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["contract", "changed_at", "pk"]
