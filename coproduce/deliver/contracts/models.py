@@ -161,3 +161,6 @@ class ContactChange(models.Model):
 
     class Meta:
         ordering = ["contract", "changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: contact {self.contact} from {self.changed_at:%Y-%m-%d}"
