@@ -34,3 +34,32 @@ def access_contract_by_reference(user, reference: str) -> Contract:
     if contract is None:
         raise NotFound()
     return contract
+
+
+def access_contract(user, reference: str, perm: str = "contracts.view_contract") -> Contract:
+    """One contract that ``user`` holds ``perm`` on (see ``rules.py``); NotFound otherwise,
+    exactly as for a contract that does not exist (a forbidden one never answers 403)."""
+    contract = (
+        Contract.objects.select_related("provider", "project", "award__tender", "council_contact")
+        .filter(reference=reference)
+        .first()
+    )
+    if (
+        contract is None
+        or not getattr(user, "is_authenticated", False)
+        or not user.has_perm(perm, contract)
+    ):
+        raise NotFound()
+    return contract
+
+
+def contracts_for_provider_user(user) -> QuerySet[Contract]:
+    """The contracts of every organisation ``user`` is a member of (newest first)."""
+    if not getattr(user, "is_authenticated", False):
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(provider__memberships__user=user)
+        .select_related("provider", "project")
+        .distinct()
+        .order_by("-starts_on", "-pk")
+    )
