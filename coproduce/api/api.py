@@ -191,9 +191,13 @@ from . import awards as _awards  # noqa: E402
 from . import bidder as _bidder  # noqa: E402
 from . import bids as _bids  # noqa: E402
 from . import budgeting as _budgeting  # noqa: E402
+from . import feedback as _feedback  # noqa: E402
+from . import monitoring as _monitoring  # noqa: E402
 from . import panels as _panels  # noqa: E402
 from . import pipeline as _pipeline  # noqa: E402
 from . import procurement as _procurement  # noqa: E402
+from . import review as _review  # noqa: E402
+from . import social_value as _social_value  # noqa: E402
 from . import tenders as _tenders  # noqa: E402
 
 api.add_router("/", _budgeting.router)
@@ -204,3 +208,7 @@ api.add_router("/", _panels.router)
 api.add_router("/", _awards.router)
 api.add_router("/", _bids.router)
 api.add_router("/", _bidder.router)
+api.add_router("/", _monitoring.router)
+api.add_router("/", _feedback.router)
+api.add_router("/", _social_value.router)
+api.add_router("/", _review.router)

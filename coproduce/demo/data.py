@@ -13,7 +13,15 @@ from django.db import transaction
 
 from coproduce.demo import bids as bids_demo
 from coproduce.demo import budgeting as budgeting_demo
-from coproduce.demo import engagement_consultation, engagement_findings
+from coproduce.demo import (
+    deliver_contracts,
+    deliver_feedback,
+    deliver_monitoring,
+    deliver_review,
+    deliver_social_value,
+    engagement_consultation,
+    engagement_findings,
+)
 from coproduce.demo import equality as equality_demo
 from coproduce.demo import ideas as ideas_demo
 from coproduce.demo import procurement as procurement_demo
@@ -330,4 +338,10 @@ def load(stdout=None) -> dict[str, int]:
         created.update(procurement_demo.load(users))  # after findings and equality: it cites them
         # After the procurement demo: the closed, awarded tender (issue 6) checks its complaint.
         created.update(bids_demo.load(users))
+        # Deliver and review (issue 13): the contracts first, then what hangs on them.
+        created.update(deliver_contracts.load(users))
+        created.update(deliver_monitoring.load(users))
+        created.update(deliver_feedback.load(users))
+        created.update(deliver_social_value.load(users))
+        created.update(deliver_review.load(users))
     return created

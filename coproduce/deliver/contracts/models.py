@@ -38,8 +38,14 @@ class Contract(TimeStampedModel):
     project = models.ForeignKey(
         CommissioningProject, on_delete=models.PROTECT, related_name="contracts"
     )
+    # Empty for a contract that was let before the council used coproduce and is recorded
+    # here so that it can be monitored, reviewed or decommissioned like any other.
     award = models.OneToOneField(
-        "awards.AwardDecision", on_delete=models.PROTECT, related_name="contract"
+        "awards.AwardDecision",
+        on_delete=models.PROTECT,
+        related_name="contract",
+        null=True,
+        blank=True,
     )
     provider = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="contracts")
     title = models.CharField(max_length=200)
