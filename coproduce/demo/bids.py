@@ -48,7 +48,7 @@ from coproduce.demo.procurement import (
 )
 from coproduce.foundation.accounts.models import Organisation, Role, User
 from coproduce.foundation.accounts.services import OrganisationData, organisation_create
-from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.models import CommissioningProject, Stage
 from coproduce.foundation.commissioning.services import ProjectData, project_create, project_publish
 from coproduce.foundation.core.models import ServiceArea
 from coproduce.plan.evaluation_models.models import (
@@ -190,6 +190,7 @@ SPEC = SpecificationData(
     inclusion="The service reaches people with learning disabilities, autistic people, Deaf "
     "people and people with mental ill health, including people who have never had a job.",
     contract_years=3,
+    extension_years=1,
     estimated_value_pence=VALUE_POUNDS * 100,
 )
 
@@ -212,6 +213,30 @@ REQUIREMENTS = [
         target="40",
         unit="people a year",
         frequency=Frequency.ANNUALLY,
+    ),
+    # Reported every month and every three months, so that contract monitoring has
+    # something to report on while the contract runs (issue 13).
+    RequirementData(
+        kind=RequirementKind.KPI,
+        text="People supported each month.",
+        target="60",
+        unit="people",
+        frequency=Frequency.MONTHLY,
+    ),
+    RequirementData(
+        kind=RequirementKind.KPI,
+        text="Working days from someone asking for support to their first meeting with a "
+        "peer supporter.",
+        target="10",
+        unit="working days on average",
+        frequency=Frequency.MONTHLY,
+    ),
+    RequirementData(
+        kind=RequirementKind.KPI,
+        text="People who say their peer supporter understood them.",
+        target="90",
+        unit="% of people asked",
+        frequency=Frequency.QUARTERLY,
     ),
 ]
 
@@ -439,6 +464,8 @@ def _project(users: dict[str, User]) -> CommissioningProject:
         area = ServiceArea.objects.get(slug=AREA)
         data = ProjectData(**{**PROJECT.__dict__, "service_area_id": area.pk, "owner_id": actor.pk})
         project = project_publish(actor=actor, project=project_create(actor=actor, data=data))
+    if project.stage not in (Stage.UNDERSTAND, Stage.PLAN):
+        return project  # moved on by its tender and award (the contracts demo confirms it)
     return _stage_to_plan(
         actor,
         project,

@@ -170,3 +170,151 @@ class ContactChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract.reference}: contact {self.contact} from {self.changed_at:%Y-%m-%d}"
+
+
+# --- the monitoring framework (seed 001) ---------------------------------------------------
+
+
+class ProposalStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the council"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class FrameworkProposal(models.Model):
+    """A change the provider proposes to one KPI of the monitoring framework, kept for good.
+
+    The commissioner accepts or declines it with a reason (an accepted proposal is then
+    made by editing the KPI). The framework cannot be agreed while a proposal is open.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="proposals")
+    kpi = models.ForeignKey(ContractKPI, on_delete=models.CASCADE, related_name="proposals")
+    text = models.TextField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "proposed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "accepted", "declined"]),
+                name="framework_proposal_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(decision_reason=""),
+                name="framework_proposal_decision_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: proposal on KPI {self.kpi.position}"
+
+
+class FrameworkVersion(models.Model):
+    """One version of the monitoring framework, agreed (or being agreed) by both sides.
+
+    ``kpis`` is a snapshot of every KPI as agreed (text, target, unit, kind, frequency,
+    direction, thresholds, why it is asked, how it is used). A version with both
+    signatures (``agreed_at`` set) is fixed: it is never changed again; a later edit of
+    the KPIs needs a new version. A version with one signature is replaced (both
+    signatures cleared) when the KPIs change before the other side agrees.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="framework_versions"
+    )
+    number = models.PositiveSmallIntegerField()
+    kpis = models.JSONField()
+    council_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    council_agreed_at = models.DateTimeField(null=True, blank=True)
+    provider_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provider_agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["contract", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "number"], name="framework_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_at__isnull=True)
+                | (Q(council_agreed_at__isnull=False) & Q(provider_agreed_at__isnull=False)),
+                name="framework_version_agreed_by_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference} framework v{self.number}"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.agreed_at is not None
+
+
+# --- variations, extensions and termination ------------------------------------------------
+
+
+class ChangeKind(models.TextChoices):
+    VARIATION = "variation", "Variation"
+    EXTENSION = "extension", "Extension"
+    TERMINATION = "termination", "Ended early"
+
+
+class ContractChange(models.Model):
+    """A variation, extension or early end of a contract: why, how much, from when, who.
+
+    ``value_change_pence`` may be negative for a variation; an extension moves ``ends_on``
+    by ``extension_months`` (never beyond the months still available); a termination sets
+    the contract's status and end date. ``flagged`` is set on a variation whose running
+    total of value changes is above the procurement rules table's limit, with the rule's
+    words kept in ``flag_text``.
+    """
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=12, choices=ChangeKind.choices)
+    reason = models.TextField()
+    value_change_pence = models.BigIntegerField(default=0)
+    effective_on = models.DateField()
+    approved_by = models.CharField(max_length=200)
+    extension_months = models.PositiveSmallIntegerField(default=0)
+    ends_on_before = models.DateField()
+    ends_on_after = models.DateField()
+    flagged = models.BooleanField(default=False)
+    flag_text = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["contract", "effective_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["variation", "extension", "termination"]),
+                name="contract_change_kind_known",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="contract_change_reason_required"),
+            models.CheckConstraint(
+                condition=~Q(kind="extension") | Q(extension_months__gte=1),
+                name="contract_change_extension_has_months",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract.reference}: {self.get_kind_display()} from {self.effective_on}"

@@ -1,4 +1,5 @@
-"""The bids demo: a closed tender awarded to a DPULO-led consortium, waiting in standstill."""
+"""The bids demo: a closed tender awarded to a DPULO-led consortium; the contracts demo
+confirms the award after its standstill (the contract is in month 9)."""
 
 import pytest
 from django.core.management import call_command
@@ -114,12 +115,13 @@ def test_moderation_complete_with_reasons_and_the_consortium_ranked_first(tender
     assert not any(r.abnormally_low for r in ranked)
 
 
-def test_award_is_in_standstill_with_a_letter_for_each_bidder(tender):
+def test_award_confirmed_after_its_standstill_with_a_letter_for_each_bidder(tender):
     decision = AwardDecision.objects.get(tender=tender, lot=None)
-    assert decision.status == AwardStatus.STANDSTILL
-    assert effective_status(decision) == AwardStatus.STANDSTILL
+    assert decision.status == AwardStatus.CONFIRMED
+    assert effective_status(decision) == AwardStatus.CONFIRMED
     assert decision.standstill_ends_on is not None
-    assert decision.standstill_ends_on >= timezone.localdate()
+    assert decision.standstill_ends_on < timezone.localdate(decision.confirmed_at)
+    assert tender.published_at < tender.deadline < decision.decided_at < decision.confirmed_at
     assert decision.winning_bid.lead_organisation.name == bids_demo.FORUM
     letters = AssessmentLetter.objects.filter(decision=decision)
     assert {letter.bid_id for letter in letters} == set(

@@ -109,6 +109,9 @@ class StageChange(models.Model):
     )
     decided_at = models.DateTimeField()
     cycle = models.PositiveSmallIntegerField()
+    # For a move that followed an event (a tender published, an award confirmed): the
+    # site-relative address of the event's public page. Empty for a move made by hand.
+    link = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]

@@ -141,12 +141,23 @@ def project_publish(*, actor: User, project: CommissioningProject) -> Commission
 
 
 def project_change_stage(
-    *, actor: User, project: CommissioningProject, to_stage: str, reason: str
+    *,
+    actor: User,
+    project: CommissioningProject,
+    to_stage: str,
+    reason: str,
+    link: str = "",
+    follows_event: bool = False,
 ) -> CommissioningProject:
     """Move a project to another stage, recording who decided, when and why.
 
     A repeat of the move just made (a double click, a retried request) does nothing.
     Moving from review back to understand starts a new commissioning cycle.
+
+    ``follows_event``: the move follows something that happened (a tender published, an
+    award confirmed), called inside that event's transaction with a generated reason and
+    ``link`` to the event's page. A move the stage rules do not allow from the current
+    stage (say, the project is already in deliver) is then skipped, not refused.
     """
     if not actor.has_perm("commissioning.change_project", project):
         raise NotFound()
@@ -162,6 +173,8 @@ def project_change_stage(
     with transaction.atomic():
         locked = CommissioningProject.objects.select_for_update().get(pk=project.pk)
         if locked.stage == to_stage:
+            return locked
+        if follows_event and to_stage not in {t.target for t in STAGES.allowed_from(locked.stage)}:
             return locked
         STAGES.check(locked.stage, to_stage)
         from_stage = locked.stage
@@ -179,6 +192,7 @@ def project_change_stage(
             decided_by=actor,
             decided_at=now,
             cycle=new_cycle,
+            link=link[:300],
         )
         locked.stage = to_stage
         locked.cycle = new_cycle
@@ -187,7 +201,8 @@ def project_change_stage(
             actor=actor,
             verb="commissioning.project.stage_changed",
             target=locked,
-            changes={"stage": [from_stage, to_stage], "cycle": new_cycle},
+            changes={"stage": [from_stage, to_stage], "cycle": new_cycle}
+            | ({"link": link} if link else {}),
             reason=reason,
         )
         # Every stage decision is sealed by a published checkpoint, in the same transaction.

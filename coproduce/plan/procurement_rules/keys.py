@@ -39,6 +39,9 @@ AMENDMENT_MINIMUM_DAYS_LEFT = "amendment.minimum_days_left"
 COMPLAINTS_RESPONSE_WORKING_DAYS = "complaints.response_working_days"
 DOCUMENTS_MAX_UPLOAD_MB = "documents.max_upload_mb"
 
+# Managing contracts: variations adding more than this share of the value are flagged.
+CONTRACT_VARIATION_FLAG_PERCENT = "contract.variation.flag_percent"
+
 ALL_KEYS = (
     THRESHOLD_GOODS_SERVICES,
     THRESHOLD_LIGHT_TOUCH,
@@ -58,6 +61,7 @@ ALL_KEYS = (
     AMENDMENT_MINIMUM_DAYS_LEFT,
     COMPLAINTS_RESPONSE_WORKING_DAYS,
     DOCUMENTS_MAX_UPLOAD_MB,
+    CONTRACT_VARIATION_FLAG_PERCENT,
 )
 
 # Rules whose value is a yes/no flag (1 yes, 0 no).
@@ -82,4 +86,5 @@ GROUPS = (
     ("social_value", "Evaluation"),
     ("complaints", "Complaints"),
     ("documents", "Documents"),
+    ("contract", "Managing contracts"),
 )

@@ -17,10 +17,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage
+from coproduce.foundation.commissioning.services import project_change_stage
 from coproduce.foundation.core.audit import audit_record, diff
 from coproduce.foundation.core.errors import IllegalTransition, NotFound, ServiceError
 from coproduce.foundation.core.idempotency import submitted_once
@@ -641,9 +643,24 @@ def tender_publish(*, actor: User, tender: Tender) -> Tender:
                 "evaluation_model": locked.evaluation_model_id,
             },
         )
+        # The golden thread: the project moves to procure with the tender (skipped when
+        # the stage rules do not allow it, e.g. a second tender of a project in deliver).
+        project_change_stage(
+            actor=actor,
+            project=locked.project,
+            to_stage=Stage.PROCURE,
+            reason=f"Tender {locked.reference} was published on {_day(timezone.localdate(now))}.",
+            link=reverse("tenders:detail", args=[locked.reference]),
+            follows_event=True,
+        )
         tender_id = locked.pk
         transaction.on_commit(lambda: _enqueue_alerts(tender_id))
     return locked
+
+
+def _day(day: dt.date) -> str:
+    """7 December 2026."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _enqueue_alerts(tender_id: int) -> None:

@@ -1,0 +1,78 @@
+"""Reading a specification KPI's words as figures: the target, the kind of measure, and
+default thresholds. Pure functions (no Django), so the arithmetic is tested on its own.
+
+* ``parse_figure("£1,250.50")`` → ``Decimal("1250.50")``; text without a number → ``None``.
+* ``infer_kind("% of hours")`` → ``"percent"``; "£" or "pound" → pounds; "day" → days;
+  "hour" → hours; anything else → count.
+* ``default_thresholds(target, "higher")`` → (green from the target, red below 80% of it);
+  for "lower is better" the mirror image (red above 120% of the target). Whole targets get
+  whole thresholds (rounded towards the target, so a threshold never asks for more than it
+  says); others keep two decimal places.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?|-?\.\d+")
+# The largest figure a KPI field holds (DecimalField max_digits=14, decimal_places=2).
+MAX_FIGURE = Decimal("999999999999.99")
+RED_SHARE = Decimal("0.8")
+
+
+def parse_figure(text: str) -> Decimal | None:
+    """The first number written in ``text`` ("85", "85%", "£1,200", "at least 40"), or None.
+
+    Thousands separators are ignored; a figure too large for a KPI, or one with more than
+    two decimal places' worth of precision beyond it, is rounded to two places; a figure
+    beyond ``MAX_FIGURE`` is ``None``.
+    """
+    if not isinstance(text, str):
+        return None
+    match = _NUMBER.search(text.replace("\u2212", "-"))
+    if match is None:
+        return None
+    raw = match.group(0).replace(",", "")
+    try:
+        value = Decimal(raw).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        return None
+    if abs(value) > MAX_FIGURE:
+        return None
+    return value
+
+
+def infer_kind(unit: str) -> str:
+    """The kind of measure the unit words describe (see the module docstring)."""
+    words = (unit or "").lower()
+    if "%" in words or "per cent" in words or "percent" in words:
+        return "percent"
+    if "£" in words or "pound" in words:
+        return "pounds"
+    if re.search(r"\bdays?\b", words):
+        return "days"
+    if re.search(r"\bhours?\b", words):
+        return "hours"
+    return "count"
+
+
+def _round(value: Decimal, whole: bool, towards_up: bool) -> Decimal:
+    if whole:
+        return value.quantize(Decimal("1"), rounding=ROUND_CEILING if towards_up else ROUND_FLOOR)
+    return value.quantize(Decimal("0.01"), rounding=ROUND_CEILING if towards_up else ROUND_FLOOR)
+
+
+def default_thresholds(target: Decimal, direction: str = "higher") -> tuple[Decimal, Decimal]:
+    """(green_from, red_beyond) for a target: green at the target, red 20% the wrong side.
+
+    Always in order for the direction: for "higher", green_from >= red_beyond; for
+    "lower", green_from <= red_beyond.
+    """
+    whole = target == target.to_integral_value()
+    green = target.quantize(Decimal("0.01"))
+    if direction == "lower":
+        red = _round(target * (2 - RED_SHARE), whole, towards_up=False)
+        return green, max(red, green)
+    red = _round(target * RED_SHARE, whole, towards_up=True)
+    return green, min(red, green)
