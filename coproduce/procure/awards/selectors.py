@@ -19,6 +19,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.plan.procurement_rules import keys as rule_keys
 from coproduce.plan.procurement_rules.selectors import add_working_days, rulebook_on, standstill_end
 from coproduce.procure.bids.models import Bid, BidPrice, BidStatus, ConsortiumMember
+from coproduce.procure.panels.models import PanelMember
 from coproduce.procure.panels.selectors import award_blockers, ranking
 from coproduce.procure.tenders.models import Lot, Tender, TenderStatus
 
@@ -699,3 +700,93 @@ def access_tender_market(reference: str) -> Tender:
     if not _countable_tenders(timezone.now()).filter(pk=tender.pk).exists():
         raise NotFound()
     return tender
+
+
+# --- public award summary (the project page's "who won and why") ----------------------------
+
+
+@dataclass(frozen=True)
+class PublicCriterionLine:
+    """The winning bid's agreed score on one question: nothing of any other bid."""
+
+    title: str
+    kind: str
+    weight: Decimal
+    score: int
+    points: Decimal
+
+
+@dataclass(frozen=True)
+class PublicAwardSummary:
+    """What anyone may read about one live award: who won, why, and the winning bid's
+    scores per criterion, the number of bids and who sat on the panel (by kind, no names).
+    Other bidders' names, answers, scores and prices are never included."""
+
+    decision: AwardDecision
+    lot: Lot | None
+    winner: str
+    reasons: str
+    bid_count: int
+    max_scale: int
+    lines: list[PublicCriterionLine]
+    quality: Decimal | None
+    social_value: Decimal | None
+    price_score: Decimal | None
+    total: Decimal | None
+    panel: dict[str, int]
+
+
+def award_public_summaries(tender: Tender) -> list[PublicAwardSummary]:
+    """One ``PublicAwardSummary`` per live award of a published tender (empty before the
+    award). Scores come from the moderated ranking; when it cannot be read (a bid withdrawn
+    since) the summary keeps the reasons and leaves the scores out."""
+    if tender.published_at is None:
+        return []
+    decisions = list(
+        AwardDecision.objects.filter(tender=tender)
+        .exclude(status=S.WITHDRAWN)
+        .select_related("winning_bid__lead_organisation", "lot")
+        .order_by("lot__number", "pk")
+    )
+    if not decisions:
+        return []
+    panel: dict[str, int] = defaultdict(int)
+    for kind in PanelMember.objects.filter(tender=tender, removed_at__isnull=True).values_list(
+        "kind", flat=True
+    ):
+        panel[kind] += 1
+    _, max_scale = letter_sources(tender)
+    out = []
+    for d in decisions:
+        try:
+            ranked = ranking(tender=tender, lot=d.lot)
+        except ServiceError:
+            ranked = []
+        entry = next((r for r in ranked if r.bid.pk == d.winning_bid_id), None)
+        lines = [
+            PublicCriterionLine(
+                title=c.criterion.title,
+                kind=c.criterion.get_kind_display(),
+                weight=c.weight,
+                score=c.moderated_score,
+                points=c.weighted_points,
+            )
+            for c in (entry.per_criterion if entry else [])
+        ]
+        out.append(
+            PublicAwardSummary(
+                decision=d,
+                lot=d.lot,
+                winner=d.winning_bid.lead_organisation.name,
+                reasons=d.reasons,
+                bid_count=len(ranked),
+                max_scale=max_scale,
+                lines=lines,
+                quality=entry.quality if entry else None,
+                social_value=entry.social_value if entry else None,
+                price_score=entry.price_score if entry else None,
+                total=entry.total if entry else None,
+                panel=dict(panel),
+            )
+        )
+    return out

@@ -1,0 +1,72 @@
+"""The golden thread's pieces for pages of lower apps. Presentation only: what is public
+is decided by the selectors.
+
+* ``{% project_review project can_change %}``: the review, decision and next cycle on the
+  project page (and for commissioners, "Start the review" when the project is in deliver);
+* ``{% learned_last_time project %}``: "What we learned last time" in a new cycle;
+* ``{% project_story_facts project %}``: who decided each stage, the named council
+  contact (with its changes) and the contract term;
+* ``{% finding_forward_links finding %}``: the contract KPIs and reviews that used a finding;
+* ``{% interim_findings_note spec %}``: a specification citing findings of a consultation
+  still open says those findings are interim.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from coproduce.deliver.contracts.models import Contract
+from coproduce.foundation.commissioning.models import Stage
+
+from .. import selectors as sel
+
+register = template.Library()
+
+
+@register.inclusion_tag("review/includes/project_review.html")
+def project_review(project, can_change: bool = False) -> dict:
+    reviews = sel.project_reviews(project, include_drafts=can_change)
+    current = sel.review_for_cycle(project, project.cycle)
+    decommissioning = sel.project_decommissioning(project)
+    show_decommissioning = decommissioning is not None and (
+        decommissioning.notice_given or can_change
+    )
+    return {
+        "project": project,
+        "reviews": reviews,
+        "can_change": can_change,
+        "can_start": can_change and project.stage == Stage.DELIVER and current is None,
+        "current": current,
+        "decommissioning": decommissioning if show_decommissioning else None,
+        "progress": sel.plan_progress(decommissioning) if show_decommissioning else None,
+    }
+
+
+@register.inclusion_tag("review/includes/learned_last_time.html")
+def learned_last_time(project) -> dict:
+    return {"review": sel.learned_last_time(project), "project": project}
+
+
+@register.inclusion_tag("review/includes/story_facts.html")
+def project_story_facts(project) -> dict:
+    contracts = list(
+        Contract.objects.filter(project=project)
+        .select_related("provider", "council_contact")
+        .prefetch_related("contact_changes__contact")
+        .order_by("starts_on", "reference")
+    )
+    return {
+        "project": project,
+        "deciders": sel.stage_decision_makers(project),
+        "contracts": contracts,
+    }
+
+
+@register.inclusion_tag("review/includes/forward_links.html")
+def finding_forward_links(finding) -> dict:
+    return {"links": sel.finding_forward_links(finding)}
+
+
+@register.inclusion_tag("review/includes/interim_note.html")
+def interim_findings_note(spec) -> dict:
+    return {"consultations": sel.open_consultations_cited(spec)}
