@@ -8,7 +8,7 @@ from coproduce.deliver.feedback.anonymise import REMOVED, anonymise
 
 
 @pytest.mark.parametrize(
-    "text, gone",
+    ("text", "gone"),
     [
         ("Ring me on 07700 900123 please", "07700 900123"),
         ("my number is +44 (0)20 7946 0958", "7946"),

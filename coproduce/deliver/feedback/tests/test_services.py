@@ -57,7 +57,7 @@ def test_feedback_is_saved_with_its_answers_and_no_person(contract, resident):
 
 
 @pytest.mark.parametrize(
-    "data, code, field",
+    ("data", "code", "field"),
     [
         ({"rating": ""}, "rating_required", "rating"),
         ({"rating": "excellent"}, "invalid_rating", "rating"),
@@ -266,7 +266,7 @@ def test_visits_are_numbered_per_contract(contract, commissioner):
 
 
 @pytest.mark.parametrize(
-    "change, code",
+    ("change", "code"),
     [
         ({"window_from": None}, "date_required"),
         ({"window_to": "soon"}, "date_required"),
@@ -334,7 +334,7 @@ def test_someone_not_on_the_visit_cannot_report(visit, contract):
 
 
 @pytest.mark.parametrize(
-    "evidence, code",
+    ("evidence", "code"),
     [
         (svc.EvidenceFile(name="virus.pdf", data=b"MZ\x90\x00rest"), "file_type"),
         (svc.EvidenceFile(name="big.png", data=b"\0" * (svc.EVIDENCE_BYTES + 1)), "file_too_large"),
@@ -351,7 +351,7 @@ def test_evidence_is_checked_by_content(visit, resident, evidence, code):
 
 
 @pytest.mark.parametrize(
-    "items, code",
+    ("items", "code"),
     [
         ({}, "item_rating_required"),
         ("not a dict", "item_rating_required"),

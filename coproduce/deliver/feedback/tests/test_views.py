@@ -85,7 +85,7 @@ def test_no_answer_shows_the_error_summary_and_saves_nothing(client, contract, n
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         ({"rating": "brilliant"}, "Choose one of the answers in the list"),
         ({"rating": "good", "what_good": "x" * 2001}, "2,000 characters or fewer"),
