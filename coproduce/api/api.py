@@ -191,6 +191,7 @@ from . import awards as _awards  # noqa: E402
 from . import bidder as _bidder  # noqa: E402
 from . import bids as _bids  # noqa: E402
 from . import budgeting as _budgeting  # noqa: E402
+from . import contracts as _contracts  # noqa: E402
 from . import feedback as _feedback  # noqa: E402
 from . import monitoring as _monitoring  # noqa: E402
 from . import panels as _panels  # noqa: E402
@@ -208,6 +209,7 @@ api.add_router("/", _panels.router)
 api.add_router("/", _awards.router)
 api.add_router("/", _bids.router)
 api.add_router("/", _bidder.router)
+api.add_router("/", _contracts.router)
 api.add_router("/", _monitoring.router)
 api.add_router("/", _feedback.router)
 api.add_router("/", _social_value.router)

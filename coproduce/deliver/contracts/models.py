@@ -151,6 +151,22 @@ class ContractKPI(models.Model):
     def __str__(self) -> str:
         return f"{self.contract.reference} KPI {self.position}: {self.text[:60]}"
 
+    def snapshot(self) -> dict:
+        """The KPI as a framework version keeps it (strings for the figures)."""
+        return {
+            "position": self.position,
+            "text": self.text,
+            "target": str(self.target),
+            "unit": self.unit,
+            "kind": self.kind,
+            "frequency": self.frequency,
+            "direction": self.direction,
+            "green_from": str(self.green_from),
+            "red_beyond": str(self.red_beyond),
+            "why_asked": self.why_asked,
+            "how_used": self.how_used,
+        }
+
 
 class ContactChange(models.Model):
     """A record of who the council's named contact for a contract was, and when it changed."""

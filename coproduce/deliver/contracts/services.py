@@ -463,26 +463,9 @@ class KPIFrameworkData:
     target: object = None  # None: unchanged
 
 
-def kpi_snapshot(kpi: ContractKPI) -> dict:
-    """One KPI as it stands, in the form a framework version keeps it."""
-    return {
-        "position": kpi.position,
-        "text": kpi.text,
-        "target": str(kpi.target),
-        "unit": kpi.unit,
-        "kind": kpi.kind,
-        "frequency": kpi.frequency,
-        "direction": kpi.direction,
-        "green_from": str(kpi.green_from),
-        "red_beyond": str(kpi.red_beyond),
-        "why_asked": kpi.why_asked,
-        "how_used": kpi.how_used,
-    }
-
-
 def framework_snapshot(contract: Contract) -> list[dict]:
     return [
-        kpi_snapshot(k) for k in ContractKPI.objects.filter(contract=contract).order_by("position")
+        k.snapshot() for k in ContractKPI.objects.filter(contract=contract).order_by("position")
     ]
 
 

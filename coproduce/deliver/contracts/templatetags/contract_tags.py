@@ -1,4 +1,7 @@
-"""``{% project_contracts project %}``: the contracts awarded under a project (public)."""
+"""``{% project_contracts project %}``: the contracts awarded under a project (public), and
+the ``figure`` filter (85.00 → 85, 12.50 → 12.5) for KPI targets and thresholds."""
+
+from decimal import Decimal
 
 from django import template
 
@@ -7,7 +10,33 @@ from coproduce.deliver.contracts.selectors import project_contracts as _project_
 register = template.Library()
 
 
-@register.inclusion_tag("contracts/includes/project_contracts.html")
-def project_contracts(project) -> dict:
-    """A short section listing the project's contracts; renders nothing when there are none."""
-    return {"contracts": list(_project_contracts(project))}
+@register.inclusion_tag("contracts/includes/project_contracts.html", takes_context=True)
+def project_contracts(context, project) -> dict:
+    """The project's contracts: provider, value, term, extension options, council contact
+    and KPIs with targets and why they are asked. Commissioners also get a link to record
+    a contract let before coproduce when the project is in deliver."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    can_record = bool(
+        user is not None
+        and user.is_authenticated
+        and user.has_perm("contracts.manage_contract")
+        and project.stage == "deliver"
+    )
+    return {
+        "contracts": list(_project_contracts(project)),
+        "project": project,
+        "can_record": can_record,
+    }
+
+
+@register.filter
+def figure(value) -> str:
+    """A KPI figure without trailing zeros: 85.00 → "85", 12.50 → "12.5"."""
+    if value is None or value == "":
+        return ""
+    try:
+        text = f"{Decimal(str(value)):f}"
+    except ArithmeticError:
+        return str(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text

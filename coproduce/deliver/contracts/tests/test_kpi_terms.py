@@ -1,0 +1,47 @@
+"""Reading KPI words as figures (pure; hypothesis for the threshold arithmetic)."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coproduce.deliver.contracts.kpi_terms import default_thresholds, infer_kind, parse_figure
+
+
+def test_parse_figure_reads_the_first_number():
+    assert parse_figure("85") == Decimal("85.00")
+    assert parse_figure("85%") == Decimal("85.00")
+    assert parse_figure("£1,250.5") == Decimal("1250.50")
+    assert parse_figure("at least 40 people") == Decimal("40.00")
+    assert parse_figure("about ninety") is None
+    assert parse_figure("") is None
+    assert parse_figure("9" * 30) is None
+
+
+def test_infer_kind_from_the_unit_words():
+    assert infer_kind("% of hours") == "percent"
+    assert infer_kind("£ saved") == "pounds"
+    assert infer_kind("pounds a year") == "pounds"
+    assert infer_kind("working days on average") == "days"
+    assert infer_kind("hours") == "hours"
+    assert infer_kind("people a year") == "count"
+    assert infer_kind("holidays booked") == "count"  # "day" only as a word
+
+
+def test_default_thresholds_examples():
+    assert default_thresholds(Decimal("85")) == (Decimal("85.00"), Decimal("68"))
+    assert default_thresholds(Decimal("33")) == (Decimal("33.00"), Decimal("27"))  # 26.4 → 27
+    assert default_thresholds(Decimal("10"), "lower") == (Decimal("10.00"), Decimal("12"))
+
+
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["higher", "lower"]),
+)
+def test_default_thresholds_are_never_inverted(target, direction):
+    green, red = default_thresholds(target, direction)
+    assert green == target
+    if direction == "higher":
+        assert red <= green and red >= target * Decimal("0.8")
+    else:
+        assert red >= green and red <= target * Decimal("1.2")
