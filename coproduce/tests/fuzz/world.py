@@ -96,6 +96,9 @@ REFS: dict[str, Callable[[], object]] = {
     "award": _first("awards.AwardDecision"),
     "letter": _first("awards.AssessmentLetter"),
     "contract": _first("contracts.Contract", "reference"),
+    "feedback_theme": _first("feedback.FeedbackTheme"),
+    "shopping_visit": _first("feedback.ShoppingVisit", "number"),
+    "follow_up": _first("feedback.FollowUpAction"),
 }
 
 
