@@ -99,6 +99,11 @@ REFS: dict[str, Callable[[], object]] = {
     "feedback_theme": _first("feedback.FeedbackTheme"),
     "shopping_visit": _first("feedback.ShoppingVisit", "number"),
     "follow_up": _first("feedback.FollowUpAction"),
+    "sv_table": _first("social_value.MeasureTable", "version"),
+    "sv_commitment": _first("social_value.Commitment"),
+    "sv_delivery": _first("social_value.Delivery"),
+    "sroi": _first("social_value.SroiAnalysis", "reference"),
+    "sroi_outcome": _first("social_value.SroiOutcome"),
 }
 
 
