@@ -4,6 +4,7 @@ is decided by the selectors.
 * ``{% project_review project can_change %}``: the review, decision and next cycle on the
   project page (and for commissioners, "Start the review" when the project is in deliver);
 * ``{% learned_last_time project %}``: "What we learned last time" in a new cycle;
+* ``{% project_awards project %}``: who won each tender and why (the awards public summary);
 * ``{% project_story_facts project %}``: who decided each stage, the named council
   contact (with its changes) and the contract term;
 * ``{% finding_forward_links finding %}``: the contract KPIs and reviews that used a finding;
@@ -17,6 +18,8 @@ from django import template
 
 from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.commissioning.models import Stage
+from coproduce.procure.awards.selectors import award_public_summaries
+from coproduce.procure.tenders.models import Tender
 
 from .. import selectors as sel
 
@@ -70,3 +73,13 @@ def finding_forward_links(finding) -> dict:
 @register.inclusion_tag("review/includes/interim_note.html")
 def interim_findings_note(spec) -> dict:
     return {"consultations": sel.open_consultations_cited(spec)}
+
+
+@register.inclusion_tag("review/includes/project_awards.html")
+def project_awards(project) -> dict:
+    """Who won and why, for every published tender of the project (awards' public summary:
+    the reasons and the winning bid's scores, nothing of other bidders)."""
+    tenders = Tender.objects.filter(project=project, published_at__isnull=False).order_by(
+        "published_at", "pk"
+    )
+    return {"summaries": [s for t in tenders for s in award_public_summaries(t)]}
