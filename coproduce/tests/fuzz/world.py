@@ -104,6 +104,10 @@ REFS: dict[str, Callable[[], object]] = {
     "sv_delivery": _first("social_value.Delivery"),
     "sroi": _first("social_value.SroiAnalysis", "reference"),
     "sroi_outcome": _first("social_value.SroiOutcome"),
+    "review": _first("review.Review", "reference"),
+    "decommissioning": _first("review.Decommissioning", "reference"),
+    "transition_group": _first("review.TransitionGroup", "position"),
+    "transition_action": _first("review.TransitionAction"),
 }
 
 
