@@ -100,3 +100,47 @@ def report(
 
 def dec(value) -> Decimal:
     return Decimal(str(value))
+
+
+def analysis_data(**change) -> svc.AnalysisData:
+    values = {
+        "title": "Peer support into work: forecast",
+        "kind": "forecast",
+        "inputs_pence": 480_000_00,
+        "inputs_description": "The contract's value over three years.",
+        "discount_rate": "3.5",
+        "first_year": 2026,
+        "notes": "Example values only.",
+    }
+    values.update(change)
+    return svc.AnalysisData(**values)
+
+
+def outcome_data(**change) -> svc.OutcomeData:
+    values = {
+        "stakeholder": "Disabled adults helped into work",
+        "outcome": "In paid work six months later",
+        "indicator": "Payroll confirmation at six months",
+        "quantity": "40",
+        "proxy_description": "Gain in income from full-time employment",
+        "proxy_pence": 10_000_00,
+        "proxy_source": "Example value: replace with your council's own",
+        "deadweight": "20",
+        "attribution": "10",
+        "displacement": "5",
+        "drop_off": "25",
+        "duration_years": 3,
+    }
+    values.update(change)
+    return svc.OutcomeData(**values)
+
+
+def make_analysis(commissioner, contract: Contract, *, published: bool = False, outcomes: int = 1):
+    analysis = svc.sroi_create(
+        actor=commissioner, project=contract.project, contract=contract, data=analysis_data()
+    )
+    for _ in range(outcomes):
+        svc.sroi_outcome_add(actor=commissioner, analysis=analysis, data=outcome_data())
+    if published:
+        analysis = svc.sroi_publish(actor=commissioner, analysis=analysis)
+    return analysis
