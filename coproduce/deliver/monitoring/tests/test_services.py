@@ -163,9 +163,10 @@ def test_twenty_simultaneous_sends_keep_one_return(commissioner):
         send(contract, member, 2, submission_key=key)
 
     errors = run_concurrently(20, work)
-    # Every other tab is told the return was already sent; nothing else goes wrong.
+    # The others are told the return was already sent (repeats of the winner's own key
+    # get its result back instead); nothing else goes wrong.
     assert all(getattr(e, "code", None) == "return_already_sent" for e in errors), errors
-    assert len(errors) == 9
+    assert len(errors) in (10, 19)
     assert MonitoringReturn.objects.filter(contract=contract, number=2).count() == 1
     assert ReturnSubmission.objects.count() == 1
 
