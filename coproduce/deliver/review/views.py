@@ -36,7 +36,8 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
     project = sel.access_project_for_review(request.user, reference)
     return form_page(
         request,
-        StartReviewForm(request.POST or None),
+        # A confirmation with no fields: bound on any POST, even an empty one.
+        StartReviewForm(request.POST if request.method == "POST" else None),
         "review/start.html",
         {"project": project, "existing": sel.review_for_cycle(project, project.cycle)},
         save=lambda form: svc.review_start(actor=request.user, project=project),
