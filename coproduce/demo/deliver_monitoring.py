@@ -26,6 +26,7 @@ from django.utils import timezone
 from coproduce.deliver.contracts.models import Contract
 from coproduce.deliver.monitoring import selectors as sel
 from coproduce.deliver.monitoring import services as svc
+from coproduce.deliver.monitoring import services_plans as plans
 from coproduce.deliver.monitoring.models import (
     ImprovementPlan,
     MonitoringReturn,
@@ -153,19 +154,19 @@ def _peer_support(users: dict[str, User]) -> int:
     for need in sel.plan_needs(contract):
         if need.plan is not None:
             continue
-        plan = svc.plan_submit(
+        plan = plans.plan_submit(
             actor=provider,
             contract=contract,
             kpi=need.kpi,
             trigger_number=need.trigger_number,
-            data=svc.PlanData(
+            data=plans.PlanData(
                 actions=PLAN["actions"],
                 owner=PLAN["owner"],
                 by_when=timezone.localdate() + dt.timedelta(days=45),
             ),
         )
         plan.contract = contract
-        svc.plan_agree(
+        plans.plan_agree(
             actor=officer, plan=plan, note="Agreed: we will look at the numbers monthly."
         )
         sent = MonitoringReturn.objects.get(contract=contract, number=need.trigger_number)

@@ -23,6 +23,7 @@ from coproduce.procure.tenders.documents import BY_CONTENT_TYPE
 
 from . import selectors as sel
 from . import services as svc
+from . import services_plans as plans
 from .forms import (
     AcceptForm,
     AnswerForm,
@@ -312,9 +313,9 @@ def evidence(request: HttpRequest, reference: str, number: int, file_id: int) ->
 # --- improvement plans ----------------------------------------------------------------
 
 
-def _plan_data(form) -> svc.PlanData:
+def _plan_data(form) -> plans.PlanData:
     d = form.cleaned_data
-    return svc.PlanData(actions=d["actions"], owner=d["owner"], by_when=d["by_when"])
+    return plans.PlanData(actions=d["actions"], owner=d["owner"], by_when=d["by_when"])
 
 
 @login_required
@@ -332,7 +333,7 @@ def plan_new(request: HttpRequest, reference: str, position: int, number: int) -
         PlanForm(request.POST or None),
         "monitoring/plan_form.html",
         {"contract": c, "kpi": kpi, "need": need, "plan": None},
-        save=lambda f: svc.plan_submit(
+        save=lambda f: plans.plan_submit(
             actor=request.user,
             contract=c,
             kpi=kpi,
@@ -384,7 +385,7 @@ def plan_edit(request: HttpRequest, reference: str, plan_id: int) -> HttpRespons
         form,
         "monitoring/plan_form.html",
         {"contract": plan.contract, "kpi": plan.kpi, "need": None, "plan": plan},
-        save=lambda f: svc.plan_revise(actor=request.user, plan=plan, data=_plan_data(f)),
+        save=lambda f: plans.plan_revise(actor=request.user, plan=plan, data=_plan_data(f)),
         success="Your changed plan has been sent to the council.",
         redirect_to=("monitoring:plan_detail", plan.contract.reference, plan.pk),
         raise_not_found=True,
@@ -415,7 +416,7 @@ def plan_agree(request: HttpRequest, reference: str, plan_id: int) -> HttpRespon
         plan_id,
         form=PlanAgreeForm(request.POST),
         name="agree_form",
-        save=lambda plan, f: svc.plan_agree(
+        save=lambda plan, f: plans.plan_agree(
             actor=request.user, plan=plan, note=f.cleaned_data["note"]
         ),
         success="The improvement plan is agreed.",
@@ -432,7 +433,7 @@ def plan_changes(request: HttpRequest, reference: str, plan_id: int) -> HttpResp
         plan_id,
         form=PlanChangesForm(request.POST),
         name="changes_form",
-        save=lambda plan, f: svc.plan_ask_changes(
+        save=lambda plan, f: plans.plan_ask_changes(
             actor=request.user, plan=plan, note=f.cleaned_data["note"]
         ),
         success="The plan has been sent back to the provider with what needs to change.",
@@ -469,7 +470,7 @@ def assess(request: HttpRequest, reference: str, position: int, year: int) -> Ht
             "points": sel.year_points(c, kpi, year),
             "suggestion": Rating(suggestion).label if suggestion else "",
         },
-        save=lambda f: svc.assessment_record(
+        save=lambda f: plans.assessment_record(
             actor=request.user,
             contract=c,
             kpi=kpi,
@@ -497,7 +498,7 @@ def assessment_publish(
     assessment.contract = c
     return post_action(
         request,
-        lambda: svc.assessment_publish(actor=request.user, assessment=assessment),
+        lambda: plans.assessment_publish(actor=request.user, assessment=assessment),
         success="The assessment is published on the project page.",
         redirect_to=("monitoring:assess", c.reference, kpi.position, year),
         raise_not_found=True,

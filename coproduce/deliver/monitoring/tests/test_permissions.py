@@ -19,6 +19,7 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from coproduce.deliver.monitoring import services as svc
+from coproduce.deliver.monitoring import services_plans as plans
 from coproduce.deliver.monitoring.models import EvidenceFile, ImprovementPlan
 from coproduce.foundation.accounts.tests.factories import UserFactory, make_member
 
@@ -144,14 +145,14 @@ class World:
         svc.return_query(actor=commissioner, monitoring_return=second, question="Why?")
         send(c, p, 3)
         kpi1 = c.kpis.get(position=1)
-        self.plan = svc.plan_submit(
+        self.plan = plans.plan_submit(
             actor=p,
             contract=c,
             kpi=kpi1,
             trigger_number=2,
-            data=svc.PlanData(actions="More outreach.", owner="Amira", by_when=months_ago(-2)),
+            data=plans.PlanData(actions="More outreach.", owner="Amira", by_when=months_ago(-2)),
         )
-        svc.assessment_record(
+        plans.assessment_record(
             actor=commissioner,
             contract=c,
             kpi=kpi1,

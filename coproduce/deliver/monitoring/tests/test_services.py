@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from coproduce.deliver.monitoring import selectors as sel
 from coproduce.deliver.monitoring import services as svc
+from coproduce.deliver.monitoring import services_plans as plans
 from coproduce.deliver.monitoring.models import (
     EvidenceFile,
     ImprovementPlan,
@@ -345,28 +346,30 @@ def test_red_twice_in_a_row_requires_a_plan_until_agreed(world, commissioner):
     later = timezone.localdate() + dt.timedelta(days=15)
     assert sel.plan_needs(contract, today=later)[0].overdue
 
-    data = svc.PlanData(actions="Two more outreach days.", owner="Amira, manager", by_when=later)
-    plan = svc.plan_submit(
+    data = plans.PlanData(actions="Two more outreach days.", owner="Amira, manager", by_when=later)
+    plan = plans.plan_submit(
         actor=member, contract=contract, kpi=need.kpi, trigger_number=2, data=data
     )
     assert sel.plan_needs(contract)[0].plan == plan
     with pytest.raises(ServiceError) as exc:
-        svc.plan_submit(actor=member, contract=contract, kpi=need.kpi, trigger_number=2, data=data)
+        plans.plan_submit(
+            actor=member, contract=contract, kpi=need.kpi, trigger_number=2, data=data
+        )
     assert exc.value.code == "plan_already_sent"
 
     plan.contract = contract
     with pytest.raises(ServiceError) as exc:
-        svc.plan_ask_changes(actor=commissioner, plan=plan, note="")
+        plans.plan_ask_changes(actor=commissioner, plan=plan, note="")
     assert exc.value.field == "note"
-    plan = svc.plan_ask_changes(actor=commissioner, plan=plan, note="Say who does the outreach.")
+    plan = plans.plan_ask_changes(actor=commissioner, plan=plan, note="Say who does the outreach.")
     assert plan.status == "changes"
-    plan = svc.plan_revise(
+    plan = plans.plan_revise(
         actor=member,
         plan=plan,
-        data=svc.PlanData(actions="Outreach by Sam.", owner="Sam", by_when=later),
+        data=plans.PlanData(actions="Outreach by Sam.", owner="Sam", by_when=later),
     )
     assert plan.status == "submitted"
-    plan = svc.plan_agree(actor=commissioner, plan=plan)
+    plan = plans.plan_agree(actor=commissioner, plan=plan)
     assert plan.status == "agreed" and plan.agreed_by == commissioner
     assert AuditEvent.objects.filter(verb="monitoring.plan.revised").exists()
 
@@ -375,14 +378,16 @@ def test_no_plan_where_none_is_needed_and_bad_plans_are_refused(world):
     contract, member = world
     send(contract, member, 1, {1: "40"})
     kpi = contract.kpis.get(position=1)
-    good = svc.PlanData(actions="x", owner="y", by_when=timezone.localdate())
+    good = plans.PlanData(actions="x", owner="y", by_when=timezone.localdate())
     with pytest.raises(ServiceError) as exc:
-        svc.plan_submit(actor=member, contract=contract, kpi=kpi, trigger_number=1, data=good)
+        plans.plan_submit(actor=member, contract=contract, kpi=kpi, trigger_number=1, data=good)
     assert exc.value.code == "plan_not_needed"
     send(contract, member, 2, {1: "40"})
-    past = svc.PlanData(actions="x", owner="y", by_when=timezone.localdate() - dt.timedelta(days=1))
+    past = plans.PlanData(
+        actions="x", owner="y", by_when=timezone.localdate() - dt.timedelta(days=1)
+    )
     with pytest.raises(ServiceError) as exc:
-        svc.plan_submit(actor=member, contract=contract, kpi=kpi, trigger_number=2, data=past)
+        plans.plan_submit(actor=member, contract=contract, kpi=kpi, trigger_number=2, data=past)
     assert exc.value.code == "by_when_past"
     assert ImprovementPlan.objects.count() == 0
 
@@ -400,23 +405,23 @@ def test_a_kpi_is_assessed_once_the_year_has_ended_and_published(commissioner):
         svc.return_accept(actor=commissioner, monitoring_return=ret)
     assert sel.suggested_rating(contract, kpi, 1) == "approaching_target"
     with pytest.raises(ServiceError) as exc:
-        svc.assessment_record(
+        plans.assessment_record(
             actor=commissioner, contract=contract, kpi=kpi, year=2, rating="good", reasons="x"
         )
     assert exc.value.code == "year_not_ended"
     with pytest.raises(ServiceError) as exc:
-        svc.assessment_record(
+        plans.assessment_record(
             actor=commissioner, contract=contract, kpi=kpi, year=1, rating="great", reasons="x"
         )
     assert exc.value.code == "invalid_choice"
     with pytest.raises(NotFound):
-        svc.assessment_record(
+        plans.assessment_record(
             actor=member, contract=contract, kpi=kpi, year=1, rating="good", reasons="x"
         )
-    a = svc.assessment_record(
+    a = plans.assessment_record(
         actor=commissioner, contract=contract, kpi=kpi, year=1, rating="good", reasons="Close."
     )
-    a = svc.assessment_record(
+    a = plans.assessment_record(
         actor=commissioner,
         contract=contract,
         kpi=kpi,
@@ -425,10 +430,10 @@ def test_a_kpi_is_assessed_once_the_year_has_ended_and_published(commissioner):
         reasons="Three amber months.",
     )
     assert KPIAssessment.objects.count() == 1 and a.rating == "approaching_target"
-    a = svc.assessment_publish(actor=commissioner, assessment=a)
+    a = plans.assessment_publish(actor=commissioner, assessment=a)
     assert a.published_at is not None
     with pytest.raises(ServiceError) as exc:
-        svc.assessment_record(
+        plans.assessment_record(
             actor=commissioner, contract=contract, kpi=kpi, year=1, rating="good", reasons="x"
         )
     assert exc.value.code == "assessment_published"
