@@ -376,11 +376,6 @@ def delivery_report(
     """
     contract = commitment.contract
     require_perm(actor, "contracts.act_for_provider", contract)
-    if commitment.status != CommitmentStatus.AGREED:
-        raise ServiceError(
-            "commitment_not_agreed",
-            "Delivery can only be reported on a promise the council has agreed.",
-        )
     quantity = _quantity(data.quantity, field="quantity", label="The amount delivered")
     start = _date(data.period_start, field="period_start", label="the start of the period")
     end = _date(data.period_end, field="period_end", label="the end of the period")
@@ -429,6 +424,11 @@ def delivery_report(
         raise ServiceError(exc.code, exc.message, field="evidence") from None
     with transaction.atomic():
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        if locked.status != CommitmentStatus.AGREED:
+            raise ServiceError(
+                "commitment_not_agreed",
+                "Delivery can only be reported on a promise the council has agreed.",
+            )
         delivery = Delivery.objects.create(
             commitment=locked,
             quantity=quantity,
