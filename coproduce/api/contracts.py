@@ -137,7 +137,7 @@ class KPIFrameworkIn(Schema):
     target: str | None = None
 
 
-@router.put(
+@router.post(
     "/contracts/{reference}/kpis/{position}",
     response={200: KPIOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,

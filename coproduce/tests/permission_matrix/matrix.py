@@ -103,6 +103,17 @@ def _criterion(w: World) -> int:
     return w.criteria[0].pk
 
 
+def _k(w: World) -> str:
+    return w.contract.reference if w.contract else "K-2099-0001"
+
+
+def _provider_only() -> Expect:
+    """The contract's provider (a bidder role, checked by the contracts app's own tests) or
+    a superuser (who holds every permission); 404 for everyone else."""
+    allowed = BIDDERS | {"platform_admin"}
+    return lambda role, stage: SKIP if role in allowed and at_least(stage, CONTRACTED) else 404
+
+
 SIGNED_IN = signed_in(everyone())
 ACCOUNTS = BIDDERS | STAFF | {"resident", "unrelated_provider", "other_bidder"}
 
@@ -397,6 +408,51 @@ def page_rows() -> list[Row]:
             ),
             signed_in(only(STAFF, since=CONTRACTED)),
         ),
+        *[
+            Row(
+                f"contracts:{name}",
+                lambda w, name=name, extra=extra: r(f"contracts:{name}", args=[_k(w), *extra]),
+                signed_in(only(COMMISSIONERS, since=CONTRACTED)),
+            )
+            for name, extra in (("change", []), ("contact", []))
+        ],
+        # The matrix world's contract has no KPIs, so measure 1 is missing for everyone;
+        # the contracts app's tests check the commissioner's page.
+        Row(
+            "contracts:kpi_edit",
+            lambda w: r("contracts:kpi_edit", args=[_k(w), 1]),
+            signed_in(everyone(404)),
+        ),
+        Row(
+            "contracts:proposal_answer",
+            lambda w: r("contracts:proposal_answer", args=[_k(w), NONE]),
+            signed_in(everyone(404)),
+        ),
+        Row(
+            "contracts:agree",
+            lambda w: r("contracts:agree", args=[_k(w)]),
+            signed_in(post_only(COMMISSIONERS | BIDDERS, since=CONTRACTED)),
+            "POST",
+            {},
+        ),
+        Row(
+            "contracts:record",
+            lambda w: r("contracts:record", args=[w.tender.project.reference]),
+            signed_in(only(COMMISSIONERS)),
+        ),
+        Row("contracts:mine", lambda w: r("contracts:mine"), SIGNED_IN),
+        # The winning organisation's members see their contract (the contracts app's own
+        # tests check them); everyone else gets 404.
+        Row(
+            "contracts:mine_detail",
+            lambda w: r("contracts:mine_detail", args=[_k(w)]),
+            signed_in(_provider_only()),
+        ),
+        Row(
+            "contracts:propose",
+            lambda w: r("contracts:propose", args=[_k(w), 1]),
+            signed_in(_provider_only()),
+        ),
         # --- around the bids --------------------------------------------------------------
         Row("tenders:detail", lambda w: r("tenders:detail", args=[_ref(w)]), everyone()),
         Row("tenders:search", lambda w: r("tenders:search"), everyone()),
@@ -562,6 +618,58 @@ def api_rows() -> dict[str, Row]:
             api(only(BIDDERS | STAFF - {"officer_conflicted"}, since=AWARDED)),
         ),
         Row("GET /api/contracts", path("/api/contracts"), api(only(STAFF))),
+        Row("GET /api/my-contracts", path("/api/my-contracts"), api(everyone())),
+        Row(
+            "GET /api/contracts/{reference}",
+            lambda w: f"/api/contracts/{_k(w)}",
+            api(
+                lambda role, stage: (
+                    SKIP
+                    if role in BIDDERS and at_least(stage, CONTRACTED)
+                    else only(STAFF, since=CONTRACTED)(role, stage)
+                )
+            ),
+        ),
+        *[
+            Row(
+                f"{method} /api/contracts/{{reference}}{suffix}",
+                lambda w, suffix=suffix: (
+                    f"/api/contracts/{_k(w)}"
+                    + suffix.replace("{position}", "1").replace("{proposal_id}", str(NONE))
+                ),
+                api(post_only(who, since=CONTRACTED)),
+                method,
+                body,
+            )
+            for method, suffix, who, body in (
+                (
+                    "POST",
+                    "/kpis/{position}",
+                    COMMISSIONERS,
+                    {"direction": "higher", "green_from": "1", "red_beyond": "1"},
+                ),
+                ("POST", "/kpis/{position}/proposals", BIDDERS, {"text": "A change."}),
+                (
+                    "POST",
+                    "/proposals/{proposal_id}/answer",
+                    set(),
+                    {"accept": True, "reason": "A reason."},
+                ),
+                ("POST", "/framework/agree", COMMISSIONERS | BIDDERS, {}),
+                (
+                    "POST",
+                    "/changes",
+                    COMMISSIONERS,
+                    {
+                        "kind": "variation",
+                        "reason": "A reason.",
+                        "effective_on": "2027-04-01",
+                        "approved_by": "A cabinet member",
+                    },
+                ),
+                ("POST", "/contact", COMMISSIONERS, {"contact_id": NONE, "reason": "A reason."}),
+            )
+        ],
         Row(
             "GET /api/opportunities/{reference}/bids",
             path("/api/opportunities/{reference}/bids"),
