@@ -472,6 +472,7 @@ class OfficerDesk:
     late: list[tuple[Contract, PeriodRow]]
     plans_waiting: list[ImprovementPlan]
     plans_missing: list[tuple[Contract, PlanNeed]]
+    assessments_due: list[tuple[Contract, ContractKPI, int]]
 
 
 def officer_desk(*, user, today: dt.date | None = None) -> OfficerDesk:
@@ -483,8 +484,19 @@ def officer_desk(*, user, today: dt.date | None = None) -> OfficerDesk:
         "first_submitted_at", "pk"
     )
     missing = []
+    assessments_due = []
+    published = set(
+        KPIAssessment.objects.filter(published_at__isnull=False).values_list("kpi_id", "year")
+    )
     for contract in _monitored_contracts(today):
         missing += [(contract, n) for n in plan_needs(contract, today=today) if n.plan is None]
+        years = assessable_years(contract, today=today)
+        assessments_due += [
+            (contract, kpi, year)
+            for kpi in contract_kpis(contract)
+            for year in years
+            if (kpi.pk, year) not in published
+        ]
     return OfficerDesk(
         to_check=list(returns.filter(status=ReturnStatus.SUBMITTED)[:200]),
         queried=list(returns.filter(status=ReturnStatus.QUERIED)[:200]),
@@ -495,6 +507,7 @@ def officer_desk(*, user, today: dt.date | None = None) -> OfficerDesk:
             .order_by("submitted_at")[:200]
         ),
         plans_missing=missing,
+        assessments_due=assessments_due,
     )
 
 

@@ -430,7 +430,11 @@ def test_a_kpi_is_assessed_once_the_year_has_ended_and_published(commissioner):
         reasons="Three amber months.",
     )
     assert KPIAssessment.objects.count() == 1 and a.rating == "approaching_target"
+    due = sel.officer_desk(user=commissioner).assessments_due
+    assert (contract.pk, kpi.pk, 1) in [(c.pk, k.pk, y) for c, k, y in due]
     a = plans.assessment_publish(actor=commissioner, assessment=a)
+    due = sel.officer_desk(user=commissioner).assessments_due
+    assert (contract.pk, kpi.pk, 1) not in [(c.pk, k.pk, y) for c, k, y in due]
     assert a.published_at is not None
     with pytest.raises(ServiceError) as exc:
         plans.assessment_record(
