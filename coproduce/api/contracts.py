@@ -112,7 +112,7 @@ class ContractBriefOut(Schema):
 
 
 @router.get("/my-contracts", response=list[ContractBriefOut], auth=django_auth)
-def my_contracts(request: HttpRequest):
+def contracts_mine(request: HttpRequest):
     """The contracts of the organisations the signed-in person belongs to."""
     return list(sel.contracts_for_provider_user(request.user)[:200])
 
@@ -122,7 +122,7 @@ def my_contracts(request: HttpRequest):
     response={200: ContractDetailOut, 404: ErrorOut},
     auth=django_auth,
 )
-def get_contract(request: HttpRequest, reference: str):
+def contract_detail(request: HttpRequest, reference: str):
     """One contract with its KPIs and agreed framework versions (council staff, or a
     member of the provider)."""
     return sel.access_contract(request.user, reference)
@@ -142,7 +142,9 @@ class KPIFrameworkIn(Schema):
     response={200: KPIOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def update_kpi(request: HttpRequest, reference: str, position: int, payload: KPIFrameworkIn):
+def contract_kpi_update(
+    request: HttpRequest, reference: str, position: int, payload: KPIFrameworkIn
+):
     """Set a KPI's direction, thresholds, why it is asked and how it is used
     (commissioners). Inverted thresholds: 400 ``thresholds_inverted``."""
     contract = sel.access_contract(request.user, reference, perm=MANAGE)
@@ -174,7 +176,7 @@ class ProposalOut(Schema):
     response={201: ProposalOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def propose(
+def contract_propose(
     request: HttpRequest,
     reference: str,
     position: int,
@@ -200,7 +202,9 @@ class AnswerIn(Schema):
     response={200: ProposalOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def answer_proposal(request: HttpRequest, reference: str, proposal_id: int, payload: AnswerIn):
+def contract_proposal_answer(
+    request: HttpRequest, reference: str, proposal_id: int, payload: AnswerIn
+):
     """Accept or decline a proposal with a reason (commissioners)."""
     contract = sel.access_contract(request.user, reference, perm=MANAGE)
     proposal = sel.access_proposal(contract, proposal_id)
@@ -214,7 +218,7 @@ def answer_proposal(request: HttpRequest, reference: str, proposal_id: int, payl
     response={200: VersionOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def agree(request: HttpRequest, reference: str):
+def contract_framework_agree(request: HttpRequest, reference: str):
     """Agree the framework as it stands: for the council (commissioners) or for the
     provider (its members). Fixed when both have agreed the same version."""
     contract = sel.access_contract(request.user, reference)
@@ -253,7 +257,7 @@ class ChangeOut(Schema):
     response={201: ChangeOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def record_change(
+def contract_change_record(
     request: HttpRequest, reference: str, payload: ChangeIn, idempotency_key: IdempotencyKey = ""
 ):
     """Record a variation, extension or early end (commissioners)."""
@@ -277,7 +281,7 @@ class ContactIn(Schema):
     response={200: ContractDetailOut, 400: ErrorOut, 404: ErrorOut},
     auth=django_auth,
 )
-def change_contact(request: HttpRequest, reference: str, payload: ContactIn):
+def contract_contact_change(request: HttpRequest, reference: str, payload: ContactIn):
     """Name a new council contact, with a reason (commissioners)."""
     contract = sel.access_contract(request.user, reference, perm=MANAGE)
     return svc.contract_contact_change(

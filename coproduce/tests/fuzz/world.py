@@ -96,6 +96,8 @@ REFS: dict[str, Callable[[], object]] = {
     "award": _first("awards.AwardDecision"),
     "letter": _first("awards.AssessmentLetter"),
     "contract": _first("contracts.Contract", "reference"),
+    "contract_kpi": _first("contracts.ContractKPI", "position"),
+    "contract_proposal": _first("contracts.FrameworkProposal"),
     "mon_return": _first("monitoring.MonitoringReturn", "number"),
     "mon_evidence": _first("monitoring.EvidenceFile"),
     "mon_plan": _first("monitoring.ImprovementPlan"),
