@@ -213,3 +213,27 @@ def test_the_project_page_section_is_empty_without_social_value(commissioner):
         Context({"project": contract.project})
     )
     assert html.strip() == ""
+
+
+def test_declining_a_proposal_without_a_reason_is_refused_on_the_contract_page(
+    client, commissioner, world
+):
+    contract, member = world
+    proposal = make_commitment(member, contract, code="VOL", quantity="10")
+    client.force_login(member)
+    mine = client.get(reverse("social_value:mine"))
+    assert reverse("social_value:contract", args=[contract.reference]) in mine.content.decode()
+    client.force_login(commissioner)
+    url = reverse("social_value:commitment_decide", args=[proposal.pk])
+    page = client.post(url, {"decision": "decline", "reason": ""})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "There is a problem" in html and "Say why the promise is not agreed." in html
+    proposal.refresh_from_db()
+    assert proposal.status == "proposed"
+    assert (
+        client.post(url, {"decision": "decline", "reason": "Already in the contract."}).status_code
+        == 302
+    )
+    page = client.get(reverse("social_value:contract", args=[contract.reference]))
+    assert "Already in the contract." in page.content.decode()
