@@ -6,6 +6,7 @@ from django import forms
 
 from coproduce.foundation.core.forms import DateField, PoundsField
 
+from .measure_csv import UNITS
 from .models import AnalysisKind
 
 NUMBER = {"inputmode": "decimal", "spellcheck": "false"}
@@ -60,7 +61,7 @@ class CommitmentForm(forms.Form):
     def __init__(self, *args, measures=(), answers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["measure_code"].choices = [("", "Choose a measure")] + [
-            (m.code, f"{m.code}: {m.name} (per {m.get_unit_display()})") for m in measures
+            (m.code, f"{m.code}: {m.name} (counted in {UNITS[m.unit]})") for m in measures
         ]
         if answers:
             self.fields["bid_answer"].choices = [("", "Not from the bid")] + [

@@ -31,6 +31,17 @@ UNITS: dict[str, str] = {
     "tonne_co2e": "tonnes of carbon dioxide equivalent",
     "mile": "miles",
 }
+#: The same for exactly one unit ("1 full-time job for a year").
+UNIT_ONE: dict[str, str] = {
+    "person": "person",
+    "job": "full-time job for a year",
+    "week": "week",
+    "hour": "hour",
+    "session": "session",
+    "pound": "pound spent",
+    "tonne_co2e": "tonne of carbon dioxide equivalent",
+    "mile": "mile",
+}
 COLUMNS = ("code", "name", "unit", "proxy_pounds", "source", "price_year")
 MAX_ROWS = 500
 MAX_BYTES = 1024 * 1024

@@ -20,7 +20,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.procure.bids.models import BidAnswer
 
 from . import sroi
-from .measure_csv import UNITS
+from .measure_csv import UNIT_ONE, UNITS
 from .models import (
     AnalysisStatus,
     Commitment,
@@ -38,7 +38,10 @@ def value_pence(quantity: Decimal, proxy_pence: int) -> int:
     return int((Decimal(quantity) * proxy_pence).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def unit_words(unit: str) -> str:
+def unit_words(unit: str, quantity=None) -> str:
+    """The words after a quantity: "full-time jobs for a year" (or the singular for 1)."""
+    if quantity is not None and Decimal(quantity) == 1:
+        return UNIT_ONE.get(unit, unit)
     return UNITS.get(unit, unit)
 
 

@@ -55,5 +55,6 @@ def percent(value) -> str:
 
 
 @register.filter(name="unit_words")
-def unit_words_filter(unit: str) -> str:
-    return unit_words(unit)
+def unit_words_filter(unit: str, quantity=None) -> str:
+    """``{{ unit|unit_words:quantity }}``: "hours", or "hour" when the quantity is 1."""
+    return unit_words(unit, quantity)

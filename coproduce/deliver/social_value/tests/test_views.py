@@ -63,7 +63,7 @@ def test_a_bad_measure_table_lists_every_problem_and_saves_nothing(client, commi
     assert good.status_code == 302
     page = client.get(reverse("social_value:measures"))
     assert "Local disabled people in paid jobs for a year" in page.content.decode()
-    assert "£20,000 per full-time jobs for a year" in page.content.decode()
+    assert "£20,000 per full-time job for a year" in page.content.decode()
 
 
 def test_a_promise_through_the_page_is_saved_once_and_a_bad_one_names_the_rule(
