@@ -619,6 +619,12 @@ def api_rows() -> dict[str, Row]:
         ),
         Row("GET /api/contracts", path("/api/contracts"), api(only(STAFF))),
         Row("GET /api/my-contracts", path("/api/my-contracts"), api(everyone())),
+        # Public once the contract exists: promised and verified social value only.
+        Row(
+            "GET /api/contracts/{reference}/social-value",
+            lambda w: f"/api/contracts/{_k(w)}/social-value",
+            lambda role, stage: 200 if at_least(stage, CONTRACTED) else 404,
+        ),
         Row(
             "GET /api/contracts/{reference}",
             lambda w: f"/api/contracts/{_k(w)}",
