@@ -15,7 +15,7 @@ from coproduce.procure.awards.models import AssessmentLetter
 from .helpers import build, pdf_parts
 from .test_services import decide
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("letter_font")]
 
 NAME = "Łukasz’s Café — Ŵ"
 REASONS = "The “best” value — and people’s own words."

@@ -129,7 +129,7 @@ def test_running_the_task_twice_keeps_one_letter_set_per_bidder_and_emails_once(
 
 
 def test_officer_regenerates_the_letters_in_place_after_a_font_fix(
-    client, commissioner, tmp_path, mailoutbox
+    client, commissioner, tmp_path, mailoutbox, letter_font
 ):
     built = build(commissioner)
     with override_settings(LETTER_FONT_DIR=str(tmp_path)):  # the font is missing
