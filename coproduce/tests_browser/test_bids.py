@@ -2,10 +2,12 @@
 the keyboard-only scoring journey of a service-user panel member (desktop and phone).
 
 The demo council includes "Peer support into work for disabled adults", closed, opened,
-scored, moderated and awarded (in standstill); see ``coproduce/demo/bids.py``. Pages in
-other states are made here through the same services: a bid in progress on the open
-flagship tender, and a second tender of the same project whose bids are opened and whose
-panel has not scored yet (``scoring``).
+scored, moderated and awarded (``coproduce/demo/bids.py``); the award is confirmed and its
+contract is in its ninth month (``coproduce/demo/deliver_contracts.py``). Pages in other
+states are made here through the same services: a bid in progress on the open flagship
+tender, and second tenders of the same project whose bids are opened and whose panel has
+not scored yet (``scoring``), one of them taken on to an award in standstill, which is
+then confirmed.
 """
 
 from __future__ import annotations
@@ -20,12 +22,20 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from coproduce.deliver.contracts.models import Contract
 from coproduce.demo import bids as bids_demo
 from coproduce.foundation.accounts.models import Organisation, User
-from coproduce.foundation.commissioning.models import CommissioningProject
+from coproduce.foundation.commissioning.models import CommissioningProject, Stage
+from coproduce.foundation.commissioning.services import (
+    ProjectData,
+    project_change_stage,
+    project_create,
+    project_publish,
+)
+from coproduce.foundation.core.models import ServiceArea
 from coproduce.plan.evaluation_models.models import Criterion
-from coproduce.procure.awards.models import AssessmentLetter, AwardDecision
-from coproduce.procure.awards.services import award_confirm
+from coproduce.procure.awards.models import AssessmentLetter, AwardDecision, AwardStatus
+from coproduce.procure.awards.services import award_confirm, award_decide
 from coproduce.procure.bids.models import Bid
 from coproduce.procure.bids.services_draft import (
     answerable_questions,
@@ -94,14 +104,33 @@ class Scoring:
     links: dict  # member email → invitation path (/panel/join/<token>/)
 
 
+def _another_round(users: dict, title: str) -> CommissioningProject:
+    """A new project like the demo's peer support project, through the services, at plan.
+
+    The demo's own project is in deliver (its award is confirmed), where no tender can be
+    prepared, so each further round of bidding gets a project of its own.
+    """
+    actor = users[bids_demo.COMMISSIONER2]
+    area = ServiceArea.objects.get(slug=bids_demo.AREA)
+    fields = {"title": title, "service_area_id": area.pk, "owner_id": actor.pk}
+    data = ProjectData(**{**bids_demo.PROJECT.__dict__, **fields})
+    project = project_publish(actor=actor, project=project_create(actor=actor, data=data))
+    return project_change_stage(
+        actor=actor,
+        project=project,
+        to_stage=Stage.PLAN,
+        reason="Another round of bidding for peer support into work.",
+    )
+
+
 def make_scoring_tender(*, title: str, low_price: bool = False) -> Scoring:
-    """A second tender of the demo's project, through the services, up to the panel.
+    """A tender like the demo's, for a new project, through the services, up to the panel.
 
     With ``low_price`` the national provider's price is abnormally low, so starting
     moderation asks it for an explanation.
     """
     users = _users()
-    project = CommissioningProject.objects.get(title=bids_demo.PROJECT_TITLE)
+    project = _another_round(users, title)
     tender = bids_demo._tender(users, project, title=title)
     for lead in bids_demo.BIDS:
         price = 300_000 if (low_price and lead == bids_demo.NATIONAL) else None
@@ -243,8 +272,14 @@ def test_staff_bid_and_panel_pages_have_no_serious_accessibility_problems(
     axe.check(cp, "commissioner:appoint with errors")
     _go(cp, f"/manage/tenders/{ref}/moderation/whole/")
     axe.check(cp, "commissioner:moderation complete")
+    # The demo confirmed this award: its contract is running.
+    contract = Contract.objects.get(award__tender=tender)
     _go(cp, f"/manage/tenders/{ref}/award/")
-    axe.check(cp, "commissioner:award in standstill")
+    award = cp.locator("#main-content").inner_text()
+    assert "Confirmed" in award and "Confirm the award" not in award, award
+    axe.check(cp, "commissioner:award confirmed")
+    _go(cp, f"/contracts/{contract.reference}/")
+    axe.check(cp, "commissioner:contract of the award")
     _go(cp, f"/manage/tenders/{ref}/cancel/")
     axe.check(cp, "commissioner:cancel a tender")
 
@@ -303,6 +338,41 @@ def test_moderation_and_price_explanation_pages_have_no_serious_accessibility_pr
     assert cp.title().startswith("Error: ")
     axe.check(cp, "commissioner:decide the award with errors")
 
+    # Decided through the service: the award waits in its standstill and cannot be
+    # confirmed yet.
+    decision = award_decide(
+        actor=demo.users["commissioner"],
+        tender=s.tender,
+        lot=None,
+        bid=s.bids[bids_demo.FORUM],
+        reasons=bids_demo.AWARD_REASONS,
+    )
+    assert decision.status == AwardStatus.STANDSTILL and decision.standstill_ends_on
+    _go(cp, f"/manage/tenders/{ref}/award/")
+    award = cp.locator("#main-content").inner_text()
+    assert "Standstill" in award and "Confirm the award" not in award, award
+    axe.check(cp, "commissioner:award in standstill")
+
+    # The standstill ends; move it back to confirm the award and see its contract.
+    AwardDecision.objects.filter(pk=decision.pk).update(
+        standstill_ends_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    _go(cp, f"/manage/tenders/{ref}/award/")
+    assert "Confirm the award" in cp.locator("#main-content").inner_text()
+    axe.check(cp, "commissioner:award that can be confirmed")
+    decision.refresh_from_db()
+    contract = award_confirm(
+        actor=demo.users["commissioner"],
+        decision=decision,
+        starts_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+    assert contract.award_id == decision.pk
+    _go(cp, "/contracts/")
+    assert contract.reference in cp.locator("#main-content").inner_text()
+    axe.check(cp, "commissioner:contracts")
+    _go(cp, f"/contracts/{contract.reference}/")
+    axe.check(cp, "commissioner:contract")
+
 
 def test_pages_seen_by_an_officer_with_a_conflict_have_no_serious_accessibility_problems(
     demo, page_for, axe
@@ -355,23 +425,13 @@ def test_award_letter_contract_and_market_pages_have_no_serious_accessibility_pr
     _go(page, f"/opportunities/{tender.reference}/market/")
     axe.check(page, "anonymous:market diversity of a tender")
 
+    # The demo confirmed the award: the winner's contract is listed for the commissioner.
+    assert decision.status == AwardStatus.CONFIRMED
+    contract = Contract.objects.get(award=decision)
     cp = commissioner_page
     _go(cp, "/contracts/")
-    axe.check(cp, "commissioner:contracts (none yet)")
-    # The standstill ends in a few days; move it back to confirm the award and see a contract.
-    AwardDecision.objects.filter(pk=decision.pk).update(
-        standstill_ends_on=timezone.localdate() - dt.timedelta(days=1)
-    )
-    decision.refresh_from_db()
-    contract = award_confirm(
-        actor=demo.users["commissioner"],
-        decision=decision,
-        starts_on=timezone.localdate() + dt.timedelta(days=30),
-    )
-    _go(cp, "/contracts/")
-    axe.check(cp, "commissioner:contracts")
-    _go(cp, f"/contracts/{contract.reference}/")
-    axe.check(cp, "commissioner:contract")
+    assert contract.reference in cp.locator("#main-content").inner_text()
+    axe.check(cp, "commissioner:contracts with the demo's contracts")
 
 
 # --- The service-user member's journey ---------------------------------------------------
