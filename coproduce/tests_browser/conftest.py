@@ -56,6 +56,7 @@ DESKTOP = {"width": 1280, "height": 900}
 DEMO_EMAILS = {
     "resident": "resident@riverside.example",
     "provider": "provider@riverside.example",
+    "provider2": "provider2@riverside.example",
     "commissioner": "commissioner@riverside.example",
     "finance": "finance@riverside.example",
     "admin": "admin@riverside.example",
