@@ -276,6 +276,13 @@ COUNCIL_CONTACT_EMAIL = env.str("COUNCIL_CONTACT_EMAIL", default="commissioning@
 # Unicode TrueType font for letter PDFs (DejaVuSans.ttf and DejaVuSans-Bold.ttf; Debian package
 # fonts-dejavu-core). Without it, letters fall back to Helvetica (Latin-1 only) with a warning.
 LETTER_FONT_DIR = env.str("LETTER_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
+# Deliver and review (issue 13): monitoring returns are due this many days after their
+# period ends; feedback forms accept this many responses per address; decommissioning
+# gives this much notice by default and refuses less than the minimum.
+MONITORING_RETURN_DUE_DAYS = env.int("MONITORING_RETURN_DUE_DAYS", default=28)
+FEEDBACK_RATE = env.str("FEEDBACK_RATE", default="30/h")
+REVIEW_NOTICE_MONTHS = env.int("REVIEW_NOTICE_MONTHS", default=3)
+REVIEW_MINIMUM_NOTICE_MONTHS = env.int("REVIEW_MINIMUM_NOTICE_MONTHS", default=3)
 # Postcode districts inside the council's area: an organisation based here counts as local.
 COUNCIL_POSTCODE_DISTRICTS = env.list(
     "COUNCIL_POSTCODE_DISTRICTS", default=["RV1", "RV2", "RV3", "RV4", "RV5", "RV6", "RV7"]

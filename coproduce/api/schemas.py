@@ -35,6 +35,9 @@ class StageChangeOut(Schema):
     decided_by: str
     decided_at: dt.datetime
     cycle: int
+    #: The page of the event that moved the project (a published tender, a confirmed
+    #: award, a review), when the move followed one; empty for a decision made by hand.
+    link: str = ""
 
     @staticmethod
     def resolve_decided_by(obj) -> str:

@@ -4,8 +4,6 @@ one contract let before coproduce."""
 import pytest
 from django.utils import timezone
 
-from coproduce.demo import bids as bids_demo
-from coproduce.demo import deliver_contracts as demo
 from coproduce.deliver.contracts.models import (
     Contract,
     ContractStatus,
@@ -14,6 +12,8 @@ from coproduce.deliver.contracts.models import (
     ProposalStatus,
 )
 from coproduce.deliver.contracts.services import add_months
+from coproduce.demo import bids as bids_demo
+from coproduce.demo import deliver_contracts as demo
 from coproduce.foundation.commissioning.models import Stage
 from coproduce.procure.awards.models import AwardDecision
 

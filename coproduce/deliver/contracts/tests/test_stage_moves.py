@@ -44,6 +44,8 @@ def test_the_link_shows_on_the_project_page(client, commissioner, draft_tender):
     page = client.get(reverse("commissioning:detail", args=[tender.project.reference]))
     assert reverse("tenders:detail", args=[tender.reference]) in page.content.decode()
     assert "See what moved the project to procure" in page.content.decode()
+    moves = client.get(f"/api/projects/{tender.project.reference}").json()["timeline"]
+    assert moves[-1]["link"] == reverse("tenders:detail", args=[tender.reference])
 
 
 def _award(commissioner, *, stage: str):

@@ -76,3 +76,25 @@ def test_project_page_shows_the_contract_promises(client, commissioner):
     assert "People told us this matters most." in text
     assert contract.council_contact.full_name in text
     assert "By up to 12 months" in text
+
+
+def test_the_contract_pages_lead_to_monitoring_feedback_and_social_value(client, commissioner):
+    contract = contract_with_kpis(1)
+    member, _ = make_member(contract.provider)
+    ref = contract.reference
+    wanted = [
+        reverse("monitoring:contract", args=[ref]),
+        reverse("feedback:responses", args=[ref]),
+        reverse("feedback:visits", args=[ref]),
+        reverse("social_value:contract", args=[ref]),
+        reverse("feedback:give_easy", args=[ref]),
+    ]
+    for user, page in [
+        (commissioner, reverse("contracts:detail", args=[ref])),
+        (member, reverse("contracts:mine_detail", args=[ref])),
+    ]:
+        client.force_login(user)
+        text = client.get(page).content.decode()
+        for url in wanted:
+            assert f'href="{url}"' in text, (page, url)
+            assert client.get(url).status_code == 200, (user, url)
