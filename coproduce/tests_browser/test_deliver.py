@@ -249,7 +249,7 @@ def _draft_analysis(refs: dict) -> None:
         contract=contract,
         data=sv_svc.AnalysisData(
             title="Peer support into work: evaluation after year 1",
-            kind="evaluation",
+            kind="evaluative",
             inputs_pence=500_000_00,
             inputs_description="The first year of the contract.",
             discount_rate="3.5",
@@ -415,7 +415,7 @@ STEPS: list[Visit | Step] = [
     ),
     # --- Review and decommissioning ---
     Visit(C, "review:start", ("peer_project",)),
-    Visit(C, "review:start", ("peer_project",), submit=EMPTY),
+    # (review:start is a confirmation with no fields: it has no error state.)
     Visit(C, "review:report", ("review",)),
     Visit(C, "review:manage", ("review",)),
     Visit(C, "review:decide", ("review",)),
@@ -503,7 +503,8 @@ def check_reflow(page, name: str) -> None:
         page.set_viewport_size(before)
 
 
-def look_at(visit: Visit, page, refs: dict, axe, reflowed: list) -> None:
+def look_at(visit: Visit, page, refs: dict, axe) -> None:
+    """Open the page (submit its form, for error states) and run axe-core on it."""
     path = visit.path(refs)
     if visit.download:
         response = page.request.get(path)
@@ -527,21 +528,29 @@ def look_at(visit: Visit, page, refs: dict, axe, reflowed: list) -> None:
         assert page.locator(".govuk-error-summary").is_visible(), "no error summary"
         assert page.title().startswith("Error"), f"title {page.title()!r} does not start Error"
     axe.check(page, visit.name)
-    if visit.submit is None and _wide(page):
+
+
+def reflows(visit: Visit, page, refs: dict, checked: list) -> None:
+    """Open the page; if it has a table or a chart, check it at 320 px wide."""
+    response = page.goto(visit.path(refs))
+    assert response.status == visit.status, f"answered {response.status}, not {visit.status}"
+    if _wide(page):
+        checked.append(visit.name)
         check_reflow(page, visit.name)
-        reflowed.append(visit.name)
 
 
-def test_every_deliver_page_is_accessible_and_reflows(demo, page_as, new_context, axe):
-    """Every step in order, one tab per person; failures are collected and reported together."""
+def walk(check, *, page_as, new_context, errors: bool) -> tuple[dict, dict, list[str], int]:
+    """Every step in order, one tab per person; ``check(visit, page, refs)`` on each visit
+    (error states and downloads only when ``errors``). Failures are collected, not raised."""
     refs = references()
     pages: dict[str, object] = {}
     failures: list[str] = []
-    reflowed: list[str] = []
     visits = 0
     for step in STEPS:
         if isinstance(step, Step):
             step.do(refs)
+            continue
+        if not errors and (step.submit is not None or step.download):
             continue
         visits += 1
         if step.role not in pages:
@@ -551,10 +560,20 @@ def test_every_deliver_page_is_accessible_and_reflows(demo, page_as, new_context
                 else page_as(PEOPLE[step.role])
             )
         try:
-            look_at(step, pages[step.role], refs, axe, reflowed)
+            check(step, pages[step.role], refs)
         except (AssertionError, PlaywrightError) as exc:
             failures.append(f"{step.name} ({step.path(refs)}): {exc}")
-    assert reflowed, "no page with a table or chart was checked at 320 px"
+    return refs, pages, failures, visits
+
+
+def test_every_deliver_page_is_accessible(demo, page_as, new_context, axe):
+    """axe-core on every page and error state; failures are reported together."""
+    refs, pages, failures, visits = walk(
+        lambda visit, page, refs: look_at(visit, page, refs, axe),
+        page_as=page_as,
+        new_context=new_context,
+        errors=True,
+    )
     assert not failures, f"{len(failures)} of {visits} visits failed:\n\n" + "\n\n".join(failures)
 
     # Pages that answer only a POST say so to a GET.
@@ -562,6 +581,22 @@ def test_every_deliver_page_is_accessible_and_reflows(demo, page_as, new_context
     for name, args in POST_ONLY.items():
         response = page.request.get(reverse(name, args=[refs[a] for a in args]))
         assert response.status == 405, f"{name} answered a GET with {response.status}"
+
+
+def test_every_deliver_page_with_a_table_or_chart_reflows_at_320px(demo, page_as, new_context):
+    """No sideways scrolling of the page at 320 px wide (WCAG 1.4.10) where there is a
+    table or a chart."""
+    checked: list[str] = []
+    _refs, _pages, failures, _visits = walk(
+        lambda visit, page, refs: reflows(visit, page, refs, checked),
+        page_as=page_as,
+        new_context=new_context,
+        errors=False,
+    )
+    assert checked, "no page with a table or chart was found"
+    assert not failures, f"{len(failures)} of {len(checked)} pages do not reflow:\n\n" + (
+        "\n\n".join(failures)
+    )
 
 
 # --- The easy read feedback form, with a keyboard only ---------------------------------
