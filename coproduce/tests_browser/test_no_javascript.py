@@ -31,22 +31,24 @@ def test_commissioner_changes_stage_with_javascript_off(demo, page_as):
     page.click(".govuk-error-summary a[href='#id_stage_0']")
     assert page.url.endswith("#id_stage_0")
 
-    page.check("input[name=stage][value=procure]")
+    # The flagship project is at procure: publishing its tender moved it there (issue 13).
+    page.check("input[name=stage][value=plan]")
     page.fill("#id_reason", REASON)
     with page.expect_navigation() as navigation:
         page.click("button:has-text('Record decision')")
     assert navigation.value.ok
     # (The address keeps the "#id_stage_0" it had; browsers carry a fragment over redirects.)
     assert page.url.split("#")[0].endswith(f"/projects/{demo.published}/")
-    assert "now at the procure stage" in page.locator(".govuk-notification-banner").inner_text()
+    assert "now at the plan stage" in page.locator(".govuk-notification-banner").inner_text()
     timeline = page.locator(".app-timeline").inner_text()
-    assert "From Plan to Procure" in timeline
+    assert "From Procure to Plan" in timeline
     assert REASON in timeline
 
 
 def test_project_list_filters_with_javascript_off(demo, new_context):
     published = CommissioningProject.objects.filter(published_at__isnull=False)
-    at_plan = list(published.filter(stage="plan").values_list("title", flat=True))
+    # The flagship project is at procure: publishing its tender moved it there (issue 13).
+    at_plan = list(published.filter(stage="procure").values_list("title", flat=True))
     assert "Day opportunities for adults with learning disabilities" in at_plan
 
     page = new_context(java_script_enabled=False).new_page()
@@ -54,15 +56,15 @@ def test_project_list_filters_with_javascript_off(demo, new_context):
     rows = page.locator(".govuk-table__body .govuk-table__row")
     assert rows.count() == min(published.count(), 20)  # 20 to a page
 
-    page.select_option("#id_stage", "plan")
+    page.select_option("#id_stage", "procure")
     with page.expect_navigation():
         page.click("button:has-text('Apply filters')")
-    assert "stage=plan" in page.url
+    assert "stage=procure" in page.url
     assert sorted(rows.locator("a").all_inner_texts()) == sorted(at_plan)
     caption = page.locator(".govuk-table__caption").inner_text()
     assert caption == (f"{len(at_plan)} project" + ("s" if len(at_plan) != 1 else ""))
     # The form keeps what was chosen.
-    assert page.locator("#id_stage").input_value() == "plan"
+    assert page.locator("#id_stage").input_value() == "procure"
 
     page.select_option("#id_stage", "")
     page.fill("#id_q", "carers")
