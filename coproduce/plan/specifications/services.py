@@ -8,6 +8,7 @@ changed: every write to one is refused with ``specification_published``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -34,6 +35,7 @@ SHORT_CONTRACT_YEARS = 3
 VALUE_MAX_PENCE = 10**15
 
 PERM = "specifications.change_specification"
+_FIGURE = re.compile(r"\d")
 
 
 @dataclass
@@ -62,6 +64,15 @@ class RequirementData:
     finding_ids: list[int] = field(default_factory=list)
     idea_ids: list[int] = field(default_factory=list)
     equality_entry_ids: list[int] = field(default_factory=list)
+
+
+def has_figure(target: str) -> bool:
+    """Whether a KPI target has a figure in it ("85", "85%", "£1,200", "at least 40").
+
+    The contract created at award reads the first figure as the target, so words alone
+    ("as many as possible") are refused here.
+    """
+    return bool(_FIGURE.search(target))
 
 
 def _check_perm(actor: User) -> None:
@@ -290,7 +301,7 @@ def specification_new_version(
 def specification_publish(*, actor: User, specification: Specification) -> Specification:
     """Publish a draft: it becomes immutable and the previous published version superseded.
 
-    Needs at least one outcome. Publishing a version that is already published does
+    Needs at least one outcome, and every KPI target a figure. Publishing a version that is already published does
     nothing (a double click).
     """
     _check_perm(actor)
@@ -308,6 +319,14 @@ def specification_publish(*, actor: User, specification: Specification) -> Speci
                 "Add at least one outcome before publishing: a specification says what the "
                 "service must achieve.",
             )
+        for kpi in locked.requirements.filter(kind=RequirementKind.KPI).order_by("position"):
+            if not has_figure(kpi.target):
+                # A draft copied from a version published before targets had to be figures.
+                raise ServiceError(
+                    "kpi_target_not_a_figure",
+                    f"Give the target of the KPI “{kpi.text[:80]}” as a figure, such as 85 "
+                    f"or 85%, before publishing (it says “{kpi.target}”).",
+                )
         if locked.contract_years < SHORT_CONTRACT_YEARS and not locked.short_term_reason:
             raise ServiceError(
                 "short_term_reason_required",
@@ -382,6 +401,13 @@ def _clean_requirement(spec: Specification, data: RequirementData) -> tuple[dict
         ):
             if not values[name]:
                 raise ServiceError("kpi_incomplete", message, field=name)
+        if not has_figure(values["target"]):
+            raise ServiceError(
+                "kpi_target_not_a_figure",
+                "Give the KPI target as a figure, such as 85 or 85%: the contract and its "
+                "monitoring compare each result with it.",
+                field="target",
+            )
     else:
         # Only KPIs are measured; drop stray measurement fields rather than store them.
         values.update(target="", unit="", frequency="")

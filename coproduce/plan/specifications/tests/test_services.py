@@ -220,6 +220,44 @@ def test_a_kpi_needs_target_unit_and_frequency(commissioner, draft_spec, missing
     assert not Requirement.objects.exists()
 
 
+@pytest.mark.parametrize("target", ["as many as possible", "most people", "  ", "n/a", "%"])
+def test_a_kpi_target_without_a_figure_is_refused(commissioner, draft_spec, target):
+    with pytest.raises(ServiceError) as exc:
+        requirement_add(actor=commissioner, specification=draft_spec, data=kpi(target=target))
+    assert exc.value.code in {"kpi_target_not_a_figure", "kpi_incomplete"}
+    assert exc.value.field == "target"
+    if target.strip():
+        assert "as a figure, such as 85 or 85%" in exc.value.message
+    assert not Requirement.objects.exists()
+
+
+@pytest.mark.parametrize("target", ["85", "85%", "£1,200", "at least 40", "0.5"])
+def test_a_kpi_target_with_a_figure_is_kept_as_written(commissioner, draft_spec, target):
+    req = requirement_add(actor=commissioner, specification=draft_spec, data=kpi(target=target))
+    assert req.target == target
+
+
+def test_a_kpi_target_cannot_be_changed_to_words(commissioner, draft_spec):
+    req = requirement_add(actor=commissioner, specification=draft_spec, data=kpi())
+    with pytest.raises(ServiceError) as exc:
+        requirement_update(actor=commissioner, requirement=req, data=kpi(target="lots"))
+    assert exc.value.code == "kpi_target_not_a_figure"
+    assert Requirement.objects.get(pk=req.pk).target == "90"
+
+
+def test_a_draft_copied_from_a_legacy_kpi_without_a_figure_cannot_be_published(
+    commissioner, draft_spec
+):
+    requirement_add(actor=commissioner, specification=draft_spec, data=outcome())
+    req = requirement_add(actor=commissioner, specification=draft_spec, data=kpi())
+    Requirement.objects.filter(pk=req.pk).update(target="as many as possible")  # legacy row
+    with pytest.raises(ServiceError) as exc:
+        specification_publish(actor=commissioner, specification=draft_spec)
+    assert exc.value.code == "kpi_target_not_a_figure"
+    assert "“as many as possible”" in exc.value.message
+    assert Specification.objects.get(pk=draft_spec.pk).status == SpecificationStatus.DRAFT
+
+
 def test_measurement_fields_are_dropped_from_an_outcome(commissioner, draft_spec):
     req = requirement_add(
         actor=commissioner,
