@@ -34,6 +34,7 @@ again adds nothing. Dates are relative to the day of loading.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -104,6 +105,7 @@ from coproduce.procure.tenders.services import (
     tender_publish,
     tender_set_no_lots_reason,
 )
+from coproduce.understand.consultations.models import Finding
 
 PROJECT_TITLE = "Peer support into work for disabled adults"
 TENDER_TITLE = "Peer support into work for disabled adults"
@@ -167,6 +169,14 @@ ORGANISATIONS = [
     ),
 ]
 
+# What disabled adults and carers told the council in the project's own consultation
+# (``peer_support_consultation`` publishes these findings before the specification is
+# written); the specification's requirements and KPIs cite them.
+FINDING_LIVED = "People want support from someone who has been through it"
+FINDING_KEEP = "People want help to keep a job, not just find one"
+FINDING_NEAR = "People want to meet somewhere accessible near home"
+FINDING_QUICK = "People want to be seen quickly when they ask for help"
+
 PROJECT = ProjectData(
     title=PROJECT_TITLE,
     service_area_id=0,  # set from AREA when loading
@@ -194,49 +204,79 @@ SPEC = SpecificationData(
     estimated_value_pence=VALUE_POUNDS * 100,
 )
 
-REQUIREMENTS = [
-    RequirementData(
-        kind=RequirementKind.OUTCOME,
-        text="Disabled adults who want a paid job get one and keep it.",
+# Each requirement with the findings it cites (by statement; ids are looked up when the
+# specification is written, see ``_requirements``).
+REQUIREMENTS: list[tuple[RequirementData, tuple[str, ...]]] = [
+    (
+        RequirementData(
+            kind=RequirementKind.OUTCOME,
+            text="Disabled adults who want a paid job get one and keep it.",
+        ),
+        (FINDING_KEEP,),
     ),
-    RequirementData(
-        kind=RequirementKind.OUTCOME,
-        text="People get support from someone with lived experience of disability.",
+    (
+        RequirementData(
+            kind=RequirementKind.OUTCOME,
+            text="People get support from someone with lived experience of disability.",
+        ),
+        (FINDING_LIVED,),
     ),
-    RequirementData(
-        kind=RequirementKind.CRITERION,
-        text="At least half of the support hours are given by paid peer supporters.",
+    (
+        RequirementData(
+            kind=RequirementKind.OUTCOME,
+            text="People meet their peer supporter in step-free places near where they live.",
+        ),
+        (FINDING_NEAR,),
     ),
-    RequirementData(
-        kind=RequirementKind.KPI,
-        text="People helped into paid work who still have the job six months later.",
-        target="40",
-        unit="people a year",
-        frequency=Frequency.ANNUALLY,
+    (
+        RequirementData(
+            kind=RequirementKind.CRITERION,
+            text="At least half of the support hours are given by paid peer supporters.",
+        ),
+        (FINDING_LIVED,),
+    ),
+    (
+        RequirementData(
+            kind=RequirementKind.KPI,
+            text="People helped into paid work who still have the job six months later.",
+            target="40",
+            unit="people a year",
+            frequency=Frequency.ANNUALLY,
+        ),
+        (FINDING_KEEP,),
     ),
     # Reported every month and every three months, so that contract monitoring has
     # something to report on while the contract runs (issue 13).
-    RequirementData(
-        kind=RequirementKind.KPI,
-        text="People supported each month.",
-        target="60",
-        unit="people",
-        frequency=Frequency.MONTHLY,
+    (
+        RequirementData(
+            kind=RequirementKind.KPI,
+            text="People supported each month.",
+            target="60",
+            unit="people",
+            frequency=Frequency.MONTHLY,
+        ),
+        (FINDING_NEAR,),
     ),
-    RequirementData(
-        kind=RequirementKind.KPI,
-        text="Working days from someone asking for support to their first meeting with a "
-        "peer supporter.",
-        target="10",
-        unit="working days on average",
-        frequency=Frequency.MONTHLY,
+    (
+        RequirementData(
+            kind=RequirementKind.KPI,
+            text="Working days from someone asking for support to their first meeting with a "
+            "peer supporter.",
+            target="10",
+            unit="working days on average",
+            frequency=Frequency.MONTHLY,
+        ),
+        (FINDING_QUICK,),
     ),
-    RequirementData(
-        kind=RequirementKind.KPI,
-        text="People who say their peer supporter understood them.",
-        target="90",
-        unit="% of people asked",
-        frequency=Frequency.QUARTERLY,
+    (
+        RequirementData(
+            kind=RequirementKind.KPI,
+            text="People who say their peer supporter understood them.",
+            target="90",
+            unit="% of people asked",
+            frequency=Frequency.QUARTERLY,
+        ),
+        (FINDING_LIVED,),
     ),
 ]
 
@@ -457,21 +497,42 @@ def _people(users: dict[str, User]) -> dict[str, int]:
 # --- the tender ---------------------------------------------------------------------------
 
 
-def _project(users: dict[str, User]) -> CommissioningProject:
+def published_project(users: dict[str, User]) -> CommissioningProject:
+    """The peer support project, created and published (at "understand") if missing."""
     actor = users[COMMISSIONER2]
     project = CommissioningProject.objects.filter(title=PROJECT_TITLE).first()
     if project is None:
         area = ServiceArea.objects.get(slug=AREA)
         data = ProjectData(**{**PROJECT.__dict__, "service_area_id": area.pk, "owner_id": actor.pk})
         project = project_publish(actor=actor, project=project_create(actor=actor, data=data))
+    return project
+
+
+def _project(users: dict[str, User]) -> CommissioningProject:
+    project = published_project(users)
     if project.stage not in (Stage.UNDERSTAND, Stage.PLAN):
         return project  # moved on by its tender and award (the contracts demo confirms it)
     return _stage_to_plan(
-        actor,
+        users[COMMISSIONER2],
         project,
-        "The employment needs assessment and the day opportunities survey showed that people "
-        "want help into work from people who have been through it. We can specify and buy.",
+        "Our consultation with disabled adults and carers has closed and its findings are "
+        "published: people want support from someone who has been through it, help to keep a "
+        "job and not just find one, and to meet somewhere accessible near home. With the "
+        "employment needs assessment, that is enough to specify and buy.",
     )
+
+
+def _requirements(project: CommissioningProject) -> list[RequirementData]:
+    """The requirements, each citing the project's published findings it rests on."""
+    findings = dict(
+        Finding.objects.filter(project=project, published_at__isnull=False).values_list(
+            "statement", "pk"
+        )
+    )
+    return [
+        replace(requirement, finding_ids=[findings[s] for s in statements if s in findings])
+        for requirement, statements in REQUIREMENTS
+    ]
 
 
 def _tender(
@@ -482,7 +543,7 @@ def _tender(
     tender = Tender.objects.filter(project=project, title=title).first()
     if tender is not None and tender.status != TenderStatus.DRAFT:
         return tender
-    spec = _published_spec(actor, project, SPEC, REQUIREMENTS)
+    spec = _published_spec(actor, project, SPEC, _requirements(project))
     model = _model(actor, project, MODEL_TITLE, QUESTIONS, PRICE_WEIGHT, PANEL_ROLES)
     today = timezone.localdate()
     deadline_day = _working_day(today + dt.timedelta(days=40))

@@ -21,6 +21,7 @@ from coproduce.demo import (
     deliver_social_value,
     engagement_consultation,
     engagement_findings,
+    peer_support_consultation,
 )
 from coproduce.demo import equality as equality_demo
 from coproduce.demo import ideas as ideas_demo
@@ -336,6 +337,8 @@ def load(stdout=None) -> dict[str, int]:
         # After the findings, which the demo equality impact assessment cites.
         created.update(equality_demo.load(users))
         created.update(procurement_demo.load(users))  # after findings and equality: it cites them
+        # Before bids: the peer support specification cites this consultation's findings.
+        created.update(peer_support_consultation.load(users))
         # After the procurement demo: the closed, awarded tender (issue 6) checks its complaint.
         created.update(bids_demo.load(users))
         # Deliver and review (issue 13): the contracts first, then what hangs on them.

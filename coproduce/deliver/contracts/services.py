@@ -188,19 +188,24 @@ def _kpi_values(data: KPIData, position: int) -> dict:
 
 
 def _kpis_from_specification(contract: Contract) -> list[ContractKPI]:
-    """Copy the specification's KPIs into the contract (target parsed, kind inferred)."""
+    """Copy the specification's KPIs into the contract (target parsed, kind inferred).
+
+    Never refuses: a tender keeps the specification version it was published with, so an
+    award must be confirmable whatever its KPI targets say. A target with no figure in it
+    (a version published before specifications refused one) is copied with its words kept
+    in the KPI's text and a note that the council sets the target; the target and
+    thresholds start at 0 and the framework cannot be agreed until the council has set
+    the target (``framework_problems``).
+    """
     spec = contract.award.tender.specification
     made = []
     requirements = spec.requirements.filter(kind=RequirementKind.KPI).order_by("position")
     for position, requirement in enumerate(requirements, start=1):
         target = kpi_terms.parse_figure(requirement.target)
+        text = requirement.text
         if target is None:
-            raise ServiceError(
-                "kpi_target_not_a_number",
-                f"The specification's KPI “{requirement.text[:80]}” has the target "
-                f"“{requirement.target}”, which is not a number, so the contract cannot "
-                "carry it. Publish a specification version whose KPI targets are figures.",
-            )
+            target = Decimal("0")
+            text = kpi_terms.with_target_to_set(text, requirement.target)
         kind = kpi_terms.infer_kind(requirement.unit)
         green, red = kpi_terms.default_thresholds(target, Direction.HIGHER_IS_BETTER)
         made.append(
@@ -208,7 +213,7 @@ def _kpis_from_specification(contract: Contract) -> list[ContractKPI]:
                 contract=contract,
                 requirement=requirement,
                 position=position,
-                text=requirement.text,
+                text=text,
                 target=target,
                 unit=requirement.unit,
                 kind=kind,
@@ -472,7 +477,9 @@ def framework_snapshot(contract: Contract) -> list[dict]:
 def kpi_framework_update(*, actor, kpi: ContractKPI, data: KPIFrameworkData) -> ContractKPI:
     """Set one KPI's direction, thresholds, why it is asked and how it will be used.
 
-    Inverted thresholds are refused with the rule named. Once a version is agreed, an
+    Inverted thresholds are refused with the rule named. Setting the target of a KPI
+    whose specification target had no figure clears the "target to be set" note (the
+    specification's words stay in its text). Once a version is agreed, an
     edit makes the framework "changed since agreed": a new version needs both sides.
     A half-agreed version (one signature) is cleared, since what was agreed has changed.
     Audited as ``contracts.kpi.updated`` with old and new values.
@@ -494,10 +501,9 @@ def kpi_framework_update(*, actor, kpi: ContractKPI, data: KPIFrameworkData) -> 
         label="the figure that is red",
         allow_negative=True,
     )
+    target_given = not (data.target is None or data.target == "")
     target = (
-        kpi.target
-        if data.target is None or data.target == ""
-        else figure(data.target, field_name="target", label="the target")
+        figure(data.target, field_name="target", label="the target") if target_given else kpi.target
     )
     check_thresholds(data.direction, green, red)
     _check_percent(kpi.kind, target, green, red)
@@ -519,6 +525,9 @@ def kpi_framework_update(*, actor, kpi: ContractKPI, data: KPIFrameworkData) -> 
         _lock(kpi.contract)
         locked = ContractKPI.objects.select_for_update().get(pk=kpi.pk)
         new = {
+            # Setting the target of a KPI whose specification target had no figure keeps
+            # the specification's words but drops the note that it is still to be set.
+            "text": kpi_terms.with_target_set(locked.text) if target_given else locked.text,
             "direction": data.direction,
             "green_from": green,
             "red_beyond": red,
@@ -602,6 +611,15 @@ def framework_problems(contract: Contract) -> list[ServiceError]:
     if not kpis:
         problems.append(ServiceError("no_kpis", "The contract has no KPIs to agree."))
     for kpi in kpis:
+        words = kpi_terms.target_to_set(kpi.text)
+        if words is not None:
+            problems.append(
+                ServiceError(
+                    "kpi_target_to_set",
+                    f"KPI {kpi.position} has no target yet: the specification said “{words}”, "
+                    "which is not a figure. Set its target before the framework is agreed.",
+                )
+            )
         if not kpi.why_asked.strip() or not kpi.how_used.strip():
             problems.append(
                 ServiceError(
@@ -627,7 +645,8 @@ def framework_problems(contract: Contract) -> list[ServiceError]:
 def framework_agree(*, actor, contract: Contract, side: str) -> FrameworkVersion:
     """One side agrees the framework as it stands (``side`` "council" or "provider").
 
-    Refused while a KPI lacks why it is asked or how it is used, or a proposal is open.
+    Refused while a KPI has no target yet (its specification target had no figure), lacks
+    why it is asked or how it is used, or a proposal is open.
     The version waiting for signatures is the current snapshot; when both sides have
     agreed the same snapshot it is fixed (``agreed_at``). Agreeing again when nothing has
     changed since the last fixed version does nothing. Audited as

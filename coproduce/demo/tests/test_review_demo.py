@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from coproduce.deliver.contracts.models import Contract, ContractStatus
 from coproduce.deliver.review.models import ActionStatus, DecommissioningStatus, Review
 from coproduce.deliver.review.notice import add_months
 from coproduce.demo import bids as bids_demo
-from coproduce.demo import deliver_review
+from coproduce.demo import deliver_review, peer_support_consultation
 from coproduce.demo.deliver_contracts import LEGACY_CONTRACT_TITLE, LEGACY_PROJECT_TITLE
 from coproduce.foundation.accounts.models import User
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage
+from coproduce.plan.specifications.models import RequirementKind, Specification
 from coproduce.procure.bids.models import Bid
+from coproduce.understand.consultations.models import Consultation, ConsultationStatus, Finding
 
 
 def test_the_legacy_contract_is_being_decommissioned_while_the_notice_runs(demo_world, client):
@@ -96,3 +99,41 @@ def test_the_peer_support_project_page_tells_the_whole_story(demo_world, client)
 def test_add_months_is_used_for_the_notice(demo_world):
     d = Review.objects.get().decision.decommissioning
     assert d.notice_ends_on == add_months(d.notice_given_on, d.notice_months)
+
+
+def test_the_peer_support_project_cites_its_own_published_findings(demo_world, client):
+    project = CommissioningProject.objects.get(title=bids_demo.PROJECT_TITLE)
+    consultation = Consultation.objects.get(project=project, title=peer_support_consultation.TITLE)
+    assert consultation.status == ConsultationStatus.CLOSED
+    assert 20 <= consultation.responses.filter(status="submitted").count() <= 40
+    findings = list(Finding.objects.filter(project=project, published_at__isnull=False))
+    assert 3 <= len(findings) <= 4
+    assert all(f.people_count > 0 and f.quotes.exists() for f in findings)
+    spec = Specification.objects.get(project=project, status="published")
+    requirements = list(spec.requirements.prefetch_related("findings"))
+    kpis = [r for r in requirements if r.kind == RequirementKind.KPI]
+    assert kpis and all(r.findings.exists() for r in requirements)
+    assert {f.pk for r in requirements for f in r.findings.all()} == {f.pk for f in findings}
+    page = client.get(reverse("commissioning:detail", args=[project.reference])).content.decode()
+    told, asked, judged = (page.index(s) for s in ('id="told-us"', 'id="asked-for"', 'id="judged"'))
+    for finding in findings:  # step 1 shows what people told us
+        assert told < page.index(escape(finding.statement)) < asked
+    # Step 2 leads to the specification, whose requirements and KPIs cite the findings.
+    spec_url = reverse("specifications:detail", args=[project.reference])
+    assert asked < page.index(f'href="{spec_url}"') < judged
+    spec_page = client.get(spec_url).content.decode()
+    assert escape(kpis[0].text) in spec_page
+    assert "interim" not in spec_page.lower()  # the consultation has closed
+    for finding in findings:
+        assert escape(finding.statement) in spec_page
+        # Each finding's page links forward to what was asked for because of it.
+        url = reverse("engagement_analysis:finding_public", args=[finding.reference])
+        finding_page = client.get(url).content.decode()
+        assert "What we asked for because of this" in finding_page
+        cited = [r for r in requirements if finding in r.findings.all()]
+        assert cited and all(escape(r.text)[:100] in finding_page for r in cited)
+
+
+def test_loading_the_peer_support_consultation_again_creates_nothing(demo_world):
+    users = {u.email: u for u in User.objects.filter(email__endswith="@riverside.example")}
+    assert set(peer_support_consultation.load(users).values()) == {0}
