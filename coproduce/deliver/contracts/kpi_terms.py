@@ -8,6 +8,12 @@ default thresholds. Pure functions (no Django), so the arithmetic is tested on i
   for "lower is better" the mirror image (red above 120% of the target). Whole targets get
   whole thresholds (rounded towards the target, so a threshold never asks for more than it
   says); others keep two decimal places.
+* A specification KPI whose target has no figure (published before specifications refused
+  one) still becomes a contract KPI: ``with_target_to_set(text, words)`` keeps the words in
+  the KPI's text with a note that the council sets the figure; ``target_to_set(text)``
+  finds the note (the framework cannot be agreed while it is there) and
+  ``with_target_set(text)`` rewrites it once the council has set the figure, keeping the
+  specification's words.
 """
 
 from __future__ import annotations
@@ -76,3 +82,35 @@ def default_thresholds(target: Decimal, direction: str = "higher") -> tuple[Deci
         return green, max(red, green)
     red = _round(target * RED_SHARE, whole, towards_up=True)
     return green, min(red, green)
+
+
+# --- a specification target with no figure in it ---------------------------------------------
+
+_PENDING = (
+    "\n\n(The specification’s target was “{words}”, which is not a figure: the council sets "
+    "the target before the monitoring framework is agreed.)"
+)
+_SETTLED = "\n\n(The specification’s target was “{words}”.)"
+_PENDING_RE = re.compile(
+    re.escape(_PENDING).replace(re.escape("{words}"), "(?P<words>.*)") + r"\Z", re.DOTALL
+)
+
+
+def with_target_to_set(text: str, words: str) -> str:
+    """The KPI's text with the specification's target words and a note that the council
+    sets the figure."""
+    return text + _PENDING.format(words=words)
+
+
+def target_to_set(text: str) -> str | None:
+    """The specification's target words when the council has still to set the figure."""
+    match = _PENDING_RE.search(text or "")
+    return match.group("words") if match else None
+
+
+def with_target_set(text: str) -> str:
+    """The KPI's text once the council has set the figure (the words are kept)."""
+    match = _PENDING_RE.search(text or "")
+    if match is None:
+        return text
+    return text[: match.start()] + _SETTLED.format(words=match.group("words"))

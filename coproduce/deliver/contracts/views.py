@@ -14,6 +14,7 @@ from coproduce.foundation.core.errors import NotFound
 from coproduce.foundation.core.http import form_page, not_found_as_404, post_action
 from coproduce.foundation.core.idempotency import posted_key
 
+from . import kpi_terms
 from . import selectors as sel
 from . import services as svc
 from .forms import (
@@ -68,7 +69,8 @@ def kpi_edit(request: HttpRequest, reference: str, position: int) -> HttpRespons
     contract = _manage(request, reference)
     kpi = sel.access_kpi(contract, position)
     initial = {
-        "target": _plain(kpi.target),
+        # A target still to be set (its specification target had no figure) starts empty.
+        "target": "" if kpi_terms.target_to_set(kpi.text) is not None else _plain(kpi.target),
         "direction": kpi.direction,
         "green_from": _plain(kpi.green_from),
         "red_beyond": _plain(kpi.red_beyond),

@@ -1,10 +1,12 @@
 """``{% project_contracts project %}``: the contracts awarded under a project (public), and
-the ``figure`` filter (85.00 → 85, 12.50 → 12.5) for KPI targets and thresholds."""
+the ``figure`` filter (85.00 → 85, 12.50 → 12.5) for KPI targets and thresholds, and
+``target_to_set`` (a KPI whose specification target had no figure, still to be set)."""
 
 from decimal import Decimal
 
 from django import template
 
+from coproduce.deliver.contracts import kpi_terms
 from coproduce.deliver.contracts.selectors import project_contracts as _project_contracts
 
 register = template.Library()
@@ -40,3 +42,9 @@ def figure(value) -> str:
     except ArithmeticError:
         return str(value)
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def target_to_set(text) -> bool:
+    """Whether a KPI (given its text) still waits for the council to set its target."""
+    return kpi_terms.target_to_set(str(text or "")) is not None

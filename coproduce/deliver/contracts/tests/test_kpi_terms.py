@@ -5,7 +5,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coproduce.deliver.contracts.kpi_terms import default_thresholds, infer_kind, parse_figure
+from coproduce.deliver.contracts.kpi_terms import (
+    default_thresholds,
+    infer_kind,
+    parse_figure,
+    target_to_set,
+    with_target_set,
+    with_target_to_set,
+)
 
 
 def test_parse_figure_reads_the_first_number():
@@ -45,3 +52,20 @@ def test_default_thresholds_are_never_inverted(target, direction):
         assert red <= green and red >= target * Decimal("0.8")
     else:
         assert red >= green and red <= target * Decimal("1.2")
+
+
+@given(st.text(max_size=200), st.text(max_size=50))
+def test_a_target_in_words_is_kept_and_marked_until_set(text, words):
+    pending = with_target_to_set(text, words)
+    assert pending.startswith(text)
+    assert target_to_set(pending) == words
+    settled = with_target_set(pending)
+    assert target_to_set(settled) is None
+    assert settled.startswith(text) and f"“{words}”" in settled
+    assert with_target_set(settled) == settled
+
+
+def test_a_kpi_text_without_the_note_has_no_target_to_set():
+    assert target_to_set("People supported each month.") is None
+    assert target_to_set("") is None
+    assert with_target_set("People supported.") == "People supported."

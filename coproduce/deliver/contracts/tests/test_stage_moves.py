@@ -4,14 +4,19 @@ stage rules do not allow is skipped. The contract carries the specification's KP
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from coproduce.deliver.contracts import kpi_terms
+from coproduce.deliver.contracts import services as svc
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage
 from coproduce.foundation.commissioning.services import project_change_stage
+from coproduce.foundation.core.errors import ServiceError
 from coproduce.plan.specifications.models import Requirement
 from coproduce.procure.awards import services as awards
 from coproduce.procure.awards.tests.helpers import build
@@ -48,20 +53,20 @@ def test_the_link_shows_on_the_project_page(client, commissioner, draft_tender):
     assert moves[-1]["link"] == reverse("tenders:detail", args=[tender.reference])
 
 
-def _award(commissioner, *, stage: str):
+KPI_ROWS = [
+    ("85", "% of hours", "monthly"),
+    ("£1,200", "pounds saved", "annually"),
+    ("10", "working days", "quarterly"),
+    ("40", "people a year", "annually"),
+]
+
+
+def _award(commissioner, *, stage: str, rows=KPI_ROWS):
     built = build(commissioner, area="adult-social-care")  # light touch: no standstill needed
     spec = built.tender.specification
     spec.extension_years = 2
     spec.save(update_fields=["extension_years"])
-    for position, (target, unit, frequency) in enumerate(
-        [
-            ("85", "% of hours", "monthly"),
-            ("£1,200", "pounds saved", "annually"),
-            ("10", "working days", "quarterly"),
-            ("40", "people a year", "annually"),
-        ],
-        start=90,
-    ):
+    for position, (target, unit, frequency) in enumerate(rows, start=90):
         Requirement.objects.create(
             specification=spec,
             kind="kpi",
@@ -123,3 +128,51 @@ def test_manual_moves_keep_working(commissioner, published_project):
     )
     assert project.stage == Stage.PLAN
     assert project.stage_changes.get().link == ""
+
+
+def test_an_award_whose_specification_has_a_kpi_target_in_words_still_confirms(
+    commissioner, provider
+):
+    # A specification published before targets had to be figures: the tender keeps it.
+    rows = [("as many as possible", "people supported", "monthly"), ("85", "% of hours", "monthly")]
+    contract = _award(commissioner, stage=Stage.PROCURE, rows=rows)
+    assert contract.award.status == "confirmed"
+    words, figure = contract.kpis.order_by("position")
+    assert (words.target, words.green_from, words.red_beyond) == (0, 0, 0)
+    assert words.text.startswith("KPI at 90")
+    assert "“as many as possible”" in words.text
+    assert kpi_terms.target_to_set(words.text) == "as many as possible"
+    assert kpi_terms.target_to_set(figure.text) is None and figure.target == Decimal("85")
+    # The framework cannot be agreed until the council sets the figure.
+    ready = svc.KPIFrameworkData(
+        direction="higher", green_from="0", red_beyond="0", why_asked="Why.", how_used="How."
+    )
+    for kpi in (words, figure):
+        data = (
+            ready if kpi == words else dataclasses.replace(ready, green_from="85", red_beyond="68")
+        )
+        svc.kpi_framework_update(actor=commissioner, kpi=kpi, data=data)
+    with pytest.raises(ServiceError) as info:
+        svc.framework_agree(actor=commissioner, contract=contract, side="council")
+    assert info.value.code == "kpi_target_to_set"
+    assert "KPI 1 has no target yet" in info.value.message
+    assert "“as many as possible”" in info.value.message
+    # The page says so, and the form asks for the figure (it does not offer 0).
+    client = Client()
+    client.force_login(commissioner)
+    page = client.get(reverse("contracts:detail", args=[contract.reference])).content.decode()
+    assert "Target to be set" in page
+    form = client.get(reverse("contracts:kpi_edit", args=[contract.reference, 1]))
+    assert form.context["form"].initial["target"] == ""
+    # Setting it keeps the specification's words and lets the framework be agreed.
+    svc.kpi_framework_update(
+        actor=commissioner,
+        kpi=words,
+        data=dataclasses.replace(ready, target="60", green_from="60", red_beyond="48"),
+    )
+    words.refresh_from_db()
+    assert words.target == Decimal("60")
+    assert kpi_terms.target_to_set(words.text) is None
+    assert "“as many as possible”" in words.text
+    version = svc.framework_agree(actor=commissioner, contract=contract, side="council")
+    assert version.number == 1 and not version.is_agreed
