@@ -38,6 +38,9 @@ class Contract(TimeStampedModel):
     project = models.ForeignKey(
         CommissioningProject, on_delete=models.PROTECT, related_name="contracts"
     )
+    # The commissioning cycle of the project the contract was let in (its review looks at
+    # the contracts of its own cycle only).
+    cycle = models.PositiveSmallIntegerField(default=1)
     # Empty for a contract that was let before the council used coproduce and is recorded
     # here so that it can be monitored, reviewed or decommissioned like any other.
     award = models.OneToOneField(

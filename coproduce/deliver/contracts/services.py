@@ -265,6 +265,7 @@ def contract_create_for_award(confirmation: AwardConfirmation) -> Contract:
     contract = Contract.objects.create(
         reference=f"K-{year}-{number:04d}",
         project=project,
+        cycle=project.cycle,
         award=decision,
         provider=decision.winning_bid.lead_organisation,
         title=title[:200],
@@ -397,6 +398,7 @@ def contract_record_existing(
         contract = Contract.objects.create(
             reference=f"K-{today.year}-{number:04d}",
             project=project,
+            cycle=project.cycle,
             provider=provider,
             title=title,
             value_pence=value,

@@ -65,6 +65,9 @@ class Review(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # What the published report shows of the evidence (``selectors.report_figures``),
+    # frozen when it is published: later returns or feedback never change it.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["project", "cycle"]

@@ -8,13 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from coproduce.deliver.contracts.models import Contract, ContractKPI, ContractStatus
+from coproduce.deliver.feedback.selectors import PUBLIC_MINIMUM as FEEDBACK_PUBLIC_MINIMUM
+from coproduce.deliver.feedback.selectors import contract_summary, score_rows
+from coproduce.deliver.monitoring.selectors import kpi_views
+from coproduce.deliver.social_value.models import AnalysisStatus as SroiStatus
+from coproduce.deliver.social_value.models import SroiAnalysis
+from coproduce.deliver.social_value.selectors import (
+    contract_commitments,
+    sroi_report,
+    summarise,
+    unit_words,
+)
+from coproduce.deliver.social_value.sroi import ratio_in_words
 from coproduce.foundation.commissioning.models import CommissioningProject, Stage, StageChange
 from coproduce.foundation.core.errors import NotFound
+from coproduce.foundation.core.templatetags.govuk import pounds
 from coproduce.plan.specifications.models import Specification
 from coproduce.procure.awards.selectors import Diversity, access_tender_market, market_diversity
 from coproduce.procure.tenders.models import Tender
@@ -110,24 +125,28 @@ def learned_last_time(project: CommissioningProject) -> Review | None:
     )
 
 
-def cycle_contracts(project: CommissioningProject) -> list[Contract]:
-    """The project's contracts with their KPIs (and the findings each KPI was built on)."""
+def cycle_contracts(project: CommissioningProject, cycle: int) -> list[Contract]:
+    """The contracts let in ``cycle`` of the project, with their KPIs (and the findings each
+    KPI was built on). A review looks at its own cycle's contracts only."""
     kpis = ContractKPI.objects.select_related("requirement").prefetch_related(
         Prefetch("requirement__findings", queryset=Finding.objects.order_by("reference"))
     )
     return list(
-        Contract.objects.filter(project=project)
+        Contract.objects.filter(project=project, cycle=cycle)
         .select_related("provider", "council_contact", "award__tender")
         .prefetch_related(Prefetch("kpis", queryset=kpis))
         .order_by("starts_on", "reference")
     )
 
 
-def findings_behind_contracts(project: CommissioningProject) -> list[Finding]:
-    """Published findings cited by the requirements the project's contract KPIs came from."""
+def findings_behind_contracts(project: CommissioningProject, cycle: int) -> list[Finding]:
+    """Published findings cited by the requirements the KPIs of the contracts let in
+    ``cycle`` came from."""
     return list(
         Finding.objects.filter(
-            requirements__contract_kpis__contract__project=project, published_at__isnull=False
+            requirements__contract_kpis__contract__project=project,
+            requirements__contract_kpis__contract__cycle=cycle,
+            published_at__isnull=False,
         )
         .distinct()
         .order_by("reference")
@@ -159,13 +178,30 @@ class ReviewReport:
     stage_changes: list[StageChange] = field(default_factory=list)
 
 
-def market_diversity_of_project(project: CommissioningProject) -> list[TenderDiversity]:
-    """Market diversity of each of the project's tenders that may be shown (opened and
+def cycle_window(review: Review) -> tuple[dt.datetime | None, dt.datetime]:
+    """When the review's cycle began (the decision of the review before it, or None for the
+    first cycle) and when the review started: the tenders of the cycle fall between."""
+    before = (
+        ReviewDecision.objects.filter(
+            review__project_id=review.project_id, review__cycle=review.cycle - 1
+        )
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    return before, review.started_at
+
+
+def cycle_market_diversity(review: Review) -> list[TenderDiversity]:
+    """Market diversity of the tenders published in the review's cycle (opened and
     awarded; see ``awards.selectors.access_tender_market``). Sealed tenders are skipped."""
+    since, until = cycle_window(review)
+    tenders = Tender.objects.filter(
+        project_id=review.project_id, published_at__isnull=False, published_at__lte=until
+    )
+    if since is not None:
+        tenders = tenders.filter(published_at__gt=since)
     out = []
-    for tender in Tender.objects.filter(project=project, published_at__isnull=False).order_by(
-        "published_at"
-    ):
+    for tender in tenders.order_by("published_at", "pk"):
         try:
             access_tender_market(tender.reference)
         except NotFound:
@@ -175,21 +211,239 @@ def market_diversity_of_project(project: CommissioningProject) -> list[TenderDiv
 
 
 def review_report(review: Review) -> ReviewReport:
-    """The report of ``review``: contracts and KPIs, findings used, the equality impact
-    assessment, market diversity and the decision (if made)."""
+    """The report of ``review``: the contracts of its cycle and their KPIs, findings used,
+    the equality impact assessment, market diversity and the decision (if made)."""
     decision = decision_of(review)
     decommissioning = (
         Decommissioning.objects.filter(decision=decision).first() if decision else None
     )
     return ReviewReport(
         review=review,
-        contracts=cycle_contracts(review.project),
+        contracts=cycle_contracts(review.project, review.cycle),
         findings=list(review.findings.filter(published_at__isnull=False).order_by("reference")),
         assessment=EqualityImpactAssessment.objects.filter(project=review.project).first(),
-        diversity=market_diversity_of_project(review.project),
+        diversity=cycle_market_diversity(review),
         decision=decision,
         decommissioning=decommissioning,
     )
+
+
+# --- the report's figures (live for a draft, frozen when published) ---------------------------
+
+
+def _day(value: dt.date | None) -> str:
+    """1 April 2026 (frozen into a report, so formatted once)."""
+    return date_format(value, "j F Y") if value else ""
+
+
+def _kpi_figures(contract: Contract, kpis_by_id: dict[int, ContractKPI]) -> list[dict]:
+    out = []
+    for view in kpi_views(contract, accepted_only=True, published_only=True):
+        kpi = kpis_by_id.get(view.kpi.pk, view.kpi)
+        findings = (
+            [
+                {"reference": f.reference, "statement": f.statement}
+                for f in kpi.requirement.findings.all()
+                if f.published_at
+            ]
+            if kpi.requirement_id
+            else []
+        )
+        out.append(
+            {
+                "position": kpi.position,
+                "text": kpi.text,
+                "target": view.target_text,
+                "unit": kpi.unit,
+                "findings": findings,
+                "results": [
+                    {
+                        "label": p.label,
+                        "period": f"{_day(p.period_start)} to {_day(p.period_end)}",
+                        "text": p.text,
+                        "rag": p.rag,
+                    }
+                    for p in view.points
+                ],
+                "assessments": [
+                    {"year": a.year, "rating": a.get_rating_display(), "reasons": a.reasons}
+                    for a in view.assessments
+                ],
+            }
+        )
+    return out
+
+
+def _feedback_figures(contract: Contract) -> dict:
+    summary = contract_summary(contract)
+    return {
+        "responses": summary.score.responses,
+        "percent": summary.score.percent,
+        "show_score": summary.show_score,
+        "minimum": FEEDBACK_PUBLIC_MINIMUM,
+        "counts": [
+            {"label": row["label"], "count": row["count"]} for row in score_rows(summary.score)
+        ]
+        if summary.show_score
+        else [],
+        "themes": [{"name": t.name, "count": t.answer_count} for t in summary.themes],
+        "visits_planned": summary.visits_planned,
+        "visits": [
+            {
+                "number": v.number,
+                "visited_on": _day(v.visited_on),
+                "overall": v.overall,
+                "replied": v.replied,
+                "changes": list(v.changes),
+            }
+            for v in summary.visits
+        ],
+    }
+
+
+def _social_value_figures(contract: Contract) -> dict | None:
+    summary = summarise(contract_commitments(contract, public=True))
+    if not summary.lines:
+        return None
+    return {
+        "committed_pence": summary.committed_pence,
+        "delivered_pence": summary.delivered_pence,
+        "measures": [
+            {
+                "name": m.name,
+                "committed": f"{_number(m.committed)} {unit_words(m.unit, m.committed)}",
+                "verified": f"{_number(m.verified)} {unit_words(m.unit, m.verified)}",
+                "committed_pence": m.committed_pence,
+                "delivered_pence": m.delivered_pence,
+            }
+            for m in summary.measures
+        ],
+    }
+
+
+def _number(value: Decimal) -> str:
+    """2.50 → "2.5", 4.00 → "4", 1234 → "1,234"."""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value.normalize():,f}"
+
+
+def _pounds_pence(value: float) -> int:
+    return round(value * 100)
+
+
+def report_figures(review: Review) -> dict:
+    """What the review report shows of the evidence, as plain data (JSON-safe).
+
+    Built from the other apps' public selectors for the contracts of the review's cycle:
+    each KPI's accepted results and published assessments, the Friends and Family Test
+    score with its counts and themes, mystery shopping, social value committed against
+    verified delivery, published SROI ratios, the market diversity of the cycle's tenders
+    and the findings the measures were built on. A draft report shows it live; publishing
+    stores it in ``Review.snapshot`` and the published report shows that, so a later return
+    or feedback never changes a published report.
+    """
+    contracts = cycle_contracts(review.project, review.cycle)
+    contract_rows = []
+    for contract in contracts:
+        kpis_by_id = {k.pk: k for k in contract.kpis.all()}
+        contract_rows.append(
+            {
+                "reference": contract.reference,
+                "title": contract.title,
+                "provider": contract.provider.name,
+                "starts_on": _day(contract.starts_on),
+                "ends_on": _day(contract.ends_on),
+                "status": contract.get_status_display(),
+                "kpis": _kpi_figures(contract, kpis_by_id),
+                "feedback": _feedback_figures(contract),
+                "social_value": _social_value_figures(contract),
+            }
+        )
+    analyses = (
+        SroiAnalysis.objects.filter(project=review.project, status=SroiStatus.PUBLISHED)
+        .filter(Q(contract__in=contracts) | Q(contract__isnull=True))
+        .select_related("contract")
+        .prefetch_related("outcomes")
+        .order_by("published_at", "pk")
+    )
+    sroi_rows = []
+    for analysis in analyses:
+        result = sroi_report(analysis).result
+        sroi_rows.append(
+            {
+                "reference": analysis.reference,
+                "title": analysis.title,
+                "contract": analysis.contract.reference if analysis.contract else "",
+                "ratio": None if result.ratio is None else f"£{result.ratio:,.2f}",
+                "in_words": ratio_in_words(result.ratio),
+                "present_value_pence": _pounds_pence(result.present_value),
+                "inputs_pence": _pounds_pence(result.inputs),
+            }
+        )
+    diversity_rows = [
+        {
+            "reference": item.tender.reference,
+            "title": item.tender.title,
+            "bids": item.diversity.overall.bids,
+            "awards": item.diversity.overall.awards,
+            "rows": [
+                {
+                    "label": row.label,
+                    "bid_share": str(row.bid_share),
+                    "award_share": str(row.award_share),
+                }
+                for row in item.diversity.overall.rows
+            ],
+        }
+        for item in cycle_market_diversity(review)
+    ]
+    findings = review.findings.filter(published_at__isnull=False).order_by("reference")
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "contracts": contract_rows,
+        "has_social_value": any(row["social_value"] for row in contract_rows),
+        "sroi": sroi_rows,
+        "diversity": diversity_rows,
+        "findings": [{"reference": f.reference, "statement": f.statement} for f in findings],
+    }
+
+
+def figures_of(review: Review) -> dict:
+    """The figures the report shows: frozen at publication, live while a draft."""
+    if review.is_published and review.snapshot:
+        return review.snapshot
+    return report_figures(review)
+
+
+def key_figures(figures: dict) -> list[str]:
+    """A few sentences of the figures (for "What we learned last time"): each KPI's latest
+    result against its target, the Friends and Family Test score, social value delivered
+    and SROI ratios."""
+    out = []
+    for c in figures.get("contracts", []):
+        for k in c.get("kpis", []):
+            if k["results"]:
+                last = k["results"][-1]
+                out.append(
+                    f"{k['text']}: {last['text']} in {last['label']} (target {k['target']})."
+                )
+        fb = c.get("feedback") or {}
+        if fb.get("show_score"):
+            out.append(
+                f"{fb['percent']}% of {fb['responses']} people rated {c['title']} very good "
+                "or good."
+            )
+        sv = c.get("social_value")
+        if sv:
+            out.append(
+                f"Social value: {pounds(sv['delivered_pence'])} delivered of "
+                f"{pounds(sv['committed_pence'])} promised."
+            )
+    for a in figures.get("sroi", []):
+        if a["ratio"]:
+            out.append(f"{a['title']}: {a['in_words']}")
+    return out
 
 
 def published_reviews() -> QuerySet[Review]:

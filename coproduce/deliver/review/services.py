@@ -44,6 +44,7 @@ from .selectors import (
     findings_behind_contracts,
     live_contracts,
     plan_progress,
+    report_figures,
 )
 
 TEXT_MAX = 20_000
@@ -92,7 +93,7 @@ def review_start(*, actor, project: CommissioningProject) -> Review:
             started_by=actor,
             started_at=now,
         )
-        review.findings.set(findings_behind_contracts(locked))
+        review.findings.set(findings_behind_contracts(locked, locked.cycle))
         audit_record(
             actor=actor,
             verb="review.review.started",
@@ -165,6 +166,7 @@ def review_publish(*, actor, review: Review) -> Review:
                 "publishing the review.",
                 field="equality_notes",
             )
+        locked.snapshot = report_figures(locked)
         locked.status = ReviewStatus.PUBLISHED
         locked.published_at = timezone.now()
         locked.published_by = actor

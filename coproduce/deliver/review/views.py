@@ -50,7 +50,12 @@ def start(request: HttpRequest, reference: str) -> HttpResponse:
 
 def _report_context(review) -> dict:
     report = sel.review_report(review)
-    return {"review": review, "report": report, "project": review.project}
+    return {
+        "review": review,
+        "report": report,
+        "figures": sel.figures_of(review),
+        "project": review.project,
+    }
 
 
 @require_GET

@@ -1,0 +1,121 @@
+"""The review report: the contracts of its own cycle only, and figures frozen when it is
+published (a later return or feedback never changes a published report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coproduce.deliver.contracts.services import (
+    ExistingContractData,
+    KPIData,
+    contract_record_existing,
+)
+from coproduce.deliver.feedback.tests.factories import give
+from coproduce.deliver.monitoring import services as monitoring_svc
+from coproduce.deliver.monitoring.tests.factories import make_contract, send
+from coproduce.foundation.commissioning.models import Stage
+from coproduce.foundation.commissioning.services import project_change_stage
+
+from .. import selectors as sel
+from .. import services as svc
+from .factories import project_in_deliver, published_review
+
+pytestmark = pytest.mark.django_db
+
+
+def _to_deliver(actor, project):
+    for stage in (Stage.PLAN, Stage.PROCURE, Stage.DELIVER):
+        project = project_change_stage(
+            actor=actor, project=project, to_stage=stage, reason=f"Test move to {stage}."
+        )
+    return project
+
+
+def _accepted(commissioner, contract, member, number, figures):
+    ret = send(contract, member, number, figures)
+    return monitoring_svc.return_accept(actor=commissioner, monitoring_return=ret)
+
+
+def _report_html(client, review) -> str:
+    page = client.get(reverse("review:report", args=[review.reference]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    return html[html.index('id="kpis"') : html.index('id="findings"')]
+
+
+def test_a_published_report_stays_the_same_after_a_later_return_or_feedback(client, commissioner):
+    contract, member = make_contract(commissioner)
+    project = _to_deliver(commissioner, contract.project)
+    _accepted(commissioner, contract, member, 1, {1: "61"})
+    for rating in ("very_good", "good", "good", "poor", "very_good"):
+        give(contract, rating)
+    review = published_review(actor=commissioner, project=project)
+    assert review.snapshot is not None
+    before = _report_html(client, review)
+    assert 'numeric">61</td>' in before and "80% of 5 answers" in before
+
+    # Later: another accepted return (red) and more feedback.
+    _accepted(commissioner, contract, member, 2, {1: "30"})
+    for _ in range(5):
+        give(contract, "very_poor")
+
+    review.refresh_from_db()
+    assert _report_html(client, review) == before
+    after = _report_html(client, review)
+    assert 'numeric">30</td>' not in after
+    assert "40% of 10 answers" not in after
+    # The live figures have moved on: the project page shows them.
+    live = sel.report_figures(review)
+    assert live["contracts"][0]["feedback"]["responses"] == 10
+    assert sel.figures_of(review) == review.snapshot
+
+
+def test_a_draft_report_shows_the_figures_live(client, commissioner):
+    contract, _member = make_contract(commissioner)
+    project = _to_deliver(commissioner, contract.project)
+    review = svc.review_start(actor=commissioner, project=project)
+    client.force_login(commissioner)
+    for rating in ("very_good",) * 5:
+        give(contract, rating)
+    assert "100% of 5 answers" in _report_html(client, review)
+    give(contract, "very_poor")
+    assert "83% of 6 answers" in _report_html(client, review)
+    assert review.snapshot is None
+
+
+def test_the_report_of_a_later_cycle_looks_at_that_cycle_s_contracts_only(
+    commissioner, organisation
+):
+    project, first = project_in_deliver(actor=commissioner, organisation=organisation)
+    assert first.cycle == 1
+    review = published_review(actor=commissioner, project=project)
+    svc.review_decide(
+        actor=commissioner, review=review, outcome="recommission", reasons="It works."
+    )
+    project.refresh_from_db()
+    assert project.cycle == 2
+    project = _to_deliver(commissioner, project)
+    today = timezone.localdate()
+    second = contract_record_existing(
+        actor=commissioner,
+        project=project,
+        data=ExistingContractData(
+            provider_id=organisation.pk,
+            title="Drop-in support, second contract",
+            value_pence=9_000_000,
+            starts_on=today - dt.timedelta(days=30),
+            ends_on=today + dt.timedelta(days=700),
+            kpis=[KPIData(text="Visits", target="10", unit="visits", frequency="monthly")],
+        ),
+    )
+    assert second.cycle == 2
+    later = svc.review_start(actor=commissioner, project=project)
+    report = sel.review_report(later)
+    assert [c.reference for c in report.contracts] == [second.reference]
+    assert [c["reference"] for c in sel.report_figures(later)["contracts"]] == [second.reference]
+    # The first review still reports on the first contract only.
+    assert [c.reference for c in sel.review_report(review).contracts] == [first.reference]
