@@ -108,7 +108,9 @@ def review_start(*, actor, project: CommissioningProject) -> Review:
                 f"Review {review.reference} of cycle {locked.cycle} was started on "
                 f"{uk_date(timezone.localdate(now))} by {actor.full_name}."
             ),
-            link=reverse("review:report", args=[review.reference]),
+            # The report is a draft until published: link to the public project page's
+            # review section, which says a review is under way.
+            link=reverse("commissioning:detail", args=[locked.reference]) + "#review",
         )
     return review
 

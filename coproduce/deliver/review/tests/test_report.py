@@ -119,3 +119,16 @@ def test_the_report_of_a_later_cycle_looks_at_that_cycle_s_contracts_only(
     assert [c["reference"] for c in sel.report_figures(later)["contracts"]] == [second.reference]
     # The first review still reports on the first contract only.
     assert [c.reference for c in sel.review_report(review).contracts] == [first.reference]
+
+
+def test_the_link_recorded_when_a_review_starts_is_public(client, commissioner, organisation):
+    project, _ = project_in_deliver(actor=commissioner, organisation=organisation)
+    svc.review_start(actor=commissioner, project=project)
+    change = project.stage_changes.get(to_stage=Stage.REVIEW)
+    path, _, anchor = change.link.partition("#")
+    assert anchor == "review"
+    page = client.get(path)  # anonymous
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="review"' in html
+    assert "The council is reviewing the service now." in html

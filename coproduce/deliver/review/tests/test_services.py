@@ -44,7 +44,7 @@ def test_starting_a_review_moves_the_project_to_review_with_a_reason_and_a_link(
     change = StageChange.objects.filter(project=project).latest("decided_at", "pk")
     assert change.to_stage == Stage.REVIEW
     assert review.reference in change.reason
-    assert change.link == f"/reviews/{review.reference}/"
+    assert change.link == f"/projects/{project.reference}/#review"
     assert AuditEvent.objects.filter(verb="review.review.started").count() == 1
     # A double click returns the same review and moves nothing twice.
     assert svc.review_start(actor=commissioner, project=project) == review
