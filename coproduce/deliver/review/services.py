@@ -360,7 +360,8 @@ def decommissioning_give_notice(
       another minimum) and at most 36 months;
     * nothing ends before the notice period: the last day of the service is on or after
       the day the notice ends (by default, that day);
-    * the equality impact assessment is published and the transition plan has a group.
+    * the equality impact assessment is published and the transition plan has a group;
+    * no group of the transition plan is due to move after the service's last day.
 
     The contract's end date becomes the service's last day and its status "ending". The
     letters (plain and easy read) are then public pages. Giving notice twice returns the
@@ -455,6 +456,16 @@ def decommissioning_give_notice(
                 "The service cannot end before its contract started.",
                 field="service_ends_on",
             )
+        late = locked.groups.filter(by_when__gt=service_end).order_by("position").first()
+        if late is not None:
+            raise ServiceError(
+                "after_service_ends",
+                f"The transition plan says “{late.who}” will move by {uk_date(late.by_when)}, "
+                f"after the service's last day ({uk_date(service_end)}): people must have "
+                "somewhere to go before the service ends. Choose a later last day, or an "
+                "earlier date for that group.",
+                field="service_ends_on",
+            )
         old_end, old_status = contract.ends_on, contract.status
         contract.ends_on = service_end
         contract.status = ContractStatus.ENDING
@@ -513,12 +524,23 @@ def _check_open(d: Decommissioning) -> None:
         raise ServiceError("closed", "This decommissioning is closed: the plan cannot change.")
 
 
+def planned_last_day(d: Decommissioning) -> dt.date | None:
+    """The service's last day: set when notice is given; before that, the end date of the
+    contract that is ending (when the decommissioning is of one contract), or None."""
+    if d.service_ends_on is not None:
+        return d.service_ends_on
+    if d.contract is not None:
+        return d.contract.ends_on
+    return None
+
+
 @submitted_once("review.transition_group", within="decommissioning")
 def transition_group_add(
     *, actor, decommissioning: Decommissioning, data: GroupData
 ) -> TransitionGroup:
     """Add a group of people to the transition plan: who, where they will go, by when,
-    who is responsible. "By when" may not be after the service's last day."""
+    who is responsible. "By when" may not be after the service's last day (before notice:
+    the planned last day, the ending contract's end date, if known)."""
     require_perm(actor, "review.manage")
     who = clean_text(data.who, field="who", limit=SHORT_MAX, label="who the group is")
     destination = clean_text(
@@ -532,13 +554,19 @@ def transition_group_add(
             "out_of_range", "Enter a number of people from 0 upwards.", field="people_count"
         )
     with transaction.atomic():
-        locked = Decommissioning.objects.select_for_update().get(pk=decommissioning.pk)
+        locked = (
+            Decommissioning.objects.select_for_update()
+            .select_related("contract")
+            .get(pk=decommissioning.pk)
+        )
         _check_open(locked)
-        if locked.service_ends_on and data.by_when > locked.service_ends_on:
+        last_day = planned_last_day(locked)
+        if last_day is not None and data.by_when > last_day:
+            when = "ends" if locked.service_ends_on else "is planned to end"
             raise ServiceError(
                 "after_service_ends",
-                "People must have somewhere to go before the service ends on "
-                f"{uk_date(locked.service_ends_on)}: choose that day or earlier.",
+                f"People must have somewhere to go before the service {when} on "
+                f"{uk_date(last_day)}: choose that day or earlier.",
                 field="by_when",
             )
         position = (

@@ -331,3 +331,56 @@ def test_a_double_submitted_group_keeps_one(commissioner, organisation):
     )
     assert first == again
     assert d.groups.count() == 1
+
+
+def test_notice_is_refused_when_a_group_moves_after_the_last_day(commissioner, organisation):
+    d = decommissioning(actor=commissioner, organisation=organisation, with_group=False)
+    notice_end = notice.notice_ends_on(timezone.localdate(), 3)
+    svc.transition_group_add(
+        actor=commissioner,
+        decommissioning=d,
+        data=svc.GroupData(
+            who="People who come in the evening",
+            people_count=8,
+            destination="The library's evening group",
+            by_when=notice_end + dt.timedelta(days=10),
+            responsible="Tom",
+        ),
+    )
+    with pytest.raises(ServiceError) as exc:
+        svc.decommissioning_give_notice(actor=commissioner, decommissioning=d, data=notice_data(d))
+    assert exc.value.code == "after_service_ends"
+    assert "People who come in the evening" in exc.value.message
+    assert "after the service's last day" in exc.value.message
+    d.refresh_from_db()
+    assert d.status == DecommissioningStatus.PLANNING and d.notice_given_on is None
+    assert Contract.objects.get(pk=d.contract_id).status != ContractStatus.ENDING
+    # A last day on or after the group's date is accepted.
+    d = svc.decommissioning_give_notice(
+        actor=commissioner,
+        decommissioning=d,
+        data=notice_data(d, service_ends_on=notice_end + dt.timedelta(days=10)),
+    )
+    assert d.status == DecommissioningStatus.NOTICE
+
+
+def test_a_group_added_before_notice_cannot_move_after_the_planned_last_day(
+    commissioner, organisation
+):
+    d = decommissioning(actor=commissioner, organisation=organisation, with_group=False)
+    planned = d.contract.ends_on
+    data = svc.GroupData(
+        who="Carers",
+        people_count=None,
+        destination="Carers' centre",
+        by_when=planned + dt.timedelta(days=1),
+        responsible="Tom",
+    )
+    with pytest.raises(ServiceError) as exc:
+        svc.transition_group_add(actor=commissioner, decommissioning=d, data=data)
+    assert exc.value.code == "after_service_ends"
+    assert "planned to end" in exc.value.message
+    assert not d.groups.exists()
+    data.by_when = planned
+    svc.transition_group_add(actor=commissioner, decommissioning=d, data=data)
+    assert d.groups.count() == 1
