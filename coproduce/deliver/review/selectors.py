@@ -418,22 +418,29 @@ def figures_of(review: Review) -> dict:
 
 def key_figures(figures: dict) -> list[str]:
     """A few sentences of the figures (for "What we learned last time"): each KPI's latest
-    result against its target, the Friends and Family Test score, social value delivered
-    and SROI ratios."""
+    result against its target, the Friends and Family Test score, the top themes, mystery
+    shopping visits, social value delivered and SROI ratios."""
     out = []
     for c in figures.get("contracts", []):
         for k in c.get("kpis", []):
             if k["results"]:
                 last = k["results"][-1]
                 out.append(
-                    f"{k['text']}: {last['text']} in {last['label']} (target {k['target']})."
+                    f"{k['text'].rstrip('.')}: {last['text']} in {last['label']} "
+                    f"(target {k['target']})."
                 )
         fb = c.get("feedback") or {}
         if fb.get("show_score"):
             out.append(
-                f"{fb['percent']}% of {fb['responses']} people rated {c['title']} very good "
-                "or good."
+                f"{c['title']}: {fb['percent']}% of the {fb['responses']} people who answered "
+                "rated it very good or good."
             )
+        if fb.get("themes"):
+            themes = ", ".join(t["name"] for t in fb["themes"])
+            out.append(f"What people talked about most: {themes}.")
+        if fb.get("visits"):
+            n = len(fb["visits"])
+            out.append(f"{n} mystery shopping visit{'s' if n != 1 else ''} reported.")
         sv = c.get("social_value")
         if sv:
             out.append(

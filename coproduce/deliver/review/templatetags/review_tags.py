@@ -47,7 +47,16 @@ def project_review(project, can_change: bool = False) -> dict:
 
 @register.inclusion_tag("review/includes/learned_last_time.html")
 def learned_last_time(project) -> dict:
-    return {"review": sel.learned_last_time(project), "project": project}
+    """The last cycle's review carried into the new cycle: its conclusions, the decision
+    and its reasons, and the key figures as the report froze them when published."""
+    review = sel.learned_last_time(project)
+    figures = sel.figures_of(review) if review is not None else {}
+    return {
+        "review": review,
+        "project": project,
+        "key_figures": sel.key_figures(figures),
+        "findings": figures.get("findings", []),
+    }
 
 
 @register.inclusion_tag("review/includes/story_facts.html")

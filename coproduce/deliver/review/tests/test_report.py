@@ -132,3 +132,41 @@ def test_the_link_recorded_when_a_review_starts_is_public(client, commissioner, 
     html = page.content.decode()
     assert 'id="review"' in html
     assert "The council is reviewing the service now." in html
+
+
+def test_recommissioning_carries_the_conclusions_and_key_figures_into_the_next_cycle(
+    client, commissioner
+):
+    contract, member = make_contract(commissioner)
+    project = _to_deliver(commissioner, contract.project)
+    _accepted(commissioner, contract, member, 1, {1: "61"})
+    for rating in ("very_good", "good", "good", "poor", "very_good"):
+        give(contract, rating)
+    review = published_review(actor=commissioner, project=project)
+    svc.review_decide(
+        actor=commissioner,
+        review=review,
+        outcome="recommission_changed",
+        reasons="People valued the peer supporters.",
+        changes="Open in the evenings.",
+    )
+    # Figures after the review never reach "what we learned last time".
+    for _ in range(5):
+        give(contract, "very_poor")
+    page = client.get(reverse("commissioning:detail", args=[project.reference]))
+    html = page.content.decode()
+    told_us = html[html.index('id="told-us"') : html.index('id="asked-for"')]
+    assert "What we learned last time" in told_us
+    assert review.conclusions in told_us
+    assert "People supported each month: 61 in" in told_us
+    assert "80% of the 5 people who answered" in told_us
+    assert "People valued the peer supporters." in told_us
+    assert "Open in the evenings." in told_us
+    assert reverse("review:report", args=[review.reference]) in told_us
+
+
+def test_nothing_is_carried_in_the_first_cycle(client, commissioner, organisation):
+    project, _ = project_in_deliver(actor=commissioner, organisation=organisation)
+    published_review(actor=commissioner, project=project)
+    html = client.get(reverse("commissioning:detail", args=[project.reference])).content.decode()
+    assert "What we learned last time" not in html
