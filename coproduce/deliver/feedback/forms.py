@@ -217,7 +217,10 @@ class ReportForm(forms.Form):
         label="Evidence (optional)",
         required=False,
         help_text="Up to 5 photos (JPEG or PNG) or documents (PDF, Word, OpenDocument, "
-        "Excel, CSV or text), 10 MB each at most.",
+        "Excel, CSV or text), 10 MB each at most. We remove the hidden details from photos "
+        "(where and when they were taken, the camera and its owner), but not from "
+        "documents: a document may hold your name as its author, so send a photo, or remove "
+        "the document’s properties first (in Word: File, Info, Inspect document).",
     )
 
     def __init__(self, *args, checklist, **kwargs):

@@ -51,6 +51,21 @@ ENDED = (ContractStatus.ENDED, ContractStatus.TERMINATED)
 # --- Contracts -------------------------------------------------------------------------
 
 
+#: The largest id a database row can have (a signed 64-bit integer). A bigger number
+#: sent in a form or an address is refused before it reaches the database: SQLite cannot
+#: even compare with one.
+ID_MAX = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """``value`` as a row id (a whole number from 1 to ``ID_MAX``), or None."""
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return n if 1 <= n <= ID_MAX else None
+
+
 def is_live(contract: Contract, today: dt.date | None = None) -> bool:
     """Started and not ended: feedback is only taken while the service runs."""
     today = today or timezone.localdate()
@@ -132,10 +147,9 @@ def top_themes(contract: Contract, n: int = TOP_THEMES) -> list[FeedbackTheme]:
 
 def access_theme(contract: Contract, theme_id) -> FeedbackTheme:
     """One of ``contract``'s themes; NotFound for another contract's or a missing one."""
-    try:
-        pk = int(theme_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = as_id(theme_id)
+    if pk is None:
+        raise NotFound()
     theme = FeedbackTheme.objects.filter(pk=pk, contract=contract).first()
     if theme is None:
         raise NotFound()
@@ -279,10 +293,9 @@ def access_visit(user, reference: str, number, *, perm: str = "contracts.view_co
 
 
 def _visit(contract: Contract, number) -> ShoppingVisit:
-    try:
-        n = int(number)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    n = as_id(number)
+    if n is None:
+        raise NotFound()
     visit = (
         ShoppingVisit.objects.select_related("contract__provider", "contract__project")
         .filter(contract=contract, number=n)
@@ -374,10 +387,9 @@ def visit_detail(visit: ShoppingVisit) -> dict:
 def access_evidence(visit: ShoppingVisit, position):
     """One evidence file of ``visit``'s report; NotFound otherwise."""
     report = report_of(visit)
-    try:
-        n = int(position)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    n = as_id(position)
+    if n is None:
+        raise NotFound()
     evidence = report.evidence.filter(position=n).first() if report else None
     if evidence is None:
         raise NotFound()
@@ -386,10 +398,9 @@ def access_evidence(visit: ShoppingVisit, position):
 
 def access_action(visit: ShoppingVisit, action_id) -> FollowUpAction:
     """One follow-up action of ``visit``; NotFound otherwise."""
-    try:
-        pk = int(action_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    pk = as_id(action_id)
+    if pk is None:
+        raise NotFound()
     action = FollowUpAction.objects.filter(visit=visit, pk=pk).first()
     if action is None:
         raise NotFound()

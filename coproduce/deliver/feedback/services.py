@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from PIL import Image
 
 from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.accounts.models import User
@@ -33,6 +34,7 @@ from coproduce.plan.procurement_rules.selectors import add_working_days
 from coproduce.procure.tenders.documents import ALLOWED_NAMES, detect_kind
 
 from . import rules  # noqa: F401  (declares the permissions checked here)
+from .metadata import strip_image_metadata
 from .models import (
     ActionStatus,
     AnswerPart,
@@ -51,7 +53,7 @@ from .models import (
     ShoppingVisit,
     UsesService,
 )
-from .selectors import is_live
+from .selectors import as_id, is_live
 
 ANSWER_MAX = 2000
 THEME_NAME_MAX = 120
@@ -250,13 +252,22 @@ def theme_rename(
     return locked
 
 
-def _answer_ids(contract: Contract, answer_ids: Sequence) -> list[int]:
+def _ids(values) -> list[int] | None:
+    """Row ids chosen in a form, sorted and each once; None if any is not a whole number
+    from 1 to ``selectors.ID_MAX`` (a bigger one would break the query on SQLite)."""
+    if isinstance(values, str | bytes | int):
+        values = [values]
     try:
-        ids = sorted({int(a) for a in answer_ids})
-    except (TypeError, ValueError):
-        raise ServiceError(
-            "invalid_answer", "Choose answers from the list.", field="answers"
-        ) from None
+        ids = {as_id(v) for v in values}
+    except TypeError:  # not a list of values
+        return None
+    return None if None in ids else sorted(ids)
+
+
+def _answer_ids(contract: Contract, answer_ids: Sequence) -> list[int]:
+    ids = _ids(answer_ids)
+    if ids is None:  # not whole numbers, or beyond the range of ids
+        raise ServiceError("invalid_answer", "Choose answers from the list.", field="answers")
     if not ids:
         raise ServiceError("no_answers", "Select at least one answer.", field="answers")
     found = set(
@@ -274,10 +285,9 @@ def _answer_ids(contract: Contract, answer_ids: Sequence) -> list[int]:
 
 
 def _theme_for(contract: Contract, theme_id) -> FeedbackTheme:
-    try:
-        pk = int(theme_id)
-    except (TypeError, ValueError):
-        raise ServiceError("theme_required", "Choose a theme.", field="theme") from None
+    pk = as_id(theme_id)
+    if pk is None:
+        raise ServiceError("theme_required", "Choose a theme.", field="theme")
     theme = FeedbackTheme.objects.filter(pk=pk, contract=contract).first()
     if theme is None:
         raise ServiceError("theme_required", "Choose a theme of this service.", field="theme")
@@ -459,12 +469,9 @@ def visit_plan(*, actor: User, contract: Contract, data: VisitData) -> ShoppingV
     focus = clean_text(
         data.focus, field="focus", limit=FOCUS_MAX, label="what the visit should look at"
     )
-    try:
-        shopper_ids = sorted({int(i) for i in data.shopper_ids})
-    except (TypeError, ValueError):
-        raise ServiceError(
-            "invalid_shopper", "Choose shoppers from the list.", field="shoppers"
-        ) from None
+    shopper_ids = _ids(data.shopper_ids)
+    if shopper_ids is None:  # not whole numbers, or beyond the range of ids
+        raise ServiceError("invalid_shopper", "Choose shoppers from the list.", field="shoppers")
     if not shopper_ids:
         raise ServiceError(
             "shoppers_required", "Choose at least one trained shopper.", field="shoppers"
@@ -554,7 +561,9 @@ class CheckedEvidence:
 
 def check_evidence(file: EvidenceFile) -> CheckedEvidence:
     """Check one evidence file by its content: a JPEG or PNG photo, or a document of the
-    kinds tender packs allow (``tenders.documents``), at most ``EVIDENCE_LIMIT``."""
+    kinds tender packs allow (``tenders.documents``), at most ``EVIDENCE_LIMIT``. A photo
+    is kept without its metadata (``metadata.strip_image_metadata``); documents are kept
+    as sent (see docs/feedback.md)."""
     name = (file.name or "").strip()[:200] or "evidence"
     if len(file.data) > EVIDENCE_BYTES:
         raise ServiceError(
@@ -565,6 +574,7 @@ def check_evidence(file: EvidenceFile) -> CheckedEvidence:
         )
     if not file.data:
         raise ServiceError("file_empty", f"“{name}” is empty.", field="evidence")
+    data = file.data
     try:
         info = identify_image(file.data, formats=set(IMAGE_FORMATS))
     except NotAnImage:
@@ -587,13 +597,22 @@ def check_evidence(file: EvidenceFile) -> CheckedEvidence:
                 "upload the right file.",
                 field="evidence",
             )
+        try:  # nothing in the photo but its pixels: it must not name the shopper
+            data = strip_image_metadata(data, info.format)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            raise ServiceError(
+                "file_type",
+                f"“{name}” could not be read as a {info.format} picture. Photos can be JPEG "
+                f"or PNG; documents {ALLOWED_NAMES}.",
+                field="evidence",
+            ) from None
     title = clean_text(file.title or name, field="evidence", limit=200, label="the file’s title")
     return CheckedEvidence(
         title=title,
         content_type=content_type,
         extension=extension,
-        data=file.data,
-        sha256=hashlib.sha256(file.data).hexdigest(),
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 
 import pytest
 from django.utils import timezone
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from coproduce.deliver.feedback import selectors as sel
 from coproduce.deliver.feedback import services as svc
@@ -465,3 +467,130 @@ def test_public_summary_has_no_names_and_only_done_changes(visit, resident, comm
     assert summary.visits[0].overall.startswith("Welcoming")
     assert summary.visits[0].changes == ["An easy read leaflet"]
     assert not summary.show_score
+
+
+# --- Evidence keeps no metadata that could name the shopper -----------------------------
+
+
+def _jpeg_with_metadata() -> bytes:
+    image = Image.new("RGB", (40, 20), "red")  # wide; the orientation tag says "turn it"
+    exif = Image.Exif()
+    exif[0x013B] = "Jane Shopper"  # Artist
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0xA431] = "SERIAL-12345"  # BodySerialNumber
+    exif[0x0112] = 6  # Orientation: rotate 90° to show upright
+    exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPS latitude
+    out = io.BytesIO()
+    image.save(
+        out,
+        format="JPEG",
+        exif=exif,
+        comment=b"Taken by Jane Shopper",
+        icc_profile=b"\0" * 64,
+        xmp=b"<x:xmpmeta><dc:creator>Jane Shopper</dc:creator></x:xmpmeta>",
+    )
+    return out.getvalue()
+
+
+def _png_with_metadata() -> bytes:
+    info = PngInfo()
+    info.add_text("Author", "Jane Shopper")
+    info.add_itxt("XML:com.adobe.xmp", "<dc:creator>Jane Shopper</dc:creator>")
+    exif = Image.Exif()
+    exif[0x013B] = "Jane Shopper"
+    out = io.BytesIO()
+    Image.new("RGBA", (8, 8), (0, 0, 255, 128)).save(out, format="PNG", pnginfo=info, exif=exif)
+    return out.getvalue()
+
+
+def _stored(evidence: ReportEvidence) -> bytes:
+    with evidence.file.open("rb") as f:
+        return f.read()
+
+
+def test_photo_evidence_is_stored_without_its_metadata(visit, resident):
+    sent = _jpeg_with_metadata()
+    assert b"Jane Shopper" in sent and b"SERIAL-12345" in sent
+    send_report(resident, visit, evidence=[svc.EvidenceFile(name="door.jpg", data=sent)])
+    evidence = ReportEvidence.objects.get()
+    data = _stored(evidence)
+    assert b"Jane Shopper" not in data and b"SERIAL" not in data and b"PhoneMaker" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG"
+        assert not image.getexif() and "exif" not in image.info
+        assert not {"comment", "icc_profile", "xmp"} & set(image.info)
+        assert image.size == (20, 40)  # turned upright as the tag said, then the tag dropped
+    assert evidence.sha256 == hashlib.sha256(data).hexdigest()
+    assert evidence.size_bytes == len(data)
+
+
+def test_png_evidence_is_stored_without_text_chunks_or_exif(visit, resident):
+    sent = _png_with_metadata()
+    assert b"Jane Shopper" in sent
+    send_report(resident, visit, evidence=[svc.EvidenceFile(name="sign.png", data=sent)])
+    data = _stored(ReportEvidence.objects.get())
+    assert b"Jane Shopper" not in data
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.mode, image.size) == ("PNG", "RGBA", (8, 8))
+        assert not image.getexif() and not getattr(image, "text", {})
+        assert image.getpixel((0, 0)) == (0, 0, 255, 128)  # the picture itself is kept
+
+
+def test_a_cut_short_picture_is_refused_with_a_message(visit, resident):
+    broken = _jpeg_with_metadata()[:-200]
+    with pytest.raises(ServiceError) as exc:
+        send_report(resident, visit, evidence=[svc.EvidenceFile(name="cut.jpg", data=broken)])
+    assert exc.value.code.startswith("file_type") and exc.value.field == "evidence"
+    assert "cut.jpg" in exc.value.message
+    assert ShoppingReport.objects.count() == ReportEvidence.objects.count() == 0
+
+
+# --- Ids out of the database's range --------------------------------------------------
+
+
+HUGE = [str(2**63), str(10**30), "-1", "0", "1e5", "Infinity"]
+
+
+@pytest.mark.parametrize("bad", HUGE)
+def test_out_of_range_answer_ids_are_refused_not_a_server_error(contract, commissioner, bad):
+    give(contract, what_good="Friendly")
+    theme = svc.theme_create(actor=commissioner, contract=contract, name="Friendly staff")
+    answer = FeedbackAnswer.objects.get()
+    with pytest.raises(ServiceError) as exc:
+        svc.answers_tag(
+            actor=commissioner, contract=contract, theme_id=theme.pk, answer_ids=[answer.pk, bad]
+        )
+    assert (exc.value.code, exc.value.message) == (
+        "invalid_answer",
+        "Choose answers from the list.",
+    )
+    with pytest.raises(ServiceError) as exc:
+        svc.answers_tag(actor=commissioner, contract=contract, theme_id=bad, answer_ids=[answer.pk])
+    assert exc.value.code == "theme_required"
+    assert not answer.themes.exists()
+
+
+def test_out_of_range_shopper_ids_are_refused(contract, commissioner):
+    shopper = make_shopper(commissioner)
+    with pytest.raises(ServiceError) as exc:
+        plan_visit(commissioner, contract, [shopper], shopper_ids=[shopper.pk, 2**64])
+    assert exc.value.code == "invalid_shopper"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1, 1),
+        ("42", 42),
+        (sel.ID_MAX, sel.ID_MAX),
+        (sel.ID_MAX + 1, None),
+        (0, None),
+        ("-3", None),
+        ("x", None),
+        (None, None),
+        (float("inf"), None),
+        ([], None),
+    ],
+)
+def test_as_id(value, expected):
+    assert sel.as_id(value) == expected

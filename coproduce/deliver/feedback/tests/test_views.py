@@ -210,6 +210,14 @@ def test_coding_page_codes_ticked_answers(client, contract, commissioner):
     bad = client.post(url, {"action": "tag", "theme": theme.pk})
     assert bad.status_code == 400
     assert "Select at least one answer" in bad.content.decode()
+    # An id beyond the database's range (SQLite cannot even compare with it) is refused.
+    huge = client.post(url, {"action": "tag", "theme": theme.pk, "answers": [str(2**64)]})
+    assert huge.status_code == 400
+    assert "Choose answers from the list" in huge.content.decode()
+    assert (
+        client.get(reverse("feedback:theme_edit", args=[contract.reference, 2**64])).status_code
+        == 404
+    )
     edit = reverse("feedback:theme_edit", args=[contract.reference, theme.pk])
     assert client.post(edit, {"name": "Kind staff"}).status_code == 302
     filtered = client.get(url, {"show": "theme", "theme": theme.pk, "part": "good"})
