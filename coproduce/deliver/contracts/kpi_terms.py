@@ -8,6 +8,11 @@ default thresholds. Pure functions (no Django), so the arithmetic is tested on i
   for "lower is better" the mirror image (red above 120% of the target). Whole targets get
   whole thresholds (rounded towards the target, so a threshold never asks for more than it
   says); others keep two decimal places.
+* ``infer_direction("Working days to a first meeting", "days")`` → ``"lower"``: words
+  such as "days to", "time to", "waiting", "complaints", "delays" or "incidents" mean a
+  smaller figure is better, unless the measure counts what was done in time ("within 10
+  days", "on time", "answered", "resolved"). Anything else → ``"higher"``. It is only the
+  starting point: the council sets the direction in the framework.
 * A specification KPI whose target has no figure (published before specifications refused
   one) still becomes a contract KPI: ``with_target_to_set(text, words)`` keeps the words in
   the KPI's text with a note that the council sets the figure; ``target_to_set(text)``
@@ -61,6 +66,33 @@ def infer_kind(unit: str) -> str:
     if re.search(r"\bhours?\b", words):
         return "hours"
     return "count"
+
+
+# Words that make a smaller figure better: time taken or waited, and things that go wrong.
+_LOWER_IS_BETTER = re.compile(
+    r"\b(?:days?|weeks?|months?|hours?|minutes?|time|times)\s+(?:to|from|until|before|taken)\b"
+    r"|\bwait(?:s|ed|ing)?\b|\bwaiting\s+(?:time|list)s?\b"
+    r"|\bcomplaints?\b|\bdelay(?:s|ed)?\b|\bincidents?\b|\bmissed\b|\blate\b"
+    r"|\bcancell?(?:ed|ations?)\b|\bdrop(?:ped)?\s+out\b|\bevictions?\b"
+    r"|\breadmi(?:tted|ssions?)\b|\bvacanc(?:y|ies)\b",
+    re.IGNORECASE,
+)
+# Words that make the measure a count or share of things done well, whatever else it says
+# ("% of complaints answered within 20 days" is better when higher).
+_HIGHER_IS_BETTER = re.compile(
+    r"\bwithin\b|\bon time\b|\banswered\b|\bresolved\b|\bsatisfied\b|\bfewer than\b"
+    r"|\bless than\b|\bno more than\b",
+    re.IGNORECASE,
+)
+
+
+def infer_direction(text: str, unit: str = "") -> str:
+    """``"lower"`` when the KPI's words mean a smaller figure is better, else ``"higher"``
+    (see the module docstring)."""
+    words = f"{text or ''} {unit or ''}"
+    if _HIGHER_IS_BETTER.search(words):
+        return "higher"
+    return "lower" if _LOWER_IS_BETTER.search(words) else "higher"
 
 
 def _round(value: Decimal, whole: bool, towards_up: bool) -> Decimal:

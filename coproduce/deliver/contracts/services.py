@@ -188,7 +188,8 @@ def _kpi_values(data: KPIData, position: int) -> dict:
 
 
 def _kpis_from_specification(contract: Contract) -> list[ContractKPI]:
-    """Copy the specification's KPIs into the contract (target parsed, kind inferred).
+    """Copy the specification's KPIs into the contract (target parsed, kind and direction
+    inferred from the words, default thresholds for that direction).
 
     Never refuses: a tender keeps the specification version it was published with, so an
     award must be confirmable whatever its KPI targets say. A target with no figure in it
@@ -207,7 +208,9 @@ def _kpis_from_specification(contract: Contract) -> list[ContractKPI]:
             target = Decimal("0")
             text = kpi_terms.with_target_to_set(text, requirement.target)
         kind = kpi_terms.infer_kind(requirement.unit)
-        green, red = kpi_terms.default_thresholds(target, Direction.HIGHER_IS_BETTER)
+        # "Days to a first meeting", "complaints": smaller is better, thresholds mirrored.
+        direction = kpi_terms.infer_direction(requirement.text, requirement.unit)
+        green, red = kpi_terms.default_thresholds(target, direction)
         made.append(
             ContractKPI(
                 contract=contract,
@@ -218,7 +221,7 @@ def _kpis_from_specification(contract: Contract) -> list[ContractKPI]:
                 unit=requirement.unit,
                 kind=kind,
                 frequency=requirement.frequency or Frequency.QUARTERLY,
-                direction=Direction.HIGHER_IS_BETTER,
+                direction=direction,
                 green_from=green,
                 red_beyond=red,
             )

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from coproduce.deliver.contracts.models import Contract, ContractKPI
+from coproduce.deliver.contracts.models import Contract, ContractKPI, FrameworkVersion
 from coproduce.foundation.accounts.models import Membership
 from coproduce.foundation.core.audit import audit_record
 from coproduce.foundation.core.errors import ServiceError
@@ -204,6 +204,18 @@ def _add_submission(
     return submission
 
 
+def _require_agreed_framework(contract: Contract) -> None:
+    """Returns are measured against the framework both sides agreed (seed 001): none is
+    taken before a version of it has been agreed by the council and the provider."""
+    if not FrameworkVersion.objects.filter(contract=contract, agreed_at__isnull=False).exists():
+        raise ServiceError(
+            "framework_not_agreed",
+            "The monitoring framework must be agreed by both the council and the provider "
+            "before a return can be sent: the return is measured against the targets and "
+            "thresholds you both agreed. Agree the framework on the contract page first.",
+        )
+
+
 def _period_for_sending(contract: Contract, number: object, today: dt.date):
     """The period a provider may send a return for, or a ServiceError naming the rule."""
     if isinstance(number, bool) or not isinstance(number, int) or not 0 < number < 10_000:
@@ -272,7 +284,9 @@ def return_submit(
 ) -> MonitoringReturn:
     """Send the return for period ``number`` (the provider's members only).
 
-    Refused, with a message naming the rule: a period not yet started, a period after the
+    Refused, with a message naming the rule: a contract whose monitoring framework has
+    not been agreed by both sides (``framework_not_agreed``), a period not yet started, a
+    period after the
     contract's end, a missing figure or one in the wrong unit (``figures.py``), an
     evidence file that is not what its content says or too large, and a second return for
     the same period (the form to use then is the correction after a query). ``figures``
@@ -280,6 +294,7 @@ def return_submit(
     Audited as ``monitoring.return.submitted``.
     """
     require_perm(actor, PROVIDER, contract)
+    _require_agreed_framework(contract)
     today = timezone.localdate()
     p, months, asked = _period_for_sending(contract, number, today)
     values = _check_figures(asked, figures)
@@ -534,14 +549,23 @@ def _email_provider(contract: Contract, *, subject: str, lines: list[str]) -> No
 def reminders_send_due(*, today: dt.date | None = None) -> list[ReminderSent]:
     """Remind the provider of every late return, at most once a week per return.
 
-    A return is late when its due date has passed and nothing was sent. Each reminder is
+    A return is late when its due date has passed and nothing was sent. A contract whose
+    framework has not been agreed by both sides gets none (its return would be refused;
+    the officer's desk still lists it as late). Each reminder is
     recorded (``ReminderSent``) in the same transaction that queues its email, under a
     lock on the contract, so running this twice (or twice at once) sends nothing twice.
     Audited as ``monitoring.reminder.sent``.
     """
     today = today or timezone.localdate()
     sent = []
+    agreed = set(
+        FrameworkVersion.objects.filter(agreed_at__isnull=False).values_list(
+            "contract_id", flat=True
+        )
+    )
     for contract, row in sel.late_rows(today=today):
+        if contract.pk not in agreed:
+            continue  # a return would be refused until the framework is agreed
         with transaction.atomic():
             Contract.objects.select_for_update().filter(pk=contract.pk).first()
             if MonitoringReturn.objects.filter(

@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from coproduce.deliver.contracts.kpi_terms import (
     default_thresholds,
+    infer_direction,
     infer_kind,
     parse_figure,
     target_to_set,
@@ -69,3 +71,40 @@ def test_a_kpi_text_without_the_note_has_no_target_to_set():
     assert target_to_set("People supported each month.") is None
     assert target_to_set("") is None
     assert with_target_set("People supported.") == "People supported."
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("Working days from someone asking for support to their first meeting.", "working days"),
+        ("Days to first meeting", "days"),
+        ("Time to first contact", "hours on average"),
+        ("People waiting for an assessment", "people"),
+        ("Complaints about the service", "complaints a year"),
+        ("Visits cancelled at short notice", "visits"),
+        ("Safeguarding incidents", "incidents"),
+    ],
+)
+def test_words_that_mean_lower_is_better(text, unit):
+    assert infer_direction(text, unit) == "lower"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("People supported each month.", "people"),
+        ("People helped into paid work who still have the job six months later.", "people"),
+        ("Complaints answered within 20 working days", "% of complaints"),
+        ("People seen on time", "% of people"),
+        ("People who waited less than 2 weeks", "% of people"),
+        ("Support hours given by staff the person already knows.", "% of hours"),
+        ("", ""),
+    ],
+)
+def test_words_that_mean_higher_is_better(text, unit):
+    assert infer_direction(text, unit) == "higher"
+
+
+@given(st.text(max_size=100), st.text(max_size=40))
+def test_infer_direction_is_always_one_of_the_two(text, unit):
+    assert infer_direction(text, unit) in {"higher", "lower"}

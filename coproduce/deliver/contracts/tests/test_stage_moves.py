@@ -176,3 +176,19 @@ def test_an_award_whose_specification_has_a_kpi_target_in_words_still_confirms(
     assert "“as many as possible”" in words.text
     version = svc.framework_agree(actor=commissioner, contract=contract, side="council")
     assert version.number == 1 and not version.is_agreed
+
+
+def test_a_kpi_whose_words_mean_lower_is_better_gets_mirrored_thresholds(commissioner):
+    rows = [("10", "working days to a first meeting", "monthly"), ("40", "people", "monthly")]
+    contract = _award(commissioner, stage=Stage.PROCURE, rows=rows)
+    days, people = contract.kpis.order_by("position")
+    assert (days.direction, days.green_from, days.red_beyond) == (
+        "lower",
+        Decimal("10"),
+        Decimal("12"),
+    )
+    assert (people.direction, people.green_from, people.red_beyond) == (
+        "higher",
+        Decimal("40"),
+        Decimal("32"),
+    )

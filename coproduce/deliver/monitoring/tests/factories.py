@@ -9,7 +9,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from coproduce.deliver.contracts.models import Contract, ContractKPI
+from coproduce.deliver.contracts.models import Contract, ContractKPI, FrameworkVersion
 from coproduce.deliver.monitoring import services as svc
 from coproduce.deliver.monitoring.periods import add_months
 from coproduce.foundation.accounts.tests.factories import (
@@ -61,8 +61,26 @@ class KPIFactory(factory.django.DjangoModelFactory):
     how_used = "Looked at every month with the provider."
 
 
-def make_contract(commissioner, *, starts_on: dt.date | None = None, **kwargs):
-    """A contract of a published project with four KPIs, and a provider member.
+def agree_framework(contract, commissioner, member) -> FrameworkVersion:
+    """Version 1 of the framework as it stands, agreed by both sides (returns need one)."""
+    now = timezone.now()
+    return FrameworkVersion.objects.create(
+        contract=contract,
+        number=1,
+        kpis=[k.snapshot() for k in contract.kpis.order_by("position")],
+        council_agreed_by=commissioner,
+        council_agreed_at=now,
+        provider_agreed_by=member,
+        provider_agreed_at=now,
+        agreed_at=now,
+    )
+
+
+def make_contract(
+    commissioner, *, starts_on: dt.date | None = None, framework_agreed: bool = True, **kwargs
+):
+    """A contract of a published project with four KPIs, and a provider member; its
+    framework agreed by both sides unless ``framework_agreed=False``.
 
     KPI 1: count, monthly, higher is better (green ≥ 60, red < 45);
     KPI 2: days, monthly, lower is better (green ≤ 10, red > 15);
@@ -112,6 +130,8 @@ def make_contract(commissioner, *, starts_on: dt.date | None = None, **kwargs):
         green_from=Decimal("1000"),
         red_beyond=Decimal("500"),
     )
+    if framework_agreed:
+        agree_framework(contract, commissioner, member)
     return contract, member
 
 

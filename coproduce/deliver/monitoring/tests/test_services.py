@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection  # noqa: F401 - read by skipif
 from django.utils import timezone
 
+from coproduce.deliver.contracts.models import FrameworkVersion
 from coproduce.deliver.monitoring import selectors as sel
 from coproduce.deliver.monitoring import services as svc
 from coproduce.deliver.monitoring import services_plans as plans
@@ -31,7 +32,7 @@ from coproduce.foundation.core.errors import NotFound, ServiceError
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.foundation.core.testing import run_concurrently
 
-from .factories import make_contract, months_ago, send
+from .factories import agree_framework, make_contract, months_ago, send
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +71,30 @@ def test_provider_sends_a_return_with_the_kpis_asked_in_its_period(world):
     assert sorted(figures) == [1, 2, 3]  # month 3: both monthly KPIs and the quarterly one
     assert figures[1].value == Decimal("62") and figures[1].rag == "green"
     assert AuditEvent.objects.filter(verb="monitoring.return.submitted").count() == 1
+
+
+def test_no_return_before_both_sides_have_agreed_the_framework(commissioner):
+    contract, member = make_contract(commissioner, framework_agreed=False)
+    with pytest.raises(ServiceError) as info:
+        send(contract, member, 3)
+    assert info.value.code == "framework_not_agreed"
+    assert "agreed by both the council and the provider" in info.value.message
+    _saved_nothing()
+    # One side's agreement is not enough.
+    FrameworkVersion.objects.create(
+        contract=contract,
+        number=1,
+        kpis=[],
+        council_agreed_by=commissioner,
+        council_agreed_at=timezone.now(),
+    )
+    with pytest.raises(ServiceError) as info:
+        send(contract, member, 3)
+    assert info.value.code == "framework_not_agreed"
+    _saved_nothing()
+    FrameworkVersion.objects.filter(contract=contract).delete()
+    agree_framework(contract, commissioner, member)
+    assert send(contract, member, 3).status == "submitted"
 
 
 def test_month_two_asks_only_the_monthly_kpis(world):
@@ -323,6 +348,13 @@ def test_the_daily_command_runs_the_reminder_task(world, django_capture_on_commi
     call_command("remind_late_returns")
     assert ReminderSent.objects.count() == first
     assert remind_late_returns.call(today=timezone.localdate().isoformat()) == 0
+
+
+def test_no_reminder_while_the_framework_is_not_agreed(commissioner):
+    make_contract(commissioner, framework_agreed=False)
+    assert sel.late_rows()  # the officer still sees the late periods
+    assert svc.reminders_send_due() == []
+    assert not ReminderSent.objects.exists()
 
 
 def test_a_return_sent_is_no_longer_reminded(world):
