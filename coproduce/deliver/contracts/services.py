@@ -744,7 +744,9 @@ def contract_change_record(*, actor, contract: Contract, data: ChangeData) -> Co
       available;
     * termination: the contract ends early on the effective date (status "ended early").
 
-    Nothing can be changed on a contract that has already ended early. Audited as
+    Nothing can be changed on a contract that has already ended early. While notice runs
+    (status "ending", given by a decommissioning) only a variation can be recorded: no
+    early end and no extension, so nothing ends before the notice period. Audited as
     ``contracts.contract.<kind>``.
     """
     require_perm(actor, "contracts.manage_contract", contract)
@@ -781,6 +783,17 @@ def contract_change_record(*, actor, contract: Contract, data: ChangeData) -> Co
         if locked.status == ContractStatus.TERMINATED:
             raise ServiceError(
                 "contract_ended_early", "This contract has ended early: it cannot be changed."
+            )
+        if locked.status == ContractStatus.ENDING and data.kind != ChangeKind.VARIATION:
+            # Notice was given (a decommissioning): the end date is the service's last day,
+            # on or after the day the notice ends, and nothing may end before the notice.
+            raise ServiceError(
+                "notice_given",
+                f"Notice has been given that this contract ends on {_day(locked.ends_on)}. "
+                "Nothing may end before the notice period, and the end date cannot be "
+                "changed while the notice runs, so it cannot be "
+                + ("ended early." if data.kind == ChangeKind.TERMINATION else "extended."),
+                field="kind",
             )
         if data.effective_on < locked.starts_on:
             raise ServiceError(

@@ -722,7 +722,7 @@ def decommissioning_end_due(*, today: dt.date | None = None) -> list[Decommissio
                 continue
             contract = Contract.objects.select_for_update().get(pk=d.contract_id)
             old = contract.status
-            contract.status = ContractStatus.ENDED
+            contract.status = old if old == ContractStatus.TERMINATED else ContractStatus.ENDED
             contract.save(update_fields=["status", "updated_at"])
             audit_record(
                 actor=None,

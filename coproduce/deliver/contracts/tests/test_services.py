@@ -228,6 +228,42 @@ def test_termination_ends_the_contract_early_and_then_nothing_changes(commission
 
 
 @pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"kind": "termination", "value_change_pence": 0}, "ended early"),
+        (
+            {"kind": "termination", "value_change_pence": 0, "effective_on": dt.date(2029, 3, 31)},
+            "ended early",
+        ),
+        ({"kind": "extension", "extension_months": 3, "value_change_pence": 0}, "extended"),
+    ],
+)
+def test_while_notice_runs_nothing_ends_early_and_the_end_date_stays(
+    commissioner, contract, overrides, words
+):
+    # Notice given by a decommissioning: the contract ends on the service's last day.
+    Contract.objects.filter(pk=contract.pk).update(
+        status=ContractStatus.ENDING, ends_on=dt.date(2029, 6, 30)
+    )
+    with pytest.raises(ServiceError) as info:
+        svc.contract_change_record(actor=commissioner, contract=contract, data=_change(**overrides))
+    assert info.value.code == "notice_given"
+    assert "Notice has been given that this contract ends on 30 June 2029" in info.value.message
+    assert "Nothing may end before the notice period" in info.value.message
+    assert words in info.value.message
+    assert not ContractChange.objects.exists()
+    contract.refresh_from_db()
+    assert (contract.status, contract.ends_on) == (ContractStatus.ENDING, dt.date(2029, 6, 30))
+
+
+def test_while_notice_runs_a_variation_can_still_be_recorded(commissioner, contract):
+    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.ENDING)
+    svc.contract_change_record(actor=commissioner, contract=contract, data=_change())
+    contract.refresh_from_db()
+    assert contract.value_pence == 350_000_00 and contract.status == ContractStatus.ENDING
+
+
+@pytest.mark.parametrize(
     ("overrides", "code"),
     [
         ({"reason": ""}, "required"),
