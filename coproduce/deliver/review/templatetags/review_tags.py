@@ -8,6 +8,8 @@ is decided by the selectors.
 * ``{% project_story_facts project %}``: who decided each stage, the named council
   contact (with its changes) and the contract term;
 * ``{% finding_forward_links finding %}``: the contract KPIs and reviews that used a finding;
+* ``{% project_asked_for project %}``: "What we asked for" on the project page: each
+  requirement and KPI of the current specification with the findings it cites;
 * ``{% interim_findings_note spec %}``: a specification citing findings of a consultation
   still open says those findings are interim.
 """
@@ -18,6 +20,7 @@ from django import template
 
 from coproduce.deliver.contracts.models import Contract
 from coproduce.foundation.commissioning.models import Stage
+from coproduce.plan.specifications.selectors import current_specification, requirement_groups
 from coproduce.procure.awards.selectors import award_public_summaries
 from coproduce.procure.tenders.models import Tender
 
@@ -77,6 +80,25 @@ def project_story_facts(project) -> dict:
 @register.inclusion_tag("review/includes/forward_links.html")
 def finding_forward_links(finding) -> dict:
     return {"links": sel.finding_forward_links(finding)}
+
+
+@register.inclusion_tag("review/includes/asked_for.html")
+def project_asked_for(project) -> dict:
+    """Step 2 of the project page: the current published specification's requirements and
+    KPIs, each with the published findings it cites, and the interim warning when a cited
+    finding's consultation is still open."""
+    spec = current_specification(project)
+    if spec is None:
+        return {"spec": None, "groups": [], "consultations": []}
+    groups = requirement_groups(spec)
+    for _kind, _heading, requirements in groups:
+        for r in requirements:
+            r.public_findings = [f for f in r.findings.all() if f.published_at]
+    return {
+        "spec": spec,
+        "groups": groups,
+        "consultations": sel.open_consultations_cited(spec),
+    }
 
 
 @register.inclusion_tag("review/includes/interim_note.html")

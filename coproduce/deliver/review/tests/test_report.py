@@ -19,6 +19,8 @@ from coproduce.deliver.monitoring import services as monitoring_svc
 from coproduce.deliver.monitoring.tests.factories import make_contract, send
 from coproduce.foundation.commissioning.models import Stage
 from coproduce.foundation.commissioning.services import project_change_stage
+from coproduce.plan.specifications.models import Requirement, Specification
+from coproduce.understand.consultations.tests.factories import ConsultationFactory, make_finding
 
 from .. import selectors as sel
 from .. import services as svc
@@ -170,3 +172,57 @@ def test_nothing_is_carried_in_the_first_cycle(client, commissioner, organisatio
     published_review(actor=commissioner, project=project)
     html = client.get(reverse("commissioning:detail", args=[project.reference])).content.decode()
     assert "What we learned last time" not in html
+
+
+def test_step_2_of_the_project_page_shows_each_requirement_with_the_findings_it_cites(
+    client, commissioner, published_project
+):
+    consultation = ConsultationFactory(project=published_project, created_by=commissioner)
+    closed = make_finding(published_project, commissioner, statement="People want evenings.")
+    interim = make_finding(
+        published_project, commissioner, consultation=consultation, statement="Buses are late."
+    )
+    spec = Specification.objects.create(
+        project=published_project,
+        version=1,
+        status="published",
+        title="Day support",
+        purpose="Support.",
+        created_by=commissioner,
+        published_at=timezone.now(),
+    )
+    outcome = Requirement.objects.create(
+        specification=spec, kind="outcome", position=1, text="Open in the evenings"
+    )
+    kpi = Requirement.objects.create(
+        specification=spec,
+        kind="kpi",
+        position=2,
+        text="People who arrive on time",
+        target="90",
+        unit="% of visits",
+        frequency="monthly",
+    )
+    outcome.findings.add(closed)
+    kpi.findings.add(interim)
+    consultation.closes_at = timezone.now() - dt.timedelta(minutes=1)
+    consultation.save()
+
+    def step_2() -> str:
+        html = client.get(
+            reverse("commissioning:detail", args=[published_project.reference])
+        ).content.decode()
+        return html[html.index('id="asked-for"') : html.index('id="judged"')]
+
+    page = step_2()
+    assert "Open in the evenings" in page and "People who arrive on time" in page
+    assert "Target: 90 % of visits, reported monthly." in page
+    for finding in (closed, interim):
+        assert reverse("engagement_analysis:finding_public", args=[finding.reference]) in page
+    assert "are interim" not in page
+    # The KPI's finding comes from a consultation still open: the findings are interim.
+    consultation.closes_at = timezone.now() + dt.timedelta(days=7)
+    consultation.save()
+    page = step_2()
+    assert 'id="interim-findings"' in page
+    assert "findings this specification cites are interim" in page
