@@ -275,6 +275,11 @@ def contract_create_for_award(confirmation: AwardConfirmation) -> Contract:
         value_pence=confirmation.value_pence,
         starts_on=starts_on,
         ends_on=ends_on,
+        # Running at once when it starts today or started already (confirmed late);
+        # otherwise ``contracts_go_live`` moves it on its start date.
+        status=(
+            ContractStatus.LIVE if starts_on <= timezone.localdate() else ContractStatus.MOBILISING
+        ),
         extension_months_available=extension_months,
         extension_terms=(
             f"The council may extend the contract by up to {spec.extension_years} "
@@ -296,6 +301,7 @@ def contract_create_for_award(confirmation: AwardConfirmation) -> Contract:
             "value_pence": confirmation.value_pence,
             "starts_on": starts_on,
             "ends_on": ends_on,
+            "status": contract.status,
             "kpis": len(kpis),
             "council_contact": project.owner.pk,
         },
@@ -439,7 +445,8 @@ def _pence(value, *, field_name: str, label: str) -> int:
 
 
 def contracts_go_live(*, today: dt.date | None = None) -> int:
-    """Mark contracts whose start date has come as running (the daily task). Returns count."""
+    """Mark contracts whose start date has come as running (``manage.py contracts_go_live``,
+    daily). Returns how many were moved; each is moved once."""
     today = today or timezone.localdate()
     moved = 0
     with transaction.atomic():

@@ -46,6 +46,7 @@ def test_standstill_runs_across_easter_and_confirming_one_day_early_is_refused(
     assert contract.provider == built.bids[0].lead_organisation
     assert contract.value_pence == 100_000_00
     assert contract.ends_on == dt.date(2029, 4, 30)  # the specification's 3 years
+    assert contract.status == "mobilising"  # starts on 1 May: contracts_go_live moves it
     decision.refresh_from_db()
     assert decision.status == AwardStatus.CONFIRMED
     assert AuditEvent.objects.filter(verb="awards.award.confirmed").count() == 1

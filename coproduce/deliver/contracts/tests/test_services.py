@@ -4,9 +4,11 @@ ends, contacts, contracts let before coproduce; bad input refused with the rule 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from coproduce.deliver.contracts import services as svc
 from coproduce.deliver.contracts.models import (
@@ -415,3 +417,24 @@ def test_contracts_go_live_on_their_start_date(contract):
     assert svc.contracts_go_live(today=dt.date(2027, 4, 1)) == 1
     contract.refresh_from_db()
     assert contract.status == ContractStatus.LIVE
+
+
+def test_the_daily_command_moves_each_contract_once(contract):
+    out = io.StringIO()
+    call_command("contracts_go_live", "--today", "2027-03-31", stdout=out)
+    assert "0 contracts started running." in out.getvalue()
+    call_command("contracts_go_live", "--today", "2027-04-01", stdout=out)
+    assert "1 contract started running." in out.getvalue()
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.LIVE
+    call_command("contracts_go_live", stdout=out)  # today, long after: nothing left to move
+    assert out.getvalue().endswith("0 contracts started running.\n")
+    assert AuditEvent.objects.filter(verb="contracts.contract.started").count() == 1
+
+
+@pytest.mark.parametrize("day", ["31/03/2027", "2027-02-30", "tomorrow"])
+def test_the_daily_command_refuses_a_date_it_cannot_read(contract, day):
+    with pytest.raises(CommandError, match="Give --today as a date like 2027-03-31"):
+        call_command("contracts_go_live", "--today", day, stdout=io.StringIO())
+    contract.refresh_from_db()
+    assert contract.status == ContractStatus.MOBILISING

@@ -102,6 +102,7 @@ def test_confirming_an_award_copies_the_kpis_names_the_contact_and_moves_to_deli
         ("count", Decimal("40"), Decimal("40"), Decimal("32")),
     ]
     assert [k.position for k in kpis] == [1, 2, 3, 4]
+    assert contract.status == "live"  # it starts today, so it is running at once
     assert all(k.requirement_id and not k.why_asked and not k.how_used for k in kpis)
     assert contract.council_contact == contract.project.owner
     assert contract.contact_changes.count() == 1
