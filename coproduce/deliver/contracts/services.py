@@ -74,6 +74,17 @@ def _lock(contract: Contract) -> Contract:
     return Contract.objects.select_for_update().get(pk=contract.pk)
 
 
+def _refuse_if_over(contract: Contract) -> None:
+    """Nothing can be changed on a contract that has ended early or ended (call under the
+    lock): not its KPIs, framework, proposals, value, dates or contact."""
+    if contract.status == ContractStatus.TERMINATED:
+        raise ServiceError(
+            "contract_ended_early", "This contract has ended early: it cannot be changed."
+        )
+    if contract.status == ContractStatus.ENDED:
+        raise ServiceError("contract_ended", "This contract has ended: it cannot be changed.")
+
+
 # --- KPIs: reading and checking them ----------------------------------------------------
 
 
@@ -534,7 +545,7 @@ def kpi_framework_update(*, actor, kpi: ContractKPI, data: KPIFrameworkData) -> 
         required=False,
     )
     with transaction.atomic():
-        _lock(kpi.contract)
+        _refuse_if_over(_lock(kpi.contract))
         locked = ContractKPI.objects.select_for_update().get(pk=kpi.pk)
         new = {
             # Setting the target of a KPI whose specification target had no figure keeps
@@ -572,7 +583,7 @@ def framework_propose(*, actor, kpi: ContractKPI, text: str) -> FrameworkProposa
     require_perm(actor, "contracts.act_for_provider", kpi.contract)
     text = clean_text(text, field="text", limit=TEXT_MAX, label="the change you propose")
     with transaction.atomic():
-        _lock(kpi.contract)
+        _refuse_if_over(_lock(kpi.contract))
         proposal = FrameworkProposal.objects.create(
             contract=kpi.contract,
             kpi=kpi,
@@ -597,7 +608,7 @@ def framework_proposal_decide(
     require_perm(actor, "contracts.manage_contract", proposal.contract)
     reason = clean_text(reason, field="reason", limit=TEXT_MAX, label="the reason for your answer")
     with transaction.atomic():
-        _lock(proposal.contract)
+        _refuse_if_over(_lock(proposal.contract))
         locked = FrameworkProposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != ProposalStatus.OPEN:
             raise ServiceError("already_answered", "This proposal has already been answered.")
@@ -672,6 +683,7 @@ def framework_agree(*, actor, contract: Contract, side: str) -> FrameworkVersion
         raise NotFound()
     with transaction.atomic():
         locked = _lock(contract)
+        _refuse_if_over(locked)
         problems = framework_problems(locked)
         if problems:
             raise problems[0]
@@ -751,7 +763,7 @@ def contract_change_record(*, actor, contract: Contract, data: ChangeData) -> Co
       available;
     * termination: the contract ends early on the effective date (status "ended early").
 
-    Nothing can be changed on a contract that has already ended early. While notice runs
+    Nothing can be changed on a contract that has ended early or ended. While notice runs
     (status "ending", given by a decommissioning) only a variation can be recorded: no
     early end and no extension, so nothing ends before the notice period. Audited as
     ``contracts.contract.<kind>``.
@@ -787,10 +799,7 @@ def contract_change_record(*, actor, contract: Contract, data: ChangeData) -> Co
         )
     with transaction.atomic():
         locked = _lock(contract)
-        if locked.status == ContractStatus.TERMINATED:
-            raise ServiceError(
-                "contract_ended_early", "This contract has ended early: it cannot be changed."
-            )
+        _refuse_if_over(locked)
         if locked.status == ContractStatus.ENDING and data.kind != ChangeKind.VARIATION:
             # Notice was given (a decommissioning): the end date is the service's last day,
             # on or after the day the notice ends, and nothing may end before the notice.
@@ -904,7 +913,8 @@ def contract_change_record(*, actor, contract: Contract, data: ChangeData) -> Co
 
 
 def contract_contact_change(*, actor, contract: Contract, contact_id: int, reason: str) -> Contract:
-    """Name a new council contact for the contract, with a reason (kept as a record)."""
+    """Name a new council contact for the contract, with a reason (kept as a record).
+    Refused once the contract has ended early or ended."""
     require_perm(actor, "contracts.manage_contract", contract)
     reason = clean_text(
         reason, field="reason", limit=TEXT_MAX, label="the reason for the change of contact"
@@ -920,6 +930,7 @@ def contract_contact_change(*, actor, contract: Contract, contact_id: int, reaso
         )
     with transaction.atomic():
         locked = _lock(contract)
+        _refuse_if_over(locked)
         if locked.council_contact_id == contact.pk:
             raise ServiceError(
                 "same_contact", f"{contact.full_name} is already the contact.", field="contact"

@@ -325,6 +325,41 @@ def test_contact_change_needs_a_reason_and_an_officer(commissioner, finance, pro
     assert ContactChange.objects.get(contract=contract).reason == "New team."
 
 
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(ContractStatus.TERMINATED, "contract_ended_early"), (ContractStatus.ENDED, "contract_ended")],
+)
+def test_nothing_can_be_changed_after_an_early_end_or_the_end(
+    commissioner, member, finance, contract, status, code
+):
+    kpi = contract.kpis.order_by("position").first()
+    proposal = svc.framework_propose(actor=member, kpi=kpi, text="Ask every six months.")
+    Contract.objects.filter(pk=contract.pk).update(status=status)
+    contract.refresh_from_db()
+    attempts = [
+        lambda: svc.kpi_framework_update(actor=commissioner, kpi=kpi, data=_framework()),
+        lambda: svc.framework_propose(actor=member, kpi=kpi, text="Another change."),
+        lambda: svc.framework_proposal_decide(
+            actor=commissioner, proposal=proposal, accept=True, reason="Fine."
+        ),
+        lambda: svc.framework_agree(actor=commissioner, contract=contract, side="council"),
+        lambda: svc.contract_change_record(actor=commissioner, contract=contract, data=_change()),
+        lambda: svc.contract_contact_change(
+            actor=commissioner, contract=contract, contact_id=finance.pk, reason="New team."
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ServiceError) as info:
+            attempt()
+        assert info.value.code == code
+        assert "it cannot be changed" in info.value.message
+    kpi.refresh_from_db()
+    assert not kpi.why_asked
+    assert contract.proposals.get().status == "open"
+    assert not FrameworkVersion.objects.exists() and not ContractChange.objects.exists()
+    assert not ContactChange.objects.filter(contract=contract).exists()
+
+
 def _project_in_deliver(commissioner) -> CommissioningProject:
     project = make_project(actor=commissioner, published=True)
     CommissioningProject.objects.filter(pk=project.pk).update(stage="deliver")

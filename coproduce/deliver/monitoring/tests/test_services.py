@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection  # noqa: F401 - read by skipif
 from django.utils import timezone
 
@@ -348,6 +348,20 @@ def test_the_daily_command_runs_the_reminder_task(world, django_capture_on_commi
     call_command("remind_late_returns")
     assert ReminderSent.objects.count() == first
     assert remind_late_returns.call(today=timezone.localdate().isoformat()) == 0
+
+
+@pytest.mark.parametrize("day", ["31/03/2027", "2027-02-30", "yesterday"])
+def test_the_daily_command_refuses_a_date_it_cannot_read(world, day):
+    with pytest.raises(CommandError, match="Give --today as a date like 2027-03-31"):
+        call_command("remind_late_returns", "--today", day)
+    assert not ReminderSent.objects.exists()
+
+
+def test_the_daily_command_runs_as_if_on_another_day(world, django_capture_on_commit_callbacks):
+    contract, _member = world
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("remind_late_returns", "--today", contract.starts_on.isoformat())
+    assert not ReminderSent.objects.exists()  # nothing was late on the first day
 
 
 def test_no_reminder_while_the_framework_is_not_agreed(commissioner):

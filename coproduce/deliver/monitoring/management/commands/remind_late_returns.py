@@ -5,7 +5,9 @@ docs/monitoring.md). Safe to run as often as you like: each late return is remin
 most once in 7 days, and every reminder is recorded, so a rerun sends nothing twice.
 """
 
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
 
 from coproduce.deliver.monitoring.tasks import remind_late_returns
 
@@ -17,7 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--today", default="", help="Run as if it were this date (YYYY-MM-DD).")
 
     def handle(self, *args, **options):
-        result = remind_late_returns.enqueue(today=options["today"])
+        today = options["today"]
+        if today:
+            try:
+                today = dt.date.fromisoformat(today).isoformat()
+            except ValueError:
+                raise CommandError("Give --today as a date like 2027-03-31.") from None
+        result = remind_late_returns.enqueue(today=today)
         if result.status == "SUCCESSFUL":
             n = result.return_value
             noun = "reminder" if n == 1 else "reminders"
