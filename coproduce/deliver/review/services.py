@@ -433,7 +433,7 @@ def decommissioning_give_notice(
         )
     with transaction.atomic():
         locked = (
-            Decommissioning.objects.select_for_update()
+            Decommissioning.objects.select_for_update(of=("self",))
             .select_related("assessment", "project")
             .get(pk=decommissioning.pk)
         )
@@ -555,7 +555,7 @@ def transition_group_add(
         )
     with transaction.atomic():
         locked = (
-            Decommissioning.objects.select_for_update()
+            Decommissioning.objects.select_for_update(of=("self",))
             .select_related("contract")
             .get(pk=decommissioning.pk)
         )
@@ -714,7 +714,7 @@ def decommissioning_end_due(*, today: dt.date | None = None) -> list[Decommissio
     for due in list(decommissionings_due(today)):
         with transaction.atomic():
             d = (
-                Decommissioning.objects.select_for_update()
+                Decommissioning.objects.select_for_update(of=("self",))
                 .select_related("project", "decision")
                 .get(pk=due.pk)
             )
@@ -746,7 +746,7 @@ def decommissioning_end_due(*, today: dt.date | None = None) -> list[Decommissio
         if d not in ended:
             with transaction.atomic():
                 locked = (
-                    Decommissioning.objects.select_for_update()
+                    Decommissioning.objects.select_for_update(of=("self",))
                     .select_related("project", "decision")
                     .get(pk=d.pk)
                 )
