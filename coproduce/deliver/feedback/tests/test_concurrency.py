@@ -11,6 +11,7 @@ from coproduce.deliver.feedback import services as svc
 from coproduce.deliver.feedback.models import FeedbackResponse, ShoppingVisit
 from coproduce.foundation.core.audit import verify_chain
 from coproduce.foundation.core.testing import run_concurrently
+from coproduce.plan.procurement_rules.tests.factories import seed_rules
 
 from . import factories as f
 
@@ -20,6 +21,13 @@ pytestmark = [
         "connection.vendor != 'postgresql'", reason="row locks are exercised on PostgreSQL"
     ),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _rules(db):
+    """Transaction tests flush the tables, including the rules and bank holidays the
+    migrations seeded (upload limits, the working-day calendar for replies)."""
+    seed_rules()
 
 
 def test_twenty_simultaneous_submissions_of_one_form_keep_one(commissioner):

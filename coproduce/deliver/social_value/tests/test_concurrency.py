@@ -3,10 +3,7 @@ repeats of each) leave one verification and one audit event."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.db import connection  # noqa: F401 - connection is read by the skipif condition
 
 from coproduce.deliver.social_value import services as svc
@@ -14,6 +11,7 @@ from coproduce.deliver.social_value.models import DeliveryStatus
 from coproduce.foundation.accounts.tests.factories import UserFactory, make_member
 from coproduce.foundation.core.models import AuditEvent
 from coproduce.foundation.core.testing import run_concurrently
+from coproduce.plan.procurement_rules.tests.factories import seed_rules
 
 from .factories import import_table, make_commitment, make_contract, report
 
@@ -27,12 +25,9 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def _rules(db):
-    """Transaction tests flush the tables, including the rules the migration seeded (the
+    """Transaction tests flush the tables, including the rules the migrations seeded (the
     upload limit for evidence is one of them)."""
-    migration = importlib.import_module(
-        "coproduce.plan.procurement_rules.migrations.0002_seed_rules_and_bank_holidays"
-    )
-    migration.seed(apps, None)
+    seed_rules()
 
 
 def test_verifying_twice_at_once_keeps_one_verification(commissioner):
