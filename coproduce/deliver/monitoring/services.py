@@ -418,6 +418,30 @@ def return_correct(
     return locked
 
 
+def _message_and_move(actor, ret, *, to: str, kind: str, text: str, verb: str):
+    """Inside the caller's transaction: lock the return, move it to ``to``, keep the
+    message in its thread and audit ``monitoring.return.<verb>`` with the text as reason."""
+    locked = _lock_return(ret)
+    old = _move(locked, to)
+    locked.save(update_fields=["status", "updated_at"])
+    ReturnMessage.objects.create(
+        monitoring_return=locked,
+        kind=kind,
+        text=text,
+        version=locked.version,
+        author=actor,
+        at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        verb=f"monitoring.return.{verb}",
+        target=locked,
+        changes={"status": [old, locked.status]},
+        reason=text,
+    )
+    return locked
+
+
 def return_answer(*, actor, monitoring_return: MonitoringReturn, answer: str) -> MonitoringReturn:
     """Answer the council's question without changing the figures; the return goes back to
     the officer. Audited as ``monitoring.return.answered``."""
@@ -425,23 +449,8 @@ def return_answer(*, actor, monitoring_return: MonitoringReturn, answer: str) ->
     require_perm(actor, PROVIDER, ret.contract)
     answer = clean_text(answer, field="answer", limit=TEXT_MAX, label="your answer")
     with transaction.atomic():
-        locked = _lock_return(ret)
-        old = _move(locked, S.SUBMITTED)
-        locked.save(update_fields=["status", "updated_at"])
-        ReturnMessage.objects.create(
-            monitoring_return=locked,
-            kind=MessageKind.ANSWER,
-            text=answer,
-            version=locked.version,
-            author=actor,
-            at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            verb="monitoring.return.answered",
-            target=locked,
-            changes={"status": [old, locked.status]},
-            reason=answer,
+        locked = _message_and_move(
+            actor, ret, to=S.SUBMITTED, kind=MessageKind.ANSWER, text=answer, verb="answered"
         )
     return locked
 
@@ -453,23 +462,8 @@ def return_query(*, actor, monitoring_return: MonitoringReturn, question: str) -
     require_perm(actor, OFFICER, ret.contract)
     question = clean_text(question, field="question", limit=TEXT_MAX, label="your question")
     with transaction.atomic():
-        locked = _lock_return(ret)
-        old = _move(locked, S.QUERIED)
-        locked.save(update_fields=["status", "updated_at"])
-        ReturnMessage.objects.create(
-            monitoring_return=locked,
-            kind=MessageKind.QUERY,
-            text=question,
-            version=locked.version,
-            author=actor,
-            at=timezone.now(),
-        )
-        audit_record(
-            actor=actor,
-            verb="monitoring.return.queried",
-            target=locked,
-            changes={"status": [old, locked.status]},
-            reason=question,
+        locked = _message_and_move(
+            actor, ret, to=S.QUERIED, kind=MessageKind.QUERY, text=question, verb="queried"
         )
         _email_provider(
             locked.contract,
